@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh Debian machine: set-up, build, then the three tiers:
+#   1. native `cargo test` of the pure core,
+#   2. wasm-bindgen tests of the glue in headless Chromium,
+#   3. the end-to-end suite: the built extension in real Chromium against the simulator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+t0=$(date +%s)
+step() { printf '\n== test: %s (%ss)\n' "$*" "$(( $(date +%s) - t0 ))"; }
+
+step "set-up"
+scripts/setup.sh
+step "build"
+scripts/build.sh
+step "native core tests"
+cargo test --locked
+step "glue tests in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown --test web
+step "end-to-end suite (Chromium)"
+(cd tests/e2e && node --test --test-concurrency=1 ./*.test.mjs)
+step "all tests passed"

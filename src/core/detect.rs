@@ -1,0 +1,116 @@
+//! Which iframe is an Agent Desktop repeater, which tenant origin it belongs to, and whether
+//! that origin is trusted. Pure string logic; the glue passes absolute URLs (`iframe.src`).
+
+use super::CoreError;
+
+/// The path of the Agent Desktop page a CRM embeds.
+pub const REPEATER_PATH: &str = "/agentdesktop/UniversalRepeater.jsp";
+/// The path of the SDK's hidden message endpoint on the same tenant.
+pub const PROXY_PATH: &str = "/agentdesktop/AgentDesktopSdkProxy.jsp";
+/// Tenant hosts under this domain are trusted without asking (over https only).
+pub const TRUSTED_DOMAIN: &str = ".brightpattern.com";
+
+/// An origin split into its parts: `scheme://host[:port]`, lower-case, default port dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub scheme: String,
+    pub host: String,
+    pub port: Option<u16>,
+}
+
+impl Origin {
+    /// Parses an absolute http(s) URL or a bare origin. Rejects user-info, other schemes and
+    /// malformed ports.
+    pub fn parse(url: &str) -> Result<Origin, CoreError> {
+        let bad = || CoreError::BadOrigin(url.chars().take(200).collect());
+        let (scheme, rest) = url.split_once("://").ok_or_else(bad)?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(bad());
+        }
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if authority.is_empty() || authority.contains('@') || authority.contains('\\') {
+            return Err(bad());
+        }
+        // An IPv6 literal keeps its brackets; the port follows the closing one.
+        let (host, port) = if let Some(end) = authority.find(']') {
+            let (h, p) = authority.split_at(end + 1);
+            (h, p.strip_prefix(':'))
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            }
+        };
+        if host.is_empty() || !host.chars().all(|c| c.is_ascii_alphanumeric() || "-.[]:_".contains(c)) {
+            return Err(bad());
+        }
+        let port = match port {
+            None | Some("") => None,
+            Some(p) => Some(p.parse::<u16>().map_err(|_| bad())?),
+        };
+        let default = if scheme == "https" { 443 } else { 80 };
+        Ok(Origin {
+            scheme,
+            host: host.to_ascii_lowercase(),
+            port: port.filter(|p| *p != default),
+        })
+    }
+
+    /// The serialised origin, exactly as `MessageEvent.origin` reports it.
+    pub fn serialize(&self) -> String {
+        match self.port {
+            Some(p) => format!("{}://{}:{}", self.scheme, self.host, p),
+            None => format!("{}://{}", self.scheme, self.host),
+        }
+    }
+
+    fn is_loopback(&self) -> bool {
+        self.host == "localhost" || self.host == "127.0.0.1" || self.host == "[::1]"
+    }
+}
+
+/// The tenant origin of a repeater iframe, or `None` if `src` is not a repeater URL.
+/// The path must be exactly [`REPEATER_PATH`]; query and fragment are ignored.
+pub fn repeater_origin(src: &str) -> Option<String> {
+    let origin = Origin::parse(src).ok()?;
+    let after_scheme = src.split_once("://")?.1;
+    let path_start = after_scheme.find('/')?;
+    let path = after_scheme[path_start..].split(['?', '#']).next()?;
+    (path == REPEATER_PATH).then(|| origin.serialize())
+}
+
+/// The URL of our own proxy frame on a tenant.
+pub fn proxy_url(origin: &str) -> String {
+    format!("{origin}{PROXY_PATH}")
+}
+
+/// How the extension stands towards a tenant origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Trusted: by the built-in rule or by the agent's (or admin's) list.
+    Trusted,
+    /// Not trusted yet; the agent may trust it with one click.
+    Askable,
+    /// Can never be trusted: plain http to a non-loopback host would expose the call's data.
+    Refused,
+    /// Not decided yet: the stored list is still being read. Nothing is sent meanwhile.
+    Pending,
+}
+
+/// Decides trust for `origin` given the user's list of trusted origins.
+pub fn trust_of(origin: &str, user_trusted: &[String]) -> Trust {
+    let Ok(o) = Origin::parse(origin) else { return Trust::Refused };
+    let canonical = o.serialize();
+    if o.scheme == "https" && o.host.ends_with(TRUSTED_DOMAIN) && o.host.len() > TRUSTED_DOMAIN.len() {
+        return Trust::Trusted;
+    }
+    if o.scheme == "http" && !o.is_loopback() {
+        return Trust::Refused;
+    }
+    if user_trusted.iter().any(|t| *t == canonical) {
+        Trust::Trusted
+    } else {
+        Trust::Askable
+    }
+}

@@ -1,0 +1,36 @@
+//! The pure core: everything the extension decides, with no browser in sight.
+//!
+//! Nothing here may import `wasm_bindgen`, `web_sys`, `js_sys` or `gloo`: those crates are
+//! wasm32-only dependencies, so a leak fails the host build of `cargo test`. Time comes in as
+//! a number of milliseconds, so every timeout is a plain unit test.
+
+pub mod detect;
+pub mod log;
+pub mod messages;
+pub mod protocol;
+pub mod requests;
+pub mod session;
+pub mod view;
+
+/// Errors of the core. The glue wraps them; they never cross into JavaScript unconverted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CoreError {
+    /// A message from the desktop was not a JSON object with a `command` string.
+    Malformed(&'static str),
+    /// A message was larger than [`protocol::MAX_MESSAGE_LEN`].
+    TooLarge(usize),
+    /// A URL or origin that the core cannot use.
+    BadOrigin(String),
+}
+
+impl std::fmt::Display for CoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CoreError::Malformed(why) => write!(f, "malformed desktop message: {why}"),
+            CoreError::TooLarge(n) => write!(f, "desktop message too large: {n} bytes"),
+            CoreError::BadOrigin(o) => write!(f, "not a usable origin: {o}"),
+        }
+    }
+}
+
+impl std::error::Error for CoreError {}

@@ -1,0 +1,193 @@
+//! The Bright Pattern Embedded Agent Desktop SDK wire format (Agent Desktop 1.0,
+//! `servicepattern-sdk-v1.js`): one type per direction, exact JSON pinned by tests.
+//!
+//! Both directions carry a JSON *string* in `event.data`. Commands to the desktop are
+//! `{"command": …}` plus per-command fields; replies and events come back as
+//! `{"command": …, "data": {…}}`, with `request_id` echoed only on `GET_STATE` replies.
+//! Parsing is lenient (unknown keys ignored, optional fields optional, command names
+//! compared case-insensitively) because the desktop's payloads are only partly documented.
+//!
+//! A second protocol (Agent Desktop 2.0, structured-clone packets) would live beside this
+//! module behind the same [`FromDesktop`] vocabulary; nothing outside this file knows the
+//! JSON shape. Must not import anything from the browser side.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::CoreError;
+
+/// Messages larger than this are dropped before parsing: no real desktop message comes close,
+/// and a page must not be able to stall us with a multi-megabyte string.
+pub const MAX_MESSAGE_LEN: usize = 256 * 1024;
+
+/// A command posted to the tenant's `AgentDesktopSdkProxy.jsp`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "command")]
+pub enum ToDesktop {
+    /// `getState(cb)`: the only request that gets a reply, correlated by `request_id`.
+    #[serde(rename = "GET_STATE")]
+    GetState { request_id: String },
+    /// `terminateInteraction(item_id)`: the item id goes in `data`, not `item_id`.
+    #[serde(rename = "TERMINATE_INTERACTION_FROM_API")]
+    Terminate { data: String },
+    /// `completeInteraction(item_id)`: the item id goes in `data`.
+    #[serde(rename = "COMPLETE_INTERACTION_FROM_API")]
+    Complete { data: String },
+}
+
+impl ToDesktop {
+    /// The JSON string to post. Serialising these plain variants cannot fail.
+    pub fn to_wire(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The wire name of the command, as shown in the log.
+    pub fn command(&self) -> &'static str {
+        match self {
+            ToDesktop::GetState { .. } => "GET_STATE",
+            ToDesktop::Terminate { .. } => "TERMINATE_INTERACTION_FROM_API",
+            ToDesktop::Complete { .. } => "COMPLETE_INTERACTION_FROM_API",
+        }
+    }
+}
+
+/// One interaction as the desktop describes it (GET_STATE `interactions[]`,
+/// INTERACTION_RENDERED and INTERACTION_COMPLETED `data`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InteractionInfo {
+    pub item_id: String,
+    pub global_id: Option<String>,
+    pub phone_number: Option<String>,
+    pub service: Option<String>,
+}
+
+/// The `data` of a GET_STATE reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgentSnapshot {
+    pub agent_id: Option<String>,
+    pub status: String,
+    pub reason: String,
+    pub interactions: Vec<InteractionInfo>,
+}
+
+/// A message from the desktop, after parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FromDesktop {
+    /// Reply to our GET_STATE. `request_id` is empty if the desktop sent none.
+    StateReply { request_id: String, state: AgentSnapshot },
+    /// STATE_CHANGED: the agent's status (lower-case on the wire) and reason.
+    StateChanged { agent_id: Option<String>, status: String, reason: String },
+    /// INTERACTION_RENDERED: the earliest point an item_id is known.
+    InteractionRendered(InteractionInfo),
+    /// INTERACTION_COMPLETED: the item is wrapped up and gone from the desktop.
+    InteractionCompleted { info: InteractionInfo, disposition: Option<String> },
+    /// LOGIN_CHANGED.
+    LoginChanged { agent_id: Option<String>, login: bool },
+    /// Any other well-formed message (call-flow and recording events, unknown commands).
+    Other { command: String },
+}
+
+impl FromDesktop {
+    /// Parses one `event.data` string.
+    pub fn parse(text: &str) -> Result<FromDesktop, CoreError> {
+        if text.len() > MAX_MESSAGE_LEN {
+            return Err(CoreError::TooLarge(text.len()));
+        }
+        let value: Value =
+            serde_json::from_str(text).map_err(|_| CoreError::Malformed("not JSON"))?;
+        let obj = value.as_object().ok_or(CoreError::Malformed("not an object"))?;
+        let command = obj
+            .get("command")
+            .and_then(Value::as_str)
+            .ok_or(CoreError::Malformed("no command"))?
+            .to_ascii_uppercase();
+        let data = obj.get("data").and_then(Value::as_object);
+        let empty = Map::new();
+        let d = data.unwrap_or(&empty);
+        Ok(match command.as_str() {
+            "GET_STATE" => FromDesktop::StateReply {
+                request_id: text_field(obj, "request_id").unwrap_or_default(),
+                state: AgentSnapshot {
+                    agent_id: text_field(d, "agent_id"),
+                    status: text_field(d, "status").unwrap_or_default().to_ascii_lowercase(),
+                    reason: text_field(d, "reason").unwrap_or_default(),
+                    interactions: d
+                        .get("interactions")
+                        .and_then(Value::as_array)
+                        .map(|items| {
+                            items
+                                .iter()
+                                .filter_map(Value::as_object)
+                                .filter_map(interaction)
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                },
+            },
+            "STATE_CHANGED" => FromDesktop::StateChanged {
+                agent_id: text_field(d, "agent_id"),
+                status: text_field(d, "status")
+                    .ok_or(CoreError::Malformed("STATE_CHANGED without status"))?
+                    .to_ascii_lowercase(),
+                reason: text_field(d, "reason").unwrap_or_default(),
+            },
+            "INTERACTION_RENDERED" => FromDesktop::InteractionRendered(
+                interaction(d).ok_or(CoreError::Malformed("INTERACTION_RENDERED without item_id"))?,
+            ),
+            "INTERACTION_COMPLETED" => FromDesktop::InteractionCompleted {
+                info: interaction(d)
+                    .ok_or(CoreError::Malformed("INTERACTION_COMPLETED without item_id"))?,
+                disposition: text_field(d, "disposition"),
+            },
+            "LOGIN_CHANGED" => FromDesktop::LoginChanged {
+                agent_id: text_field(d, "agent_id"),
+                login: match d.get("login") {
+                    Some(Value::Bool(b)) => *b,
+                    // Documented as a JSON boolean; accept the string spellings too.
+                    Some(Value::String(s)) => matches!(s.as_str(), "true" | "1"),
+                    _ => return Err(CoreError::Malformed("LOGIN_CHANGED without login")),
+                },
+            },
+            _ => FromDesktop::Other { command },
+        })
+    }
+
+    /// The command name, for the log.
+    pub fn command(&self) -> &str {
+        match self {
+            FromDesktop::StateReply { .. } => "GET_STATE",
+            FromDesktop::StateChanged { .. } => "STATE_CHANGED",
+            FromDesktop::InteractionRendered(_) => "INTERACTION_RENDERED",
+            FromDesktop::InteractionCompleted { .. } => "INTERACTION_COMPLETED",
+            FromDesktop::LoginChanged { .. } => "LOGIN_CHANGED",
+            FromDesktop::Other { command } => command,
+        }
+    }
+}
+
+/// Whether a string of unknown origin even claims to be a desktop message. Used to decide
+/// whether a message that failed the sender checks counts as "ignored" (unrelated page
+/// traffic is not counted). Cheap: no full parse.
+pub fn looks_like_desktop_message(text: &str) -> bool {
+    text.len() <= MAX_MESSAGE_LEN && text.trim_start().starts_with('{') && text.contains("\"command\"")
+}
+
+fn interaction(obj: &Map<String, Value>) -> Option<InteractionInfo> {
+    let item_id = text_field(obj, "item_id").filter(|s| !s.is_empty())?;
+    Some(InteractionInfo {
+        item_id,
+        global_id: text_field(obj, "global_id"),
+        phone_number: text_field(obj, "phone_number"),
+        service: text_field(obj, "service"),
+    })
+}
+
+/// A string field; numbers are accepted and written in decimal (ids are strings on the wire,
+/// but a desktop that sends a number should not lose the value).
+fn text_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
+    match obj.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,648 @@
+//! The toolbar's state for one repeater on one page, as a reducer: the glue feeds an
+//! [`Input`] and carries out the returned [`Effect`]s. Owns the rules the agent sees:
+//! which item_id is current, when a command counts as confirmed, what a silence means.
+
+use super::detect::Trust;
+use super::log::LogEntry;
+use super::protocol::{AgentSnapshot, FromDesktop, InteractionInfo, ToDesktop};
+use super::requests::{self, Pending, PendingRequest, RequestIds};
+
+/// A GET_STATE without a reply for this long has failed.
+pub const REPLY_TIMEOUT_MS: f64 = 3_000.0;
+/// Terminate or Complete without a confirming event for this long has failed.
+pub const CONFIRM_TIMEOUT_MS: f64 = 5_000.0;
+/// How many automatic GET_STATE attempts in a row before waiting for the desktop to speak.
+pub const MAX_AUTO_ATTEMPTS: u32 = 5;
+
+/// What the agent can press.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Button {
+    GetState,
+    Terminate,
+    Complete,
+    Trust,
+}
+
+/// Something that happened, as the glue reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Our proxy iframe fired `load` (first time or after a reload).
+    ProxyLoaded { now: f64 },
+    /// A string that came from our proxy frame's window and the tenant origin.
+    Message { text: String, now: f64 },
+    /// A message that claimed to be a desktop message but failed the sender checks.
+    Ignored,
+    /// The agent pressed a button.
+    Click { button: Button, now: f64 },
+    /// The agent typed in the Interaction ID field.
+    ItemEdited(String),
+    /// The agent picked an interaction from the list.
+    ItemPicked(String),
+    /// The trusted list changed elsewhere (popup, another tab).
+    TrustChanged { trust: Trust, now: f64 },
+    /// Time passed (the glue wakes us at [`Session::next_deadline`]).
+    Tick { now: f64 },
+}
+
+/// What the glue must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Create our hidden proxy iframe for the tenant.
+    OpenChannel,
+    /// Remove the proxy iframe.
+    CloseChannel,
+    /// Post this JSON string to the proxy, target origin = the tenant.
+    Post(String),
+    /// Append to the log.
+    Log(LogEntry),
+    /// Remember the tenant as trusted.
+    PersistTrust(String),
+}
+
+/// The state of our own channel to the tenant.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Channel {
+    Closed,
+    Opening,
+    Open { since: f64 },
+}
+
+/// A line for the agent under the buttons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Success,
+    Error,
+    /// The desktop has not answered our automatic requests yet; cleared by any reply.
+    Waiting,
+}
+
+/// One interaction the desktop has told us about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interaction {
+    pub info: InteractionInfo,
+    /// The call is over (after-call work): Terminate has nothing left to do.
+    pub ended: bool,
+}
+
+/// The agent as last reported.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Agent {
+    pub agent_id: Option<String>,
+    /// Lower-case wire status (`ready`, `not_ready`, `busy`, `after_call_work`…), `None` until known.
+    pub status: Option<String>,
+    pub reason: String,
+    pub logged_in: Option<bool>,
+    pub interactions: Vec<Interaction>,
+    /// The item of the latest INTERACTION_RENDERED, the best guess for "the current call".
+    pub last_rendered: Option<String>,
+}
+
+impl Agent {
+    pub fn in_acw(&self) -> bool {
+        self.status.as_deref() == Some("after_call_work")
+    }
+
+    fn find_mut(&mut self, item_id: &str) -> Option<&mut Interaction> {
+        self.interactions.iter_mut().find(|i| i.info.item_id == item_id)
+    }
+
+    pub fn find(&self, item_id: &str) -> Option<&Interaction> {
+        self.interactions.iter().find(|i| i.info.item_id == item_id)
+    }
+}
+
+/// What kind of command awaits confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandKind {
+    Terminate,
+    Complete,
+}
+
+impl CommandKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            CommandKind::Terminate => "Terminate",
+            CommandKind::Complete => "Complete",
+        }
+    }
+}
+
+/// A Terminate or Complete sent and not yet confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingCommand {
+    pub kind: CommandKind,
+    pub item_id: String,
+    pub sent_at: f64,
+    pub deadline: f64,
+}
+
+/// The whole toolbar state for one tenant on one page.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub tenant: String,
+    pub page: String,
+    pub trust: Trust,
+    pub channel: Channel,
+    pub agent: Agent,
+    /// The Interaction ID field's text.
+    pub item_input: String,
+    /// The agent typed the field: automatic selection leaves it alone until a new call renders.
+    pub item_edited: bool,
+    pub notice: Option<Notice>,
+    /// Messages ignored: spoofed (wrong sender) or malformed.
+    pub ignored: u32,
+    /// A GET_STATE reply has arrived at least once on this channel.
+    pub replied: bool,
+    pub commands: Vec<PendingCommand>,
+    ids: RequestIds,
+    pending: Pending,
+    /// Commands asked for before the proxy loaded; sent on load, never lost.
+    outbox: Vec<(ToDesktop, requests::Origin)>,
+    auto_attempts: u32,
+}
+
+impl Session {
+    pub fn new(tenant: &str, page: &str, trust: Trust, seed: u32) -> Self {
+        Session {
+            tenant: tenant.to_string(),
+            page: page.to_string(),
+            trust,
+            channel: Channel::Closed,
+            agent: Agent::default(),
+            item_input: String::new(),
+            item_edited: false,
+            notice: None,
+            ignored: 0,
+            replied: false,
+            commands: Vec::new(),
+            ids: RequestIds::new(seed),
+            pending: Pending::default(),
+            outbox: Vec::new(),
+            auto_attempts: 0,
+        }
+    }
+
+    /// Called once after construction: opens the channel if the tenant is trusted.
+    pub fn start(&mut self) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if self.trust == Trust::Trusted {
+            self.open(&mut fx);
+        }
+        fx
+    }
+
+    /// When the glue must wake us next with [`Input::Tick`].
+    pub fn next_deadline(&self) -> Option<f64> {
+        let cmd = self.commands.iter().map(|c| c.deadline).reduce(f64::min);
+        match (self.pending.earliest_deadline(), cmd) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether a GET_STATE the agent asked for is awaiting its reply.
+    pub fn get_state_busy(&self) -> bool {
+        self.pending.any(requests::Origin::Agent)
+            || self.outbox.iter().any(|(c, o)| matches!(c, ToDesktop::GetState { .. }) && *o == requests::Origin::Agent)
+    }
+
+    /// Whether a command of this kind for this item awaits confirmation.
+    pub fn command_busy(&self, kind: CommandKind, item_id: &str) -> bool {
+        self.commands.iter().any(|c| c.kind == kind && c.item_id == item_id)
+            || self.outbox.iter().any(|(c, _)| match (kind, c) {
+                (CommandKind::Terminate, ToDesktop::Terminate { data })
+                | (CommandKind::Complete, ToDesktop::Complete { data }) => data == item_id,
+                _ => false,
+            })
+    }
+
+    /// The item_id commands will act on (the field, trimmed).
+    pub fn current_item(&self) -> &str {
+        self.item_input.trim()
+    }
+
+    pub fn apply(&mut self, input: Input) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match input {
+            Input::ProxyLoaded { now } => self.on_proxy_loaded(now, &mut fx),
+            Input::Message { text, now } => self.on_message(&text, now, &mut fx),
+            Input::Ignored => self.ignored = self.ignored.saturating_add(1),
+            Input::Click { button, now } => self.on_click(button, now, &mut fx),
+            Input::ItemEdited(text) => {
+                self.item_input = text;
+                self.item_edited = true;
+            }
+            Input::ItemPicked(id) => {
+                self.item_input = id;
+                self.item_edited = false;
+            }
+            Input::TrustChanged { trust, now } => self.on_trust_changed(trust, now, &mut fx),
+            Input::Tick { now } => self.on_tick(now, &mut fx),
+        }
+        fx
+    }
+
+    fn open(&mut self, fx: &mut Vec<Effect>) {
+        if self.channel == Channel::Closed {
+            self.channel = Channel::Opening;
+            fx.push(Effect::OpenChannel);
+        }
+    }
+
+    fn on_trust_changed(&mut self, trust: Trust, now: f64, fx: &mut Vec<Effect>) {
+        if trust == self.trust {
+            return;
+        }
+        self.trust = trust;
+        if trust == Trust::Trusted {
+            self.open(fx);
+        } else if self.channel != Channel::Closed {
+            // Trust withdrawn: stop talking to the tenant at once and forget what it said.
+            fx.push(Effect::CloseChannel);
+            self.channel = Channel::Closed;
+            self.pending.clear();
+            self.outbox.clear();
+            self.commands.clear();
+            self.agent = Agent::default();
+            self.replied = false;
+            self.notice = None;
+            fx.push(self.log_entry(now, "Trust removed", "", "channel closed", None));
+        }
+    }
+
+    fn on_proxy_loaded(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        if self.trust != Trust::Trusted {
+            return;
+        }
+        let reload = matches!(self.channel, Channel::Open { .. });
+        self.channel = Channel::Open { since: now };
+        self.replied = false;
+        self.auto_attempts = 0;
+        fx.push(self.log_entry(now, "Channel", "", if reload { "proxy reloaded" } else { "open" }, None));
+        for (cmd, origin) in std::mem::take(&mut self.outbox) {
+            self.send(cmd, origin, now, fx);
+        }
+        if !self.pending.any(requests::Origin::Agent) {
+            self.auto_get_state(now, fx);
+        }
+    }
+
+    fn auto_get_state(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        if self.pending.is_empty() {
+            self.auto_attempts += 1;
+            let id = self.ids.next_id();
+            self.send(ToDesktop::GetState { request_id: id }, requests::Origin::Auto, now, fx);
+        }
+    }
+
+    /// Sends now if the channel is open, else queues until the proxy loads.
+    fn send(&mut self, cmd: ToDesktop, origin: requests::Origin, now: f64, fx: &mut Vec<Effect>) {
+        if !matches!(self.channel, Channel::Open { .. }) {
+            self.outbox.push((cmd, origin));
+            return;
+        }
+        match &cmd {
+            ToDesktop::GetState { request_id } => self.pending.insert(PendingRequest {
+                id: request_id.clone(),
+                origin,
+                sent_at: now,
+                deadline: now + REPLY_TIMEOUT_MS,
+            }),
+            ToDesktop::Terminate { data } | ToDesktop::Complete { data } => {
+                let kind = if matches!(cmd, ToDesktop::Terminate { .. }) {
+                    CommandKind::Terminate
+                } else {
+                    CommandKind::Complete
+                };
+                self.commands.push(PendingCommand {
+                    kind,
+                    item_id: data.clone(),
+                    sent_at: now,
+                    deadline: now + CONFIRM_TIMEOUT_MS,
+                });
+                fx.push(self.log_entry(now, kind.label(), data, "sent", None));
+            }
+        }
+        fx.push(Effect::Post(cmd.to_wire()));
+    }
+
+    fn on_click(&mut self, button: Button, now: f64, fx: &mut Vec<Effect>) {
+        if button == Button::Trust {
+            if self.trust == Trust::Askable {
+                self.trust = Trust::Trusted;
+                fx.push(Effect::PersistTrust(self.tenant.clone()));
+                fx.push(self.log_entry(now, "Trust", "", "tenant trusted by the agent", None));
+                self.open(fx);
+            }
+            return;
+        }
+        if self.trust != Trust::Trusted {
+            return;
+        }
+        match button {
+            Button::GetState => {
+                if self.get_state_busy() {
+                    return;
+                }
+                // An automatic request in flight is superseded: the agent wants an answer now.
+                let id = self.ids.next_id();
+                self.notice = Some(Notice { kind: NoticeKind::Info, text: "Asking the desktop…".into() });
+                self.send(ToDesktop::GetState { request_id: id }, requests::Origin::Agent, now, fx);
+            }
+            Button::Terminate | Button::Complete => {
+                let item = self.current_item().to_string();
+                let kind = if button == Button::Terminate { CommandKind::Terminate } else { CommandKind::Complete };
+                if item.is_empty() || self.command_busy(kind, &item) {
+                    return;
+                }
+                let cmd = match kind {
+                    CommandKind::Terminate => ToDesktop::Terminate { data: item.clone() },
+                    CommandKind::Complete => ToDesktop::Complete { data: item.clone() },
+                };
+                let verb = if kind == CommandKind::Terminate { "Terminating" } else { "Completing" };
+                self.notice = Some(Notice { kind: NoticeKind::Info, text: format!("{verb} {item}…") });
+                self.send(cmd, requests::Origin::Agent, now, fx);
+            }
+            Button::Trust => {}
+        }
+    }
+
+    fn on_tick(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        let mut retry = false;
+        for req in self.pending.expire(now) {
+            let latency = Some((now - req.sent_at).max(0.0) as u32);
+            match req.origin {
+                requests::Origin::Agent => {
+                    self.notice = Some(Notice {
+                        kind: NoticeKind::Error,
+                        text: "No reply from the Agent Desktop in 3 s. Is the agent logged in?".into(),
+                    });
+                    fx.push(self.log_entry(now, "Get State", "", "no reply in 3 s", latency));
+                }
+                requests::Origin::Auto => {
+                    fx.push(self.log_entry(now, "Get State (auto)", "", "no reply in 3 s", latency));
+                    if self.auto_attempts < MAX_AUTO_ATTEMPTS {
+                        retry = true;
+                    }
+                    self.notice = Some(Notice {
+                        kind: NoticeKind::Waiting,
+                        text: if retry {
+                            "Waiting for the Agent Desktop: log in to it if you have not.".into()
+                        } else {
+                            "The Agent Desktop is not answering. Log in to it, then press Get State.".into()
+                        },
+                    });
+                }
+            }
+        }
+        let (expired, keep): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.commands).into_iter().partition(|c| c.deadline <= now);
+        self.commands = keep;
+        for c in expired {
+            self.notice = Some(Notice {
+                kind: NoticeKind::Error,
+                text: format!(
+                    "The desktop did not confirm {} of {} within 5 s. Check the Interaction ID, then press Get State.",
+                    c.kind.label(),
+                    c.item_id
+                ),
+            });
+            let latency = Some((now - c.sent_at).max(0.0) as u32);
+            fx.push(self.log_entry(now, c.kind.label(), &c.item_id, "not confirmed in 5 s", latency));
+        }
+        if retry {
+            self.auto_get_state(now, fx);
+        }
+    }
+
+    fn on_message(&mut self, text: &str, now: f64, fx: &mut Vec<Effect>) {
+        let msg = match FromDesktop::parse(text) {
+            Ok(m) => m,
+            Err(_) => {
+                self.ignored = self.ignored.saturating_add(1);
+                return;
+            }
+        };
+        // The desktop is speaking: a "waiting for the desktop" line no longer holds.
+        if matches!(&self.notice, Some(n) if n.kind == NoticeKind::Waiting) {
+            self.notice = None;
+        }
+        match msg {
+            FromDesktop::StateReply { request_id, state } => self.on_state_reply(&request_id, state, now, fx),
+            FromDesktop::StateChanged { agent_id, status, reason } => {
+                self.agent.logged_in = Some(true);
+                if agent_id.is_some() {
+                    self.agent.agent_id = agent_id;
+                }
+                let summary = status_summary(&status, &reason);
+                self.agent.status = Some(status);
+                self.agent.reason = reason;
+                fx.push(self.log_entry(now, "event STATE_CHANGED", "", &summary, None));
+                if self.agent.in_acw() {
+                    self.mark_ended(now, fx);
+                }
+                if !self.replied {
+                    self.auto_get_state(now, fx);
+                }
+            }
+            FromDesktop::InteractionRendered(info) => {
+                let id = info.item_id.clone();
+                match self.agent.find_mut(&id) {
+                    Some(existing) => existing.info = info,
+                    None => self.agent.interactions.push(Interaction { info, ended: false }),
+                }
+                self.agent.last_rendered = Some(id.clone());
+                self.agent.logged_in = Some(true);
+                self.item_input = id.clone();
+                self.item_edited = false;
+                fx.push(self.log_entry(now, "event INTERACTION_RENDERED", &id, "item_id captured", None));
+            }
+            FromDesktop::InteractionCompleted { info, disposition } => {
+                let id = info.item_id;
+                self.agent.interactions.retain(|i| i.info.item_id != id);
+                if self.agent.last_rendered.as_deref() == Some(id.as_str()) {
+                    self.agent.last_rendered = None;
+                }
+                let result = match disposition.filter(|d| !d.is_empty()) {
+                    Some(d) => format!("completed, disposition {d}"),
+                    None => "completed".to_string(),
+                };
+                fx.push(self.log_entry(now, "event INTERACTION_COMPLETED", &id, &result, None));
+                self.confirm(CommandKind::Complete, &id, now, fx);
+                // A completed call needs no Terminate either.
+                self.commands.retain(|c| c.item_id != id);
+                if self.current_item() == id {
+                    self.item_edited = false;
+                    self.item_input.clear();
+                }
+                self.reselect();
+            }
+            FromDesktop::LoginChanged { agent_id, login } => {
+                if agent_id.is_some() {
+                    self.agent.agent_id = agent_id;
+                }
+                self.agent.logged_in = Some(login);
+                fx.push(self.log_entry(now, "event LOGIN_CHANGED", "", if login { "logged in" } else { "logged out" }, None));
+                if login {
+                    self.auto_attempts = 0;
+                    self.auto_get_state(now, fx);
+                } else {
+                    let id = self.agent.agent_id.clone();
+                    self.agent = Agent { agent_id: id, logged_in: Some(false), ..Agent::default() };
+                    self.commands.clear();
+                    if !self.item_edited {
+                        self.item_input.clear();
+                    }
+                }
+            }
+            FromDesktop::Other { command } => {
+                fx.push(self.log_entry(now, &format!("event {command}"), "", "received", None));
+            }
+        }
+    }
+
+    fn on_state_reply(&mut self, request_id: &str, state: AgentSnapshot, now: f64, fx: &mut Vec<Effect>) {
+        let req = self.pending.take(request_id);
+        self.replied = true;
+        self.auto_attempts = 0;
+        let AgentSnapshot { agent_id, status, reason, interactions } = state;
+        let previous = std::mem::take(&mut self.agent.interactions);
+        self.agent.interactions = interactions
+            .into_iter()
+            .map(|info| {
+                let ended = previous.iter().any(|p| p.info.item_id == info.item_id && p.ended);
+                Interaction { info, ended }
+            })
+            .collect();
+        if let Some(last) = &self.agent.last_rendered {
+            if self.agent.find(last).is_none() {
+                self.agent.last_rendered = None;
+            }
+        }
+        let summary = format!(
+            "{}, {} interaction{}",
+            status_summary(&status, &reason),
+            self.agent.interactions.len(),
+            if self.agent.interactions.len() == 1 { "" } else { "s" }
+        );
+        self.agent.agent_id = agent_id.or(self.agent.agent_id.take());
+        self.agent.status = Some(status).filter(|s| !s.is_empty());
+        self.agent.reason = reason;
+        self.agent.logged_in = Some(true);
+        let (action, latency) = match &req {
+            Some(r) if r.origin == requests::Origin::Agent => ("Get State", Some((now - r.sent_at).max(0.0) as u32)),
+            Some(r) => ("Get State (auto)", Some((now - r.sent_at).max(0.0) as u32)),
+            None => ("Get State (late reply)", None),
+        };
+        fx.push(self.log_entry(now, action, "", &summary, latency));
+        if self.agent.in_acw() {
+            self.mark_ended(now, fx);
+        }
+        // Completed items have left the desktop: that confirms Complete.
+        let gone: Vec<String> = self
+            .commands
+            .iter()
+            .filter(|c| c.kind == CommandKind::Complete && self.agent.find(&c.item_id).is_none())
+            .map(|c| c.item_id.clone())
+            .collect();
+        for id in gone {
+            self.confirm(CommandKind::Complete, &id, now, fx);
+        }
+        if !self.item_edited && self.agent.find(self.current_item()).is_none() {
+            self.item_input.clear();
+        }
+        self.reselect();
+        if matches!(&req, Some(r) if r.origin == requests::Origin::Agent) {
+            self.notice = Some(Notice { kind: NoticeKind::Success, text: format!("Desktop state: {summary}.") });
+        } else if matches!(&self.notice, Some(n) if n.kind == NoticeKind::Waiting) {
+            self.notice = None;
+        }
+    }
+
+    /// After-call work: the item we terminated (or the only live one) has ended.
+    fn mark_ended(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        let pending: Vec<String> = self
+            .commands
+            .iter()
+            .filter(|c| c.kind == CommandKind::Terminate)
+            .map(|c| c.item_id.clone())
+            .collect();
+        if pending.is_empty() {
+            let live: Vec<&mut Interaction> = self.agent.interactions.iter_mut().filter(|i| !i.ended).collect();
+            if live.len() == 1 {
+                for i in live {
+                    i.ended = true;
+                }
+            }
+        }
+        for id in pending {
+            if let Some(i) = self.agent.find_mut(&id) {
+                i.ended = true;
+            }
+            self.confirm(CommandKind::Terminate, &id, now, fx);
+        }
+    }
+
+    fn confirm(&mut self, kind: CommandKind, item_id: &str, now: f64, fx: &mut Vec<Effect>) {
+        let Some(at) = self.commands.iter().position(|c| c.kind == kind && c.item_id == item_id) else {
+            return;
+        };
+        let cmd = self.commands.remove(at);
+        let latency = Some((now - cmd.sent_at).max(0.0) as u32);
+        let (result, text) = match kind {
+            CommandKind::Terminate => ("confirmed: after-call work", format!("Terminated {item_id}. After-call work: press Complete when done.")),
+            CommandKind::Complete => ("confirmed: completed", format!("Completed {item_id}.")),
+        };
+        self.notice = Some(Notice { kind: NoticeKind::Success, text });
+        fx.push(self.log_entry(now, kind.label(), item_id, result, latency));
+    }
+
+    /// Picks the current item when the field is empty: the latest rendered call, else the only
+    /// interaction. With several and no rendered one, the agent chooses (the field stays empty).
+    fn reselect(&mut self) {
+        if !self.current_item().is_empty() {
+            return;
+        }
+        let pick = self
+            .agent
+            .last_rendered
+            .clone()
+            .filter(|id| self.agent.find(id).is_some())
+            .or_else(|| match self.agent.interactions.as_slice() {
+                [only] => Some(only.info.item_id.clone()),
+                _ => None,
+            });
+        if let Some(id) = pick {
+            self.item_input = id;
+            self.item_edited = false;
+        }
+    }
+
+    fn log_entry(&self, now: f64, action: &str, item_id: &str, result: &str, latency_ms: Option<u32>) -> Effect {
+        Effect::Log(LogEntry {
+            ts: now,
+            action: action.to_string(),
+            item_id: item_id.to_string(),
+            result: result.to_string(),
+            latency_ms,
+            tenant: self.tenant.clone(),
+            page: self.page.clone(),
+        })
+    }
+}
+
+/// "busy", "not_ready (Lunch)".
+fn status_summary(status: &str, reason: &str) -> String {
+    if reason.is_empty() {
+        format!("status {status}")
+    } else {
+        format!("status {status} ({reason})")
+    }
+}

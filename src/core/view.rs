@@ -1,0 +1,170 @@
+//! What the toolbar shows, derived from a [`Session`]: texts, which buttons are enabled, which
+//! one is the obvious next step. Pure, so the rules are tested without a browser; the glue
+//! only copies these values into the DOM.
+
+use super::detect::Trust;
+use super::session::{Channel, CommandKind, Notice, Session};
+
+/// One button's state. The accessible name never changes; busy is shown with `aria-busy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ButtonView {
+    pub enabled: bool,
+    pub busy: bool,
+    /// The sensible next step: drawn as the primary button.
+    pub primary: bool,
+}
+
+/// One entry of the interaction picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub item_id: String,
+    pub label: String,
+}
+
+/// How trust is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrustView {
+    Trusted,
+    /// Show the origin and a "Trust …" button.
+    Ask,
+    /// Show why it can never be trusted.
+    Refused,
+    /// The stored list is being read.
+    Checking,
+}
+
+/// Everything the toolbar renders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    pub tenant: String,
+    pub trust: TrustView,
+    /// "Ready", "Not ready: Lunch", "After-call work", "Logged out", "Connecting…"…
+    pub status: String,
+    /// A stable key for styling and tests: `ready`, `not_ready`, `busy`, `acw`, `ringing`,
+    /// `logged_out`, `unknown`, `connecting`, `untrusted`.
+    pub status_key: String,
+    pub agent_id: String,
+    pub item_value: String,
+    /// Shown when the desktop reports more than one interaction.
+    pub choices: Vec<Choice>,
+    pub get_state: ButtonView,
+    pub terminate: ButtonView,
+    pub complete: ButtonView,
+    pub notice: Option<Notice>,
+    pub ignored: u32,
+    /// The channel is open and the desktop has answered: the toolbar is live.
+    pub live: bool,
+}
+
+/// Display text for a wire status.
+pub fn status_label(status: &str) -> String {
+    match status {
+        "ready" => "Ready".into(),
+        "not_ready" => "Not ready".into(),
+        "busy" => "Busy".into(),
+        "after_call_work" => "After-call work".into(),
+        "ringing" => "Ringing".into(),
+        "supervising" => "Supervising".into(),
+        other => {
+            let spaced = other.replace('_', " ");
+            let mut chars = spaced.chars();
+            match chars.next() {
+                Some(c) => c.to_uppercase().chain(chars).collect(),
+                None => "Unknown".into(),
+            }
+        }
+    }
+}
+
+impl View {
+    pub fn of(s: &Session) -> View {
+        let trust = match s.trust {
+            Trust::Trusted => TrustView::Trusted,
+            Trust::Askable => TrustView::Ask,
+            Trust::Refused => TrustView::Refused,
+            Trust::Pending => TrustView::Checking,
+        };
+        let (status, status_key) = if trust == TrustView::Checking {
+            ("Connecting…".to_string(), "connecting".to_string())
+        } else if trust != TrustView::Trusted {
+            ("Not trusted".to_string(), "untrusted".to_string())
+        } else if !matches!(s.channel, Channel::Open { .. }) {
+            ("Connecting…".to_string(), "connecting".to_string())
+        } else if s.agent.logged_in == Some(false) {
+            ("Logged out".to_string(), "logged_out".to_string())
+        } else {
+            match s.agent.status.as_deref() {
+                None => ("Unknown".to_string(), "unknown".to_string()),
+                Some(st) => {
+                    let mut text = status_label(st);
+                    if st != "ready" && !s.agent.reason.is_empty() && !s.agent.reason.eq_ignore_ascii_case(&text) {
+                        text = format!("{text}: {}", s.agent.reason);
+                    }
+                    let key = match st {
+                        "after_call_work" => "acw",
+                        "ready" | "not_ready" | "busy" | "ringing" => st,
+                        _ => "unknown",
+                    };
+                    (text, key.to_string())
+                }
+            }
+        };
+        let trusted = trust == TrustView::Trusted;
+        let item = s.current_item();
+        let known = s.agent.find(item);
+        let ended = known.is_some_and(|i| i.ended) || (s.agent.in_acw() && s.agent.interactions.len() == 1 && known.is_some());
+        let has_item = trusted && !item.is_empty();
+        let terminate_busy = s.command_busy(CommandKind::Terminate, item);
+        let complete_busy = s.command_busy(CommandKind::Complete, item);
+        let complete_primary = has_item && (ended || s.agent.in_acw());
+        let terminate_primary = has_item && !complete_primary && !ended;
+        let get_state_busy = s.get_state_busy();
+        let choices = if s.agent.interactions.len() > 1 {
+            s.agent
+                .interactions
+                .iter()
+                .map(|i| {
+                    let mut label = i.info.item_id.clone();
+                    let details: Vec<&str> = [i.info.phone_number.as_deref(), i.info.service.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .filter(|d| !d.is_empty())
+                        .collect();
+                    if !details.is_empty() {
+                        label = format!("{} ({label})", details.join(", "));
+                    }
+                    if i.ended {
+                        label.push_str(" [after-call work]");
+                    }
+                    Choice { item_id: i.info.item_id.clone(), label }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        View {
+            tenant: s.tenant.clone(),
+            trust,
+            status,
+            status_key,
+            agent_id: s.agent.agent_id.clone().unwrap_or_default(),
+            item_value: s.item_input.clone(),
+            choices,
+            get_state: ButtonView {
+                enabled: trusted && !get_state_busy,
+                busy: get_state_busy,
+                primary: trusted && item.is_empty(),
+            },
+            terminate: ButtonView {
+                // Unknown state never blocks: only a call known to be over disables Terminate.
+                enabled: has_item && !terminate_busy && !ended,
+                busy: terminate_busy,
+                primary: terminate_primary,
+            },
+            complete: ButtonView { enabled: has_item && !complete_busy, busy: complete_busy, primary: complete_primary },
+            notice: s.notice.clone(),
+            ignored: s.ignored,
+            live: matches!(s.channel, Channel::Open { .. }) && s.replied,
+        }
+    }
+}

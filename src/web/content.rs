@@ -1,0 +1,201 @@
+//! The content script in its normal mode: the Rust runs in the page's isolated world. Watches
+//! the page for the repeater iframe (present at load, inserted later, removed and re-inserted),
+//! mounts one toolbar in an open Shadow DOM per repeater, and tears it down when the repeater
+//! goes or the extension context dies.
+//!
+//! The JavaScript loader has already seen a candidate iframe before this module was loaded,
+//! so pages without the desktop never pay for the wasm.
+
+use std::cell::RefCell;
+
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlIFrameElement, MutationObserver, MutationObserverInit, ShadowRootInit, ShadowRootMode};
+
+use super::app::App;
+use super::channel::DirectChannel;
+use super::dom::{document, window};
+use super::{ext, warn, WebError, WebResult};
+use crate::core::detect::repeater_origin;
+
+/// Tag of the element that hosts the toolbar's shadow root.
+pub const HOST_TAG: &str = "bp-call-toolbar";
+
+struct Mounted {
+    repeater: HtmlIFrameElement,
+    src: String,
+    host: Element,
+    _app: App,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.host.remove();
+    }
+}
+
+struct ContentScript {
+    observer: MutationObserver,
+    _callback: Closure<dyn FnMut(Array, MutationObserver)>,
+    mounted: Option<Mounted>,
+}
+
+impl Drop for ContentScript {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+thread_local! {
+    static CONTENT: RefCell<Option<ContentScript>> = const { RefCell::new(None) };
+}
+
+/// Entry point of the content script (called by the loader once a candidate iframe exists).
+#[wasm_bindgen]
+pub fn start_content() -> Result<(), JsValue> {
+    if CONTENT.with(|c| c.borrow().is_some()) {
+        return Ok(());
+    }
+    let callback = Closure::<dyn FnMut(Array, MutationObserver)>::new(|_records, _observer| rescan());
+    let observer = MutationObserver::new(callback.as_ref().unchecked_ref())?;
+    let init = MutationObserverInit::new();
+    init.set_child_list(true);
+    init.set_subtree(true);
+    init.set_attributes(true);
+    init.set_attribute_filter(&Array::of1(&JsValue::from_str("src")));
+    observer.observe_with_options(&document()?.into(), &init)?;
+    CONTENT.with(|c| *c.borrow_mut() = Some(ContentScript { observer, _callback: callback, mounted: None }));
+    rescan();
+    Ok(())
+}
+
+/// Tears everything down (also used when the extension context is gone).
+pub fn stop_content() {
+    let old = CONTENT.with(|c| c.borrow_mut().take());
+    drop(old);
+}
+
+/// Re-checks the page: unmount a toolbar whose repeater left, mount one for a new repeater.
+fn rescan() {
+    if !ext::context_alive() {
+        // The extension was reloaded or updated: this copy must leave the page to the new one.
+        stop_content();
+        return;
+    }
+    let stale = CONTENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let Some(cs) = c.as_mut() else { return None };
+        let gone = cs.mounted.as_ref().is_some_and(|m| !m.repeater.is_connected() || m.repeater.src() != m.src);
+        if gone {
+            cs.mounted.take()
+        } else {
+            None
+        }
+    });
+    drop(stale);
+    let need = CONTENT.with(|c| c.borrow().as_ref().is_some_and(|cs| cs.mounted.is_none()));
+    if !need {
+        return;
+    }
+    match find_repeater().and_then(|r| r.map(mount).transpose()) {
+        Ok(Some(m)) => CONTENT.with(|c| {
+            if let Some(cs) = c.borrow_mut().as_mut() {
+                cs.mounted = Some(m);
+            }
+        }),
+        Ok(None) => {}
+        Err(e) => warn("mount", &e),
+    }
+}
+
+/// The first iframe on the page whose URL is an Agent Desktop repeater.
+fn find_repeater() -> WebResult<Option<HtmlIFrameElement>> {
+    let frames = document()?.get_elements_by_tag_name("iframe");
+    for i in 0..frames.length() {
+        if let Some(f) = frames.item(i).and_then(|e| e.dyn_into::<HtmlIFrameElement>().ok()) {
+            if repeater_origin(&f.src()).is_some() {
+                return Ok(Some(f));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Inline declarations on the host, all `!important`: inline important beats any page rule.
+/// Set through CSSOM, which a page's `style-src` CSP does not block.
+fn style_host(host: &Element, left_side: bool) -> WebResult<()> {
+    let html: &web_sys::HtmlElement = host.dyn_ref().ok_or(WebError::Missing("host element"))?;
+    let style = html.style();
+    let side = if left_side { "left" } else { "right" };
+    for (k, v) in [
+        ("all", "initial"),
+        ("display", "block"),
+        ("position", "fixed"),
+        ("z-index", "2147483647"),
+        ("bottom", "16px"),
+        (side, "16px"),
+        ("visibility", "visible"),
+        ("opacity", "1"),
+        ("pointer-events", "auto"),
+        ("transform", "none"),
+        ("filter", "none"),
+        ("margin", "0"),
+        ("padding", "0"),
+        ("contain", "layout style"),
+    ] {
+        style.set_property_with_priority(k, v, "important")?;
+    }
+    Ok(())
+}
+
+/// Which side to place the toolbar on so that it does not cover the repeater at first.
+pub fn away_from(repeater: &Element) -> bool {
+    let rect = repeater.get_bounding_client_rect();
+    let width = window().ok().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).unwrap_or(1024.0);
+    // Repeater on the right half: put the toolbar on the left.
+    rect.left() + rect.width() / 2.0 > width / 2.0
+}
+
+/// Puts the host in the browser's top layer (a manual popover): above any z-index, and out of
+/// reach of transforms and filters a page puts on its own elements.
+fn to_top_layer(host: &Element) {
+    let show = js_sys::Reflect::get(host, &JsValue::from_str("showPopover"));
+    if let Ok(f) = show.and_then(|f| f.dyn_into::<js_sys::Function>().map_err(JsValue::from)) {
+        if host.set_attribute("popover", "manual").is_ok() {
+            let _ = f.call0(host);
+        }
+    }
+}
+
+fn mount(repeater: HtmlIFrameElement) -> WebResult<Mounted> {
+    let src = repeater.src();
+    let tenant = repeater_origin(&src).ok_or(WebError::Missing("tenant origin"))?;
+    let doc = document()?;
+    let host = doc.create_element(HOST_TAG)?;
+    style_host(&host, away_from(&repeater))?;
+    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    let page = window()?.location().host().unwrap_or_default();
+    // The host goes into the page first: the proxy iframe needs a connected document to get
+    // its window, and the toolbar is visible in the same frame as the repeater.
+    doc.document_element().ok_or(WebError::Missing("documentElement"))?.append_child(&host)?;
+    to_top_layer(&host);
+    let root: web_sys::Node = shadow.clone().into();
+    let host_for_hook = host.clone();
+    let channel_root = root.clone();
+    let channel_tenant = tenant.clone();
+    let app = App::new(
+        &doc,
+        &root,
+        &tenant,
+        &page,
+        move |sink| Box::new(DirectChannel::new(channel_root, &channel_tenant, sink)),
+        Box::new(move |view, _| {
+            // Markers for the end-to-end suite and for page-side integrations.
+            let _ = host_for_hook.set_attribute("data-status", &view.status_key);
+            let _ = host_for_hook.set_attribute("data-live", if view.live { "true" } else { "false" });
+        }),
+    )
+    .inspect_err(|_| host.remove())?;
+    Ok(Mounted { repeater, src, host, _app: app })
+}

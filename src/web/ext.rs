@@ -1,0 +1,151 @@
+//! The extension APIs, browser-neutral: `browser` (Firefox) or `chrome` (Chromium), both used
+//! in their promise-returning form. Listeners are owned values removed on drop.
+
+use js_sys::{Function, Object, Promise, Reflect};
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::{WebError, WebResult};
+use crate::core::messages::ToBackground;
+
+/// `globalThis.browser ?? globalThis.chrome`.
+pub fn api() -> WebResult<JsValue> {
+    let global = js_sys::global();
+    for name in ["browser", "chrome"] {
+        let v = Reflect::get(&global, &JsValue::from_str(name))?;
+        if v.is_object() && Reflect::get(&v, &JsValue::from_str("runtime")).map(|r| r.is_object()).unwrap_or(false) {
+            return Ok(v);
+        }
+    }
+    Err(WebError::Missing("extension API"))
+}
+
+/// `api.a.b.c`.
+pub fn path(names: &[&str]) -> WebResult<JsValue> {
+    let mut v = api()?;
+    for n in names {
+        v = Reflect::get(&v, &JsValue::from_str(n))?;
+        if v.is_undefined() {
+            return Err(WebError::Missing("extension API member"));
+        }
+    }
+    Ok(v)
+}
+
+/// Calls `target.method(...args)`.
+pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> WebResult<JsValue> {
+    let f: Function = Reflect::get(target, &JsValue::from_str(method))?.dyn_into()?;
+    let array = js_sys::Array::new();
+    for a in args {
+        array.push(a);
+    }
+    Ok(Reflect::apply(&f, target, &array)?)
+}
+
+/// Awaits a value if it is a promise.
+pub async fn settle(v: JsValue) -> WebResult<JsValue> {
+    match v.dyn_into::<Promise>() {
+        Ok(p) => Ok(JsFuture::from(p).await?),
+        Err(v) => Ok(v),
+    }
+}
+
+/// Whether this extension context is still alive (false after the extension was reloaded or
+/// updated while the page stayed open).
+pub fn context_alive() -> bool {
+    match api() {
+        // Chromium keeps `chrome.runtime` on an orphaned content script but drops its id.
+        Ok(_) => path(&["runtime", "id"]).map(|id| id.is_string()).unwrap_or(false),
+        // No extension API at all: a plain page (the glue's own browser tests), nothing to lose.
+        Err(_) => true,
+    }
+}
+
+/// A Rust value into a plain JS object (through JSON: the only shapes we store are JSON).
+pub fn to_js<T: Serialize>(value: &T) -> WebResult<JsValue> {
+    Ok(js_sys::JSON::parse(&serde_json::to_string(value)?)?)
+}
+
+/// A plain JS value into a Rust value (through JSON).
+pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> WebResult<T> {
+    let text = js_sys::JSON::stringify(value)?.as_string().ok_or(WebError::Missing("JSON text"))?;
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// Reads one key of `storage.local`; `None` if unset.
+pub async fn storage_get(key: &str) -> WebResult<Option<JsValue>> {
+    let local = path(&["storage", "local"])?;
+    let all = settle(call(&local, "get", &[&JsValue::from_str(key)])?).await?;
+    let v = Reflect::get(&all, &JsValue::from_str(key))?;
+    Ok((!v.is_undefined()).then_some(v))
+}
+
+/// Writes one key of `storage.local`.
+pub async fn storage_set(key: &str, value: &JsValue) -> WebResult<()> {
+    let local = path(&["storage", "local"])?;
+    let obj = Object::new();
+    Reflect::set(&obj, &JsValue::from_str(key), value)?;
+    settle(call(&local, "set", &[&obj])?).await?;
+    Ok(())
+}
+
+/// Sends a message to the background and waits for its answer.
+pub async fn send_to_background(msg: &ToBackground) -> WebResult<JsValue> {
+    let runtime = path(&["runtime"])?;
+    settle(call(&runtime, "sendMessage", &[&to_js(msg)?])?).await
+}
+
+/// Sends without waiting; failures go to the console.
+pub fn post_to_background(msg: ToBackground) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = send_to_background(&msg).await {
+            super::warn("message to background", &e);
+        }
+    });
+}
+
+/// An `addListener`-style registration (`storage.onChanged`, `runtime.onMessage`,
+/// `port.onMessage`…), removed when dropped.
+pub struct ApiListener {
+    event: JsValue,
+    closure: Closure<dyn FnMut(JsValue, JsValue, JsValue) -> JsValue>,
+}
+
+impl ApiListener {
+    pub fn new(event: JsValue, f: impl FnMut(JsValue, JsValue, JsValue) -> JsValue + 'static) -> WebResult<Self> {
+        let closure = Closure::<dyn FnMut(JsValue, JsValue, JsValue) -> JsValue>::new(f);
+        call(&event, "addListener", &[closure.as_ref()])?;
+        Ok(ApiListener { event, closure })
+    }
+}
+
+impl Drop for ApiListener {
+    fn drop(&mut self) {
+        // The context may already be gone (extension reloaded): nothing to remove then.
+        let _ = call(&self.event, "removeListener", &[self.closure.as_ref()]);
+    }
+}
+
+/// Listens to changes of one `storage.local` key; `f` gets the new value (undefined if removed).
+pub fn on_storage_change(key: &'static str, mut f: impl FnMut(JsValue) + 'static) -> WebResult<ApiListener> {
+    ApiListener::new(path(&["storage", "onChanged"])?, move |changes, area, _| {
+        if area.as_string().as_deref() == Some("local") {
+            if let Ok(change) = Reflect::get(&changes, &JsValue::from_str(key)) {
+                if change.is_object() {
+                    f(Reflect::get(&change, &JsValue::from_str("newValue")).unwrap_or(JsValue::UNDEFINED));
+                }
+            }
+        }
+        JsValue::UNDEFINED
+    })
+}
+
+/// The trusted-origins list from storage (empty if unset or unreadable).
+pub async fn trusted_origins() -> Vec<String> {
+    match storage_get(crate::core::messages::TRUSTED_KEY).await {
+        Ok(Some(v)) => from_js(&v).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}

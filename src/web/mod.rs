@@ -1,0 +1,67 @@
+//! The glue: the only code that touches the browser. Turns DOM and extension events into core
+//! `Input`s and carries out the core's `Effect`s. Exists only on wasm32.
+#![deny(clippy::unwrap_used)]
+
+pub mod app;
+pub mod background;
+pub mod channel;
+pub mod content;
+pub mod dom;
+pub mod ext;
+pub mod frame;
+pub mod popup;
+pub mod toolbar;
+
+use wasm_bindgen::JsValue;
+
+/// Errors of the glue: a JavaScript exception or a (de)serialisation failure.
+#[derive(Debug)]
+pub enum WebError {
+    Js(JsValue),
+    Serde(String),
+    Missing(&'static str),
+}
+
+impl From<JsValue> for WebError {
+    fn from(v: JsValue) -> Self {
+        WebError::Js(v)
+    }
+}
+
+impl From<serde_json::Error> for WebError {
+    fn from(e: serde_json::Error) -> Self {
+        WebError::Serde(e.to_string())
+    }
+}
+
+impl From<WebError> for JsValue {
+    fn from(e: WebError) -> JsValue {
+        match e {
+            WebError::Js(v) => v,
+            WebError::Serde(s) => JsValue::from_str(&s),
+            WebError::Missing(what) => JsValue::from_str(&format!("missing: {what}")),
+        }
+    }
+}
+
+impl std::fmt::Display for WebError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WebError::Js(v) => write!(f, "{}", js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_else(|| format!("{v:?}"))),
+            WebError::Serde(s) => write!(f, "{s}"),
+            WebError::Missing(w) => write!(f, "missing: {w}"),
+        }
+    }
+}
+
+pub type WebResult<T> = Result<T, WebError>;
+
+/// Milliseconds since the Unix epoch: the clock of every log entry and timeout.
+pub fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Reports a glue error on the console without failing the caller.
+pub fn warn(context: &str, err: &WebError) {
+    web_sys::console::warn_2(&JsValue::from_str(&format!("[Call Toolbar] {context}:")), &JsValue::from_str(&err.to_string()));
+}

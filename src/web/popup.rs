@@ -1,0 +1,161 @@
+//! The popup panel: the log, newest first and live while open, rendered as text; Clear; the
+//! trusted tenant origins with a Remove button each. Writes go through the background.
+
+use std::cell::RefCell;
+
+use gloo_events::EventListener;
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element};
+
+use super::dom::{append, document, el, set_text};
+use super::{ext, WebError, WebResult};
+use crate::core::log::{format_latency, LogEntry};
+use crate::core::messages::{ToBackground, LOG_KEY, TRUSTED_KEY};
+
+struct Popup {
+    doc: Document,
+    count: Element,
+    rows: Element,
+    trusted: Element,
+    _listeners: Vec<EventListener>,
+    _trusted_listeners: Vec<EventListener>,
+    _storage: Vec<ext::ApiListener>,
+}
+
+thread_local! {
+    static POPUP: RefCell<Option<Popup>> = const { RefCell::new(None) };
+}
+
+/// Entry point of `popup.html`.
+#[wasm_bindgen]
+pub fn start_popup() -> Result<(), JsValue> {
+    let doc = document()?;
+    let root = doc.get_element_by_id("app").ok_or(WebError::Missing("#app"))?;
+
+    let log_section = el(&doc, "section", &[("aria-labelledby", "log-title")], "")?;
+    let head = el(&doc, "div", &[("class", "section-head")], "")?;
+    let title = el(&doc, "h2", &[("id", "log-title")], "Log")?;
+    let count = el(&doc, "span", &[("class", "count")], "")?;
+    let clear = el(&doc, "button", &[("type", "button")], "Clear")?;
+    append(&head, &[&title, &count, &clear])?;
+    let table = el(&doc, "table", &[("aria-labelledby", "log-title")], "")?;
+    let thead = el(&doc, "thead", &[], "")?;
+    let tr = el(&doc, "tr", &[], "")?;
+    for h in ["Time", "Action", "Interaction ID", "Result", "Latency"] {
+        let th = el(&doc, "th", &[("scope", "col")], h)?;
+        tr.append_child(&th)?;
+    }
+    thead.append_child(&tr)?;
+    let rows = el(&doc, "tbody", &[], "")?;
+    append(&table, &[&thead, &rows])?;
+    append(&log_section, &[&head, &table])?;
+
+    let trust_section = el(&doc, "section", &[("aria-labelledby", "trust-title")], "")?;
+    let trust_title = el(&doc, "h2", &[("id", "trust-title")], "Trusted tenants")?;
+    let trust_note = el(&doc, "p", &[("class", "note")], "Tenants under *.brightpattern.com (https) are trusted automatically. Others are added with the toolbar's Trust button.")?;
+    let trusted = el(&doc, "ul", &[("class", "trusted")], "")?;
+    append(&trust_section, &[&trust_title, &trust_note, &trusted])?;
+    append(&root, &[&log_section, &trust_section])?;
+
+    let listeners = vec![EventListener::new(&clear, "click", |_| ext::post_to_background(ToBackground::ClearLog))];
+    let storage = vec![
+        ext::on_storage_change(LOG_KEY, |v| render_log(&entries_of(&v)))?,
+        ext::on_storage_change(TRUSTED_KEY, |v| render_trusted(&ext::from_js::<Vec<String>>(&v).unwrap_or_default()))?,
+    ];
+    POPUP.with(|p| {
+        *p.borrow_mut() = Some(Popup { doc, count, rows, trusted, _listeners: listeners, _trusted_listeners: Vec::new(), _storage: storage })
+    });
+    wasm_bindgen_futures::spawn_local(async {
+        let log = ext::storage_get(LOG_KEY).await.ok().flatten().map(|v| entries_of(&v)).unwrap_or_default();
+        render_log(&log);
+        render_trusted(&ext::trusted_origins().await);
+        if let Ok(body) = document().and_then(|d| d.body().ok_or(WebError::Missing("body"))) {
+            let _ = body.set_attribute("data-ready", "true");
+        }
+    });
+    Ok(())
+}
+
+fn entries_of(v: &JsValue) -> Vec<LogEntry> {
+    if v.is_undefined() {
+        return Vec::new();
+    }
+    ext::from_js(v).unwrap_or_default()
+}
+
+/// "14:03:07.120" in local time.
+fn clock(ts: f64) -> String {
+    let d = js_sys::Date::new(&JsValue::from_f64(ts));
+    format!("{:02}:{:02}:{:02}.{:03}", d.get_hours(), d.get_minutes(), d.get_seconds(), d.get_milliseconds())
+}
+
+fn render_log(entries: &[LogEntry]) {
+    POPUP.with(|p| {
+        let p = p.borrow();
+        let Some(p) = p.as_ref() else { return };
+        let result: WebResult<()> = (|| {
+            set_text(&p.count, &format!("{} entr{}", entries.len(), if entries.len() == 1 { "y" } else { "ies" }));
+            while let Some(c) = p.rows.first_child() {
+                p.rows.remove_child(&c)?;
+            }
+            if entries.is_empty() {
+                let tr = el(&p.doc, "tr", &[], "")?;
+                let td = el(&p.doc, "td", &[("colspan", "5"), ("class", "empty")], "Nothing logged yet.")?;
+                tr.append_child(&td)?;
+                p.rows.append_child(&tr)?;
+            }
+            for e in entries.iter().rev() {
+                let tr = el(&p.doc, "tr", &[("title", &format!("{} on {}", e.tenant, e.page))], "")?;
+                for (class, text) in [
+                    ("time", clock(e.ts)),
+                    ("action", e.action.clone()),
+                    ("item", e.item_id.clone()),
+                    ("result", e.result.clone()),
+                    ("latency", format_latency(e.latency_ms)),
+                ] {
+                    let td = el(&p.doc, "td", &[("class", class)], "")?;
+                    td.set_text_content(Some(&text));
+                    tr.append_child(&td)?;
+                }
+                p.rows.append_child(&tr)?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            super::warn("popup log", &e);
+        }
+    });
+}
+
+fn render_trusted(list: &[String]) {
+    POPUP.with(|p| {
+        let mut p = p.borrow_mut();
+        let Some(p) = p.as_mut() else { return };
+        let result: WebResult<Vec<EventListener>> = (|| {
+            while let Some(c) = p.trusted.first_child() {
+                p.trusted.remove_child(&c)?;
+            }
+            let mut listeners = Vec::new();
+            if list.is_empty() {
+                let li = el(&p.doc, "li", &[("class", "empty")], "No other tenants trusted.")?;
+                p.trusted.append_child(&li)?;
+            }
+            for origin in list {
+                let li = el(&p.doc, "li", &[], "")?;
+                let name = el(&p.doc, "span", &[], origin)?;
+                let remove = el(&p.doc, "button", &[("type", "button"), ("aria-label", &format!("Remove {origin}"))], "Remove")?;
+                let o = origin.clone();
+                listeners.push(EventListener::new(&remove, "click", move |_| {
+                    ext::post_to_background(ToBackground::Untrust { origin: o.clone() })
+                }));
+                append(&li, &[&name, &remove])?;
+                p.trusted.append_child(&li)?;
+            }
+            Ok(listeners)
+        })();
+        match result {
+            Ok(l) => p._trusted_listeners = l,
+            Err(e) => super::warn("popup trusted", &e),
+        }
+    });
+}

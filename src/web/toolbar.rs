@@ -1,0 +1,263 @@
+//! The toolbar's DOM: built once into a root (a Shadow DOM in the page, or the body of the
+//! toolbar frame on strict-CSP pages), then updated from a core `View`. Text from the wire
+//! goes in through `textContent` and `value` only.
+
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement, HtmlSelectElement, Node};
+
+use super::dom::{append, el, el_as, set_attr, set_flag, set_text};
+use super::WebResult;
+use crate::core::session::{Button, NoticeKind};
+use crate::core::view::{ButtonView, TrustView, View};
+
+/// The stylesheet of the toolbar. Scoped by the shadow root (or the frame), so no page CSS
+/// reaches in and none of ours leaks out.
+pub const STYLE: &str = r#"
+:host { all: initial; }
+.bar { box-sizing: border-box; width: 400px; font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: #1d2330; background: #ffffff; border: 1px solid #b8c0cc; border-radius: 10px;
+  box-shadow: 0 6px 24px rgba(15, 23, 42, .22); padding: 10px 12px; text-align: left; }
+.bar * { box-sizing: border-box; font: inherit; }
+.head { display: flex; align-items: center; gap: 8px; margin: 0 0 8px; }
+.title { font-weight: 600; flex: 1; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.status { border-radius: 999px; padding: 1px 9px; font-weight: 600; background: #e6e9ef; color: #1d2330; white-space: nowrap; }
+.status[data-key=ready] { background: #d7f5e1; color: #0b5a2a; }
+.status[data-key=not_ready] { background: #fde8c8; color: #7a4200; }
+.status[data-key=busy], .status[data-key=ringing] { background: #dbe8ff; color: #123d8a; }
+.status[data-key=acw] { background: #f1e0ff; color: #5b1f8a; }
+.status[data-key=logged_out], .status[data-key=untrusted] { background: #fde2e2; color: #8a1c1c; }
+.agent { color: #4a5466; font-size: 12px; margin: -4px 0 8px; min-height: 0; }
+.agent:empty { display: none; }
+.trust p { margin: 0 0 8px; word-break: break-all; }
+.row { display: flex; gap: 6px; align-items: center; margin: 0 0 8px; }
+label { font-size: 12px; color: #4a5466; white-space: nowrap; }
+input, select { flex: 1; min-width: 0; padding: 4px 6px; border: 1px solid #8d97a8; border-radius: 6px;
+  background: #fff; color: #1d2330; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; }
+.buttons { display: flex; gap: 6px; }
+button { flex: 1; padding: 5px 8px; border-radius: 6px; border: 1px solid #8d97a8; background: #f4f6f9;
+  color: #1d2330; cursor: pointer; font-weight: 600; }
+button.primary { background: #1f5fd1; border-color: #1f5fd1; color: #fff; }
+button:disabled { opacity: .45; cursor: not-allowed; }
+button[aria-busy=true] { cursor: progress; }
+button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px solid #1f5fd1; outline-offset: 2px; }
+[hidden] { display: none !important; }
+.notice { margin: 8px 0 0; font-size: 12px; min-height: 1em; }
+.notice[data-kind=error], .notice[data-kind=waiting] { color: #a11b1b; }
+.notice[data-kind=success] { color: #0b5a2a; }
+.ignored { margin: 4px 0 0; font-size: 11px; color: #6b7487; }
+.ignored:empty { display: none; }
+"#;
+
+/// The toolbar's elements and the listeners that feed clicks and edits back as core inputs.
+pub struct Toolbar {
+    pub bar: Element,
+    status: Element,
+    agent: Element,
+    trust: Element,
+    trust_text: Element,
+    trust_button: HtmlButtonElement,
+    main: Element,
+    item: HtmlInputElement,
+    pick_row: Element,
+    pick: HtmlSelectElement,
+    get_state: HtmlButtonElement,
+    terminate: HtmlButtonElement,
+    complete: HtmlButtonElement,
+    notice: Element,
+    ignored: Element,
+    choices_key: String,
+    _listeners: Vec<EventListener>,
+}
+
+/// What the toolbar reports back.
+pub enum UiEvent {
+    Click(Button),
+    Edited(String),
+    Picked(String),
+}
+
+impl Toolbar {
+    /// Builds the toolbar under `root`; `on_event` receives the agent's actions.
+    pub fn build(doc: &Document, root: &Node, on_event: impl Fn(UiEvent) + Clone + 'static) -> WebResult<Toolbar> {
+        let style = el(doc, "style", &[], STYLE)?;
+        let bar = el(doc, "div", &[("class", "bar"), ("role", "region"), ("aria-label", "Call toolbar")], "")?;
+        let head = el(doc, "div", &[("class", "head")], "")?;
+        let title = el(doc, "span", &[("class", "title")], "Call Toolbar")?;
+        let status = el(doc, "span", &[("class", "status"), ("data-key", "connecting"), ("aria-label", "Agent status")], "Connecting…")?;
+        append(&head, &[&title, &status])?;
+        let agent = el(doc, "div", &[("class", "agent")], "")?;
+
+        let trust = el(doc, "div", &[("class", "trust"), ("hidden", "")], "")?;
+        let trust_text = el(doc, "p", &[], "")?;
+        let trust_button: HtmlButtonElement = el_as(doc, "button", &[("type", "button"), ("class", "primary")], "Trust")?;
+        append(&trust, &[&trust_text, &trust_button])?;
+
+        let main = el(doc, "div", &[("class", "main"), ("hidden", "")], "")?;
+        let item_row = el(doc, "div", &[("class", "row")], "")?;
+        let item_label = el(doc, "label", &[("for", "bp-item")], "Interaction ID")?;
+        let item: HtmlInputElement = el_as(
+            doc,
+            "input",
+            &[("id", "bp-item"), ("type", "text"), ("autocomplete", "off"), ("spellcheck", "false"), ("placeholder", "captured automatically")],
+            "",
+        )?;
+        append(&item_row, &[&item_label, &item])?;
+        let pick_row = el(doc, "div", &[("class", "row"), ("hidden", "")], "")?;
+        let pick_label = el(doc, "label", &[("for", "bp-pick")], "Interactions")?;
+        let pick: HtmlSelectElement = el_as(doc, "select", &[("id", "bp-pick")], "")?;
+        append(&pick_row, &[&pick_label, &pick])?;
+        let buttons = el(doc, "div", &[("class", "buttons")], "")?;
+        let get_state: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], "Get State")?;
+        let terminate: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], "Terminate")?;
+        let complete: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], "Complete")?;
+        append(&buttons, &[&get_state, &terminate, &complete])?;
+        append(&main, &[&item_row, &pick_row, &buttons])?;
+
+        let notice = el(doc, "p", &[("class", "notice"), ("role", "status"), ("aria-live", "polite")], "")?;
+        let ignored = el(doc, "p", &[("class", "ignored")], "")?;
+        append(&bar, &[&head, &agent, &trust, &main, &notice, &ignored])?;
+        append(root, &[&style, &bar])?;
+
+        let mut listeners = Vec::new();
+        for (button, which) in [
+            (&trust_button, Button::Trust),
+            (&get_state, Button::GetState),
+            (&terminate, Button::Terminate),
+            (&complete, Button::Complete),
+        ] {
+            let f = on_event.clone();
+            listeners.push(EventListener::new(button, "click", move |_| f(UiEvent::Click(which))));
+        }
+        {
+            let f = on_event.clone();
+            let input = item.clone();
+            listeners.push(EventListener::new(&item, "input", move |_| f(UiEvent::Edited(input.value()))));
+        }
+        {
+            let f = on_event;
+            let select = pick.clone();
+            listeners.push(EventListener::new(&pick, "change", move |_| {
+                let v = select.value();
+                if !v.is_empty() {
+                    f(UiEvent::Picked(v));
+                }
+            }));
+        }
+        Ok(Toolbar {
+            bar,
+            status,
+            agent,
+            trust,
+            trust_text,
+            trust_button,
+            main,
+            item,
+            pick_row,
+            pick,
+            get_state,
+            terminate,
+            complete,
+            notice,
+            ignored,
+            choices_key: String::new(),
+            _listeners: listeners,
+        })
+    }
+
+    /// Copies the view into the DOM, touching only what changed.
+    pub fn render(&mut self, v: &View) {
+        set_text(&self.status, &v.status);
+        set_attr(&self.status, "data-key", &v.status_key);
+        set_attr(&self.bar, "data-status", &v.status_key);
+        set_attr(&self.bar, "data-live", if v.live { "true" } else { "false" });
+        set_text(&self.agent, if v.agent_id.is_empty() { "" } else { &v.agent_id });
+
+        let trusted = v.trust == TrustView::Trusted;
+        set_flag(&self.trust, "hidden", matches!(v.trust, TrustView::Trusted | TrustView::Checking));
+        set_flag(&self.main, "hidden", !trusted);
+        match v.trust {
+            TrustView::Ask => {
+                set_text(&self.trust_text, &format!("This page embeds an Agent Desktop from {}, which is not on your trusted list. Nothing is sent to it until you trust it.", v.tenant));
+                set_text(&self.trust_button, &format!("Trust {}", v.tenant));
+                set_flag(&self.trust_button, "hidden", false);
+            }
+            TrustView::Refused => {
+                set_text(&self.trust_text, &format!("The Agent Desktop at {} uses an insecure connection (http). The toolbar will not talk to it.", v.tenant));
+                set_flag(&self.trust_button, "hidden", true);
+            }
+            TrustView::Trusted | TrustView::Checking => {}
+        }
+
+        // Keep the agent's caret: only write the field when its text differs.
+        if self.item.value() != v.item_value {
+            self.item.set_value(&v.item_value);
+        }
+        let key: String = v.choices.iter().map(|c| format!("{}\u{1f}{}\u{1e}", c.item_id, c.label)).collect();
+        if key != self.choices_key {
+            self.choices_key = key;
+            while let Some(child) = self.pick.first_child() {
+                let _ = self.pick.remove_child(&child);
+            }
+            if let Some(doc) = self.pick.owner_document() {
+                if let Ok(prompt) = el(&doc, "option", &[("value", "")], "Choose an interaction…") {
+                    let _ = self.pick.append_child(&prompt);
+                }
+                for c in &v.choices {
+                    if let Ok(opt) = el(&doc, "option", &[("value", &c.item_id)], &c.label) {
+                        let _ = self.pick.append_child(&opt);
+                    }
+                }
+            }
+        }
+        set_flag(&self.pick_row, "hidden", v.choices.is_empty());
+        if !v.choices.is_empty() {
+            let selected = if v.choices.iter().any(|c| c.item_id == v.item_value.trim()) { v.item_value.trim() } else { "" };
+            if self.pick.value() != selected {
+                self.pick.set_value(selected);
+            }
+        }
+
+        render_button(&self.get_state, v.get_state);
+        render_button(&self.terminate, v.terminate);
+        render_button(&self.complete, v.complete);
+
+        match &v.notice {
+            Some(n) => {
+                set_text(&self.notice, &n.text);
+                let kind = match n.kind {
+                    NoticeKind::Info => "info",
+                    NoticeKind::Success => "success",
+                    NoticeKind::Error => "error",
+                    NoticeKind::Waiting => "waiting",
+                };
+                set_attr(&self.notice, "data-kind", kind);
+            }
+            None => set_text(&self.notice, ""),
+        }
+        set_text(
+            &self.ignored,
+            &match v.ignored {
+                0 => String::new(),
+                1 => "1 message ignored (not from our desktop channel, or malformed)".to_string(),
+                n => format!("{n} messages ignored (not from our desktop channel, or malformed)"),
+            },
+        );
+    }
+}
+
+fn render_button(b: &HtmlButtonElement, v: ButtonView) {
+    if b.disabled() == v.enabled {
+        b.set_disabled(!v.enabled);
+    }
+    set_attr(b, "aria-busy", if v.busy { "true" } else { "false" });
+    let class = if v.primary { "primary" } else { "" };
+    if b.class_name() != class {
+        b.set_class_name(class);
+    }
+}
+
+/// Lets callers find the element type without importing web-sys themselves.
+pub fn as_element(n: &Node) -> Option<Element> {
+    n.clone().dyn_into::<Element>().ok()
+}

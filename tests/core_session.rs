@@ -1,0 +1,305 @@
+//! The toolbar's reducer: item_id selection, confirmations, timeouts, double clicks, trust.
+//! Every test drives `Session` with inputs and checks effects and the derived `View`.
+
+use bp_toolbar::core::detect::Trust;
+use bp_toolbar::core::log::{LogEntry, LogRing, MIN_LIMIT};
+use bp_toolbar::core::session::{Button, Effect, Input, NoticeKind, Session, MAX_AUTO_ATTEMPTS};
+use bp_toolbar::core::view::View;
+
+const T: &str = "http://localhost:8101";
+
+fn posts(fx: &[Effect]) -> Vec<String> {
+    fx.iter().filter_map(|e| if let Effect::Post(p) = e { Some(p.clone()) } else { None }).collect()
+}
+
+fn logs(fx: &[Effect]) -> Vec<(String, String)> {
+    fx.iter()
+        .filter_map(|e| if let Effect::Log(l) = e { Some((l.action.clone(), l.result.clone())) } else { None })
+        .collect()
+}
+
+fn rid(post: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(post).unwrap();
+    v["request_id"].as_str().unwrap().to_string()
+}
+
+fn reply(id: &str, status: &str, items: &[&str]) -> String {
+    let list: Vec<String> = items.iter().map(|i| format!(r#"{{"item_id":"{i}","phone_number":"555{i}"}}"#)).collect();
+    format!(r#"{{"command":"GET_STATE","request_id":"{id}","data":{{"agent_id":"a","status":"{status}","reason":"","interactions":[{}]}}}}"#, list.join(","))
+}
+
+fn ev(command: &str, data: &str) -> String {
+    format!(r#"{{"command":"{command}","data":{data}}}"#)
+}
+
+fn msg(s: &mut Session, text: String, now: f64) -> Vec<Effect> {
+    s.apply(Input::Message { text, now })
+}
+
+fn click(s: &mut Session, b: Button, now: f64) -> Vec<Effect> {
+    s.apply(Input::Click { button: b, now })
+}
+
+/// A trusted session whose proxy loaded at t=0 and whose first GET_STATE was answered.
+fn live(status: &str, items: &[&str]) -> Session {
+    let mut s = Session::new(T, "crm", Trust::Trusted, 7);
+    assert_eq!(s.start(), vec![Effect::OpenChannel]);
+    let fx = s.apply(Input::ProxyLoaded { now: 0.0 });
+    let p = posts(&fx);
+    assert_eq!(p.len(), 1);
+    msg(&mut s, reply(&rid(&p[0]), status, items), 10.0);
+    s
+}
+
+#[test]
+fn untrusted_sends_nothing_until_trust_is_given() {
+    let mut s = Session::new(T, "crm", Trust::Askable, 1);
+    assert!(s.start().is_empty());
+    assert!(s.apply(Input::ProxyLoaded { now: 0.0 }).is_empty());
+    assert!(click(&mut s, Button::GetState, 1.0).is_empty());
+    assert_eq!(View::of(&s).status, "Not trusted");
+    let fx = click(&mut s, Button::Trust, 2.0);
+    assert!(fx.contains(&Effect::PersistTrust(T.into())));
+    assert!(fx.contains(&Effect::OpenChannel));
+    // Trust withdrawn elsewhere: the channel closes and state is forgotten.
+    s.apply(Input::ProxyLoaded { now: 3.0 });
+    let fx = s.apply(Input::TrustChanged { trust: Trust::Askable, now: 4.0 });
+    assert!(fx.contains(&Effect::CloseChannel));
+    assert_eq!(View::of(&s).status, "Not trusted");
+}
+
+#[test]
+fn pending_trust_becomes_trusted_without_a_prompt_or_a_log_line() {
+    let mut s = Session::new(T, "crm", Trust::Pending, 1);
+    assert!(s.start().is_empty());
+    assert_eq!(View::of(&s).status_key, "connecting");
+    let fx = s.apply(Input::TrustChanged { trust: Trust::Trusted, now: 1.0 });
+    assert_eq!(fx, vec![Effect::OpenChannel]);
+    let mut s = Session::new(T, "crm", Trust::Pending, 1);
+    assert!(s.apply(Input::TrustChanged { trust: Trust::Askable, now: 1.0 }).is_empty());
+}
+
+#[test]
+fn commands_before_the_proxy_loads_are_sent_on_load() {
+    let mut s = Session::new(T, "crm", Trust::Trusted, 1);
+    s.start();
+    assert!(click(&mut s, Button::GetState, 0.0).is_empty(), "queued, not posted");
+    assert!(View::of(&s).get_state.busy);
+    let fx = s.apply(Input::ProxyLoaded { now: 500.0 });
+    let p = posts(&fx);
+    assert_eq!(p.len(), 1, "the agent's request is sent; no extra automatic one: {p:?}");
+    assert_eq!(s.next_deadline(), Some(3500.0));
+}
+
+#[test]
+fn silent_desktop_auto_retries_then_says_so() {
+    let mut s = Session::new(T, "crm", Trust::Trusted, 1);
+    s.start();
+    let mut sent = posts(&s.apply(Input::ProxyLoaded { now: 0.0 })).len();
+    let mut now = 0.0;
+    for _ in 0..10 {
+        now += 3000.0;
+        sent += posts(&s.apply(Input::Tick { now })).len();
+    }
+    assert_eq!(sent as u32, MAX_AUTO_ATTEMPTS);
+    assert_eq!(s.next_deadline(), None);
+    let n = View::of(&s).notice.unwrap();
+    assert_eq!(n.kind, NoticeKind::Waiting);
+    assert!(n.text.contains("not answering"), "{}", n.text);
+    // The agent logs in: the desktop speaks, we ask again, the notice goes.
+    let fx = msg(&mut s, ev("LOGIN_CHANGED", r#"{"agent_id":"a","login":true}"#), now + 1.0);
+    assert_eq!(posts(&fx).len(), 1);
+    assert_eq!(View::of(&s).notice, None);
+}
+
+#[test]
+fn manual_get_state_times_out_in_3_s_with_words() {
+    let mut s = live("ready", &[]);
+    let fx = click(&mut s, Button::GetState, 100.0);
+    assert_eq!(posts(&fx).len(), 1);
+    assert!(click(&mut s, Button::GetState, 150.0).is_empty(), "double click sends one");
+    assert!(s.apply(Input::Tick { now: 3099.0 }).is_empty());
+    let fx = s.apply(Input::Tick { now: 3100.0 });
+    assert_eq!(logs(&fx), vec![("Get State".into(), "no reply in 3 s".into())]);
+    let v = View::of(&s);
+    assert_eq!(v.notice.unwrap().text, "No reply from the Agent Desktop in 3 s. Is the agent logged in?");
+    assert!(v.get_state.enabled);
+}
+
+#[test]
+fn replies_to_ids_we_never_sent_still_update_state_but_are_marked_late() {
+    let mut s = live("ready", &[]);
+    let fx = msg(&mut s, reply("5", "busy", &["X"]), 20.0);
+    assert_eq!(logs(&fx)[0], ("Get State (late reply)".into(), "status busy, 1 interaction".into()));
+    assert_eq!(s.current_item(), "X");
+}
+
+#[test]
+fn item_id_is_captured_from_interaction_rendered_and_get_state() {
+    let mut s = live("ready", &[]);
+    msg(&mut s, ev("INTERACTION_RENDERED", r#"{"item_id":"A","phone_number":"1"}"#), 20.0);
+    assert_eq!(View::of(&s).item_value, "A");
+    // A second call renders: it becomes current; the agent gets a picker.
+    msg(&mut s, ev("INTERACTION_RENDERED", r#"{"item_id":"B"}"#), 30.0);
+    let v = View::of(&s);
+    assert_eq!(v.item_value, "B");
+    assert_eq!(v.choices.iter().map(|c| c.item_id.as_str()).collect::<Vec<_>>(), ["A", "B"]);
+    assert_eq!(v.choices[0].label, "1 (A)");
+    s.apply(Input::ItemPicked("A".into()));
+    assert_eq!(s.current_item(), "A");
+    // GET_STATE with one interaction and an empty field selects it.
+    let mut s = live("busy", &["Q"]);
+    assert_eq!(s.current_item(), "Q");
+    // With several and nothing rendered, the agent chooses: the field stays empty.
+    let s2 = live("busy", &["Q", "R"]);
+    assert_eq!(s2.current_item(), "");
+    assert!(!View::of(&s2).terminate.enabled);
+    // An edited field is left alone by GET_STATE, replaced by a new rendered call.
+    s.apply(Input::ItemEdited("typed".into()));
+    click(&mut s, Button::GetState, 40.0);
+    let id = s.next_deadline();
+    assert!(id.is_some());
+    msg(&mut s, reply("x", "busy", &["Q"]), 50.0);
+    assert_eq!(s.current_item(), "typed");
+    msg(&mut s, ev("INTERACTION_RENDERED", r#"{"item_id":"N"}"#), 60.0);
+    assert_eq!(s.current_item(), "N");
+}
+
+#[test]
+fn terminate_then_complete_with_confirmations_and_latencies() {
+    let mut s = live("busy", &["A"]);
+    let v = View::of(&s);
+    assert!(v.terminate.enabled && v.terminate.primary && v.complete.enabled && !v.complete.primary);
+    let fx = click(&mut s, Button::Terminate, 100.0);
+    assert_eq!(posts(&fx), vec![r#"{"command":"TERMINATE_INTERACTION_FROM_API","data":"A"}"#]);
+    assert_eq!(logs(&fx), vec![("Terminate".into(), "sent".into())]);
+    assert!(click(&mut s, Button::Terminate, 120.0).is_empty(), "double click sends one");
+    assert!(View::of(&s).terminate.busy);
+    let fx = msg(&mut s, ev("STATE_CHANGED", r#"{"status":"after_call_work","reason":""}"#), 180.0);
+    let done = fx.iter().find_map(|e| match e {
+        Effect::Log(LogEntry { action, result, latency_ms, .. }) if action == "Terminate" => Some((result.clone(), *latency_ms)),
+        _ => None,
+    });
+    assert_eq!(done, Some(("confirmed: after-call work".into(), Some(80))));
+    let v = View::of(&s);
+    assert_eq!(v.status, "After-call work");
+    assert!(!v.terminate.enabled, "the call is over");
+    assert!(v.complete.enabled && v.complete.primary);
+    let fx = click(&mut s, Button::Complete, 200.0);
+    assert_eq!(posts(&fx), vec![r#"{"command":"COMPLETE_INTERACTION_FROM_API","data":"A"}"#]);
+    let fx = msg(&mut s, ev("INTERACTION_COMPLETED", r#"{"item_id":"A","disposition":"Sale"}"#), 260.0);
+    assert!(logs(&fx).contains(&("Complete".into(), "confirmed: completed".into())));
+    assert!(logs(&fx).contains(&("event INTERACTION_COMPLETED".into(), "completed, disposition Sale".into())));
+    msg(&mut s, ev("STATE_CHANGED", r#"{"status":"ready","reason":""}"#), 270.0);
+    let v = View::of(&s);
+    assert_eq!((v.status.as_str(), v.item_value.as_str()), ("Ready", ""));
+    assert!(!v.terminate.enabled && !v.complete.enabled);
+    assert_eq!(s.next_deadline(), None);
+}
+
+#[test]
+fn customer_hangs_up_first_complete_becomes_the_next_step() {
+    let mut s = live("busy", &["A"]);
+    msg(&mut s, ev("STATE_CHANGED", r#"{"status":"after_call_work"}"#), 50.0);
+    let v = View::of(&s);
+    assert!(!v.terminate.enabled);
+    assert!(v.complete.primary);
+}
+
+#[test]
+fn complete_confirmed_by_the_item_leaving_get_state() {
+    let mut s = live("after_call_work", &["A"]);
+    click(&mut s, Button::Complete, 100.0);
+    let fx = click(&mut s, Button::GetState, 150.0);
+    let id = rid(&posts(&fx)[0]);
+    let fx = msg(&mut s, reply(&id, "ready", &[]), 200.0);
+    assert!(logs(&fx).contains(&("Complete".into(), "confirmed: completed".into())));
+}
+
+#[test]
+fn unconfirmed_commands_time_out_visibly_and_can_be_retried() {
+    let mut s = live("busy", &["A"]);
+    s.apply(Input::ItemEdited("WRONG".into()));
+    click(&mut s, Button::Complete, 0.0);
+    let fx = s.apply(Input::Tick { now: 5000.0 });
+    assert_eq!(logs(&fx), vec![("Complete".into(), "not confirmed in 5 s".into())]);
+    let n = View::of(&s).notice.unwrap();
+    assert_eq!(n.kind, NoticeKind::Error);
+    assert!(n.text.contains("did not confirm Complete of WRONG"));
+    assert_eq!(posts(&click(&mut s, Button::Complete, 5001.0)).len(), 1, "a deliberate retry is sent");
+}
+
+#[test]
+fn unknown_state_never_leaves_the_agent_stuck() {
+    let mut s = Session::new(T, "crm", Trust::Trusted, 1);
+    s.start();
+    s.apply(Input::ProxyLoaded { now: 0.0 });
+    s.apply(Input::ItemEdited("ABC".into()));
+    let v = View::of(&s);
+    assert_eq!(v.status, "Unknown");
+    assert!(v.terminate.enabled && v.complete.enabled && v.get_state.enabled);
+}
+
+#[test]
+fn logout_clears_interactions_and_pending_commands() {
+    let mut s = live("busy", &["A"]);
+    click(&mut s, Button::Terminate, 0.0);
+    msg(&mut s, ev("LOGIN_CHANGED", r#"{"login":false}"#), 10.0);
+    let v = View::of(&s);
+    assert_eq!(v.status, "Logged out");
+    assert_eq!(v.item_value, "");
+    assert_eq!(s.next_deadline(), None);
+}
+
+#[test]
+fn malformed_messages_are_counted_and_change_nothing() {
+    let mut s = live("ready", &[]);
+    for bad in ["", "{", r#"{"command":"STATE_CHANGED"}"#, "[1]"] {
+        assert!(msg(&mut s, bad.into(), 1.0).is_empty());
+    }
+    s.apply(Input::Ignored);
+    assert_eq!(View::of(&s).ignored, 5);
+    assert_eq!(View::of(&s).status, "Ready");
+}
+
+#[test]
+fn status_text_and_reason() {
+    let mut s = live("ready", &[]);
+    msg(&mut s, ev("STATE_CHANGED", r#"{"status":"not_ready","reason":"Lunch"}"#), 1.0);
+    assert_eq!(View::of(&s).status, "Not ready: Lunch");
+    msg(&mut s, ev("STATE_CHANGED", r#"{"status":"not_ready","reason":"Not ready"}"#), 2.0);
+    assert_eq!(View::of(&s).status, "Not ready");
+    msg(&mut s, ev("STATE_CHANGED", r#"{"status":"supervising_call"}"#), 3.0);
+    assert_eq!(View::of(&s).status, "Supervising call");
+}
+
+#[test]
+fn proxy_reload_asks_again() {
+    let mut s = live("busy", &["A"]);
+    let fx = s.apply(Input::ProxyLoaded { now: 100.0 });
+    assert_eq!(posts(&fx).len(), 1);
+    assert!(logs(&fx).contains(&("Channel".into(), "proxy reloaded".into())));
+}
+
+#[test]
+fn log_ring_is_bounded_oldest_first_out() {
+    let entry = |i: usize| LogEntry {
+        ts: i as f64,
+        action: format!("a{i}"),
+        item_id: String::new(),
+        result: String::new(),
+        latency_ms: None,
+        tenant: String::new(),
+        page: String::new(),
+    };
+    let mut ring = LogRing::new(10);
+    assert_eq!(ring.limit(), MIN_LIMIT, "never below the minimum");
+    for i in 0..MIN_LIMIT + 5 {
+        ring.push(entry(i));
+    }
+    assert_eq!(ring.len(), MIN_LIMIT);
+    assert_eq!(ring.iter().next().unwrap().action, "a5");
+    assert_eq!(ring.iter().last().unwrap().action, format!("a{}", MIN_LIMIT + 4));
+    let ring = LogRing::from_entries((0..3000).map(entry).collect(), 2000);
+    assert_eq!((ring.len(), ring.iter().next().unwrap().ts), (2000, 1000.0));
+}

@@ -1,0 +1,109 @@
+// Shared helpers of the end-to-end suite: the simulator, a real browser with the built
+// extension loaded, and locators for the toolbar, the simulated desktop and the popup.
+import { chromium } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServers } from '../sim/server.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const EXT_DIR = path.join(root, 'dist/chrome');
+export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+export const FLAGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage', '--disable-default-apps', '--no-default-browser-check',
+];
+
+/** Starts the simulator and a Chromium with the extension. Call `close()` when done. */
+export async function launch({ headless = true } = {}) {
+  const servers = await startServers();
+  const profile = await mkdtemp(path.join(tmpdir(), 'bp-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: false, // --headless=new is passed below: the old headless mode has no extensions
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [...FLAGS.filter((f) => headless || f !== '--headless=new'), `--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`],
+    viewport: { width: 1280, height: 860 },
+  });
+  let [sw] = context.serviceWorkers();
+  if (!sw) sw = await context.waitForEvent('serviceworker', { timeout: 15000 });
+  const extId = new URL(sw.url()).host;
+  return {
+    ...servers,
+    context,
+    extId,
+    async close() {
+      await context.close().catch(() => {});
+      await servers.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The toolbar's content, in the page's shadow root or (strict-CSP pages) in its frame. */
+export function toolbar(page, mode = 'direct') {
+  return mode === 'frame' ? page.frameLocator('bp-call-toolbar iframe[title="Call toolbar"]').locator('body') : page.locator('bp-call-toolbar');
+}
+
+/** The simulated Agent Desktop inside the repeater iframe. */
+export function desktop(page) {
+  return page.frameLocator('iframe[title="Agent Desktop"]');
+}
+
+/** Trusts the tenant by clicking the toolbar's Trust button. */
+export async function trust(page, tenant, mode = 'direct') {
+  await toolbar(page, mode).getByRole('button', { name: `Trust ${tenant}` }).click();
+}
+
+/** Logs the simulated agent in and waits until the toolbar shows the live status. */
+export async function login(page, mode = 'direct') {
+  const d = desktop(page);
+  await d.getByRole('button', { name: 'Log in', exact: true }).click();
+  await expectText(toolbar(page, mode).getByLabel('Agent status'), 'Not ready');
+}
+
+/** Offers and answers a call in the simulator; returns the desktop's item_id. */
+export async function startCall(page, mode = 'direct') {
+  const d = desktop(page);
+  const before = await d.locator('#items li').count();
+  await d.getByRole('button', { name: 'Offer call', exact: true }).click();
+  await d.locator('#items li').nth(before).waitFor();
+  const itemId = await d.locator('#items li').nth(before).getAttribute('data-item-id');
+  await d.getByRole('button', { name: 'Answer', exact: true }).click();
+  await expectText(toolbar(page, mode).getByLabel('Agent status'), 'Busy');
+  return itemId;
+}
+
+/** Waits until a locator's text (or input value) equals or matches `want`. */
+export async function expectText(locator, want, timeout = 5000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await locator.evaluate((e) => (['INPUT', 'TEXTAREA', 'SELECT'].includes(e.tagName) ? e.value : e.textContent)).catch((e) => `<${e.message}>`);
+    if (want instanceof RegExp ? want.test(last) : last === want) return last;
+    if (Date.now() > deadline) throw new Error(`expected ${want} but found ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The commands the simulated desktop received, in order, as parsed JSON. */
+export async function received(page) {
+  const texts = await desktop(page).locator('#received li').allTextContents();
+  return texts.map((t) => { try { return JSON.parse(t); } catch { return t; } });
+}
+
+/** Opens the extension popup in a tab and waits for it to render. */
+export async function openPopup(env) {
+  const page = await env.context.newPage();
+  await page.goto(`chrome-extension://${env.extId}/popup.html`);
+  await page.locator('body[data-ready="true"]').waitFor();
+  return page;
+}
+
+/** The popup's log rows as arrays of cell texts, newest first. */
+export async function logRows(popup) {
+  return popup.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+}

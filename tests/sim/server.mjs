@@ -1,0 +1,64 @@
+// Agent Desktop simulator and sample CRM pages, served on two loopback origins:
+//   tenant  http://localhost:<port>   /agentdesktop/UniversalRepeater.jsp, AgentDesktopSdkProxy.jsp,
+//                                       libs/servicepattern-sdk-v1.js (our own, protocol-faithful)
+//   crm     http://127.0.0.1:<port>   sample CRM pages that embed the repeater
+// Test infrastructure only: never shipped in the extension.
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const TYPES = { '.html': 'text/html; charset=utf-8', '.jsp': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+
+function serveDir(dir, routes, vars, headersFor) {
+  return async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let file = routes[url.pathname] ?? null;
+    if (!file && /^\/[\w.-]+\.(js|css|html)$/.test(url.pathname)) file = url.pathname.slice(1);
+    if (!file) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
+    try {
+      let body = await readFile(path.join(dir, file), 'utf8');
+      for (const [k, v] of Object.entries(vars())) body = body.replaceAll(`{{${k}}}`, v);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...headersFor(url.pathname) });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found');
+    }
+  };
+}
+
+function listen(handler, host, port) {
+  return new Promise((resolve, reject) => {
+    const server = http.createServer(handler);
+    server.on('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+/** Starts both servers; ports 0 pick free ones. Returns their origins and a close(). */
+export async function startServers({ tenantPort = 0, crmPort = 0 } = {}) {
+  const o = { tenant: '', crm: '' };
+  const vars = () => ({ TENANT: o.tenant, CRM: o.crm });
+  const tenant = await listen(serveDir(path.join(here, 'tenant'), {
+    '/agentdesktop/UniversalRepeater.jsp': 'repeater.html',
+    '/agentdesktop/AgentDesktopSdkProxy.jsp': 'proxy.html',
+    '/agentdesktop/libs/servicepattern-sdk-v1.js': 'servicepattern-sdk-v1.js',
+    '/agentdesktop/sim/desktop.js': 'desktop.js',
+    '/agentdesktop/sim/proxy.js': 'proxy.js',
+    '/agentdesktop/sim/desktop.css': 'desktop.css',
+  }, vars, () => ({})), 'localhost', tenantPort);
+  o.tenant = `http://localhost:${tenant.address().port}`;
+  const crm = await listen(serveDir(path.join(here, 'crm'), { '/': 'crm.html' }, vars, (p) => (
+    p === '/csp.html'
+      // A strict policy as CRMs ship it: no inline script, no eval, no wasm in page context.
+      ? { 'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-src ${o.tenant}` }
+      : {})), '127.0.0.1', crmPort);
+  o.crm = `http://127.0.0.1:${crm.address().port}`;
+  return { ...o, close: () => Promise.all([tenant, crm].map((s) => new Promise((r) => { s.closeAllConnections?.(); s.close(r); }))) };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const s = await startServers({ tenantPort: Number(process.env.TENANT_PORT ?? 8101), crmPort: Number(process.env.CRM_PORT ?? 8102) });
+  console.log(`tenant ${s.tenant}\ncrm    ${s.crm}/crm.html`);
+}

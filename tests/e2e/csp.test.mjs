@@ -1,0 +1,44 @@
+// A CRM served with a strict Content-Security-Policy (script-src 'self', no wasm). Chromium
+// applies it to content scripts, so the toolbar runs in its extension frame behind the relay.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, toolbar, desktop, trust, login, startCall, expectText, received } from './harness.mjs';
+
+let env, page;
+before(async () => {
+  env = await launch();
+  page = await env.context.newPage();
+  await page.goto(`${env.crm}/csp.html`);
+});
+after(async () => env?.close());
+
+test('the page really forbids wasm, and the toolbar falls back to its frame', async () => {
+  await expectText(page.locator('#csp-check'), 'page CSP forbids wasm');
+  await page.locator('bp-call-toolbar[data-mode="frame"]').waitFor({ state: 'attached' });
+  await expectText(toolbar(page, 'frame').getByLabel('Agent status'), 'Not trusted');
+});
+
+test('the whole call works through the frame: trust, capture, Terminate, Complete', async () => {
+  const bar = toolbar(page, 'frame');
+  await trust(page, env.tenant, 'frame');
+  await login(page, 'frame');
+  const itemId = await startCall(page, 'frame');
+  await expectText(bar.getByLabel('Interaction ID'), itemId);
+  await bar.getByRole('button', { name: 'Terminate', exact: true }).click();
+  await expectText(bar.getByLabel('Agent status'), 'After-call work');
+  await bar.getByRole('button', { name: 'Complete', exact: true }).click();
+  await expectText(bar.getByLabel('Agent status'), 'Ready');
+  const cmds = (await received(page)).filter((c) => c.command !== 'GET_STATE');
+  assert.deepEqual(cmds, [
+    { command: 'TERMINATE_INTERACTION_FROM_API', data: itemId },
+    { command: 'COMPLETE_INTERACTION_FROM_API', data: itemId },
+  ]);
+});
+
+test('spoofed messages on a strict-CSP page are ignored too', async () => {
+  // The page's CSP forbids inline script, so post from the repeater (a tenant frame, not our proxy).
+  const repeater = page.frames().find((f) => f.url().includes('UniversalRepeater.jsp'));
+  await repeater.evaluate(() => parent.postMessage(JSON.stringify({ command: 'INTERACTION_RENDERED', data: { item_id: 'SPOOF' } }), '*'));
+  await expectText(toolbar(page, 'frame').getByText(/ignored/), '1 message ignored (not from our desktop channel, or malformed)');
+  assert.equal(await toolbar(page, 'frame').getByLabel('Interaction ID').inputValue(), '');
+});

@@ -24,7 +24,7 @@ fn buttons(root: &Element) -> Vec<(String, bool)> {
     let list = root.query_selector_all("button").unwrap();
     (0..list.length())
         .map(|i| list.item(i).unwrap().dyn_into::<HtmlButtonElement>().unwrap())
-        .filter(|b| !b.closest("[hidden]").unwrap().is_some())
+        .filter(|b| b.closest("[hidden]").unwrap().is_none())
         .map(|b| (b.text_content().unwrap(), b.disabled()))
         .collect()
 }
@@ -75,7 +75,7 @@ fn toolbar_renders_the_view_and_reports_clicks() {
     assert_eq!(terminate.text_content().unwrap(), "Terminate");
     terminate.click();
     assert_eq!(*clicks.borrow(), vec![Button::Terminate]);
-    assert!(matches!(FromDesktop::parse("{}"), Err(_)));
+    assert!(FromDesktop::parse("{}").is_err());
     root.remove();
 }
 

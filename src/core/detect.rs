@@ -108,7 +108,7 @@ pub fn trust_of(origin: &str, user_trusted: &[String]) -> Trust {
     if o.scheme == "http" && !o.is_loopback() {
         return Trust::Refused;
     }
-    if user_trusted.iter().any(|t| *t == canonical) {
+    if user_trusted.contains(&canonical) {
         Trust::Trusted
     } else {
         Trust::Askable

@@ -85,7 +85,7 @@ fn rescan() {
     }
     let stale = CONTENT.with(|c| {
         let mut c = c.borrow_mut();
-        let Some(cs) = c.as_mut() else { return None };
+        let cs = c.as_mut()?;
         let gone = cs.mounted.as_ref().is_some_and(|m| !m.repeater.is_connected() || m.repeater.src() != m.src);
         if gone {
             cs.mounted.take()
@@ -161,7 +161,7 @@ pub fn away_from(repeater: &Element) -> bool {
 /// reach of transforms and filters a page puts on its own elements.
 fn to_top_layer(host: &Element) {
     let show = js_sys::Reflect::get(host, &JsValue::from_str("showPopover"));
-    if let Ok(f) = show.and_then(|f| f.dyn_into::<js_sys::Function>().map_err(JsValue::from)) {
+    if let Ok(f) = show.and_then(|f| f.dyn_into::<js_sys::Function>()) {
         if host.set_attribute("popover", "manual").is_ok() {
             let _ = f.call0(host);
         }

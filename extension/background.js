@@ -1,13 +1,15 @@
-// Background loader (Chrome: module service worker; Firefox: module event page). The listener is
-// registered synchronously so that a message that wakes the worker is never lost while the
-// wasm loads; it is handed to the Rust once ready.
-import init, { background_handle } from './pkg/bp_toolbar.js';
+// Background loader (Chrome: classic service worker; Firefox: event page whose manifest
+// `scripts` list loads the glue first). The listener is registered synchronously so that a
+// message that wakes the worker is never lost while the wasm loads; it is handed to the Rust
+// once ready.
+/* global wasm_bindgen, importScripts */
+if (typeof wasm_bindgen === 'undefined') importScripts('pkg/bp_toolbar.js');
 
 const api = globalThis.browser ?? globalThis.chrome;
-const ready = init({ module_or_path: new URL('./pkg/bp_toolbar_bg.wasm', import.meta.url) });
+const ready = wasm_bindgen({ module_or_path: api.runtime.getURL('pkg/bp_toolbar_bg.wasm') });
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (sender.id !== api.runtime.id) return false;
-  ready.then(() => sendResponse({ ok: background_handle(msg) }), (e) => sendResponse({ ok: false, error: String(e) }));
+  ready.then(() => sendResponse({ ok: wasm_bindgen.background_handle(api, msg) }), (e) => sendResponse({ ok: false, error: String(e) }));
   return true;
 });

@@ -1,6 +1,6 @@
 // Content-script loader. Runs on every page, so it does as little as possible: it watches for
-// an <iframe> whose URL names the Agent Desktop repeater and, only then, loads the Rust module.
-// Pages without the desktop never fetch or compile the wasm.
+// an <iframe> whose URL names the Agent Desktop repeater and, only then, fetches and compiles
+// the Rust module. Pages without the desktop never load the wasm.
 (() => {
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
@@ -31,10 +31,10 @@
     if (started) return;
     started = true;
     observer.disconnect();
-    let mod;
     try {
-      mod = await import(api.runtime.getURL('pkg/bp_toolbar.js'));
-      await mod.default({ module_or_path: api.runtime.getURL('pkg/bp_toolbar_bg.wasm') });
+      // wasm_bindgen is the glue listed before this file in the manifest; only the .wasm is
+      // fetched and compiled now.
+      await wasm_bindgen({ module_or_path: api.runtime.getURL('pkg/bp_toolbar_bg.wasm') });
     } catch (e) {
       // Chromium applies the page's Content-Security-Policy to content scripts: without
       // 'wasm-unsafe-eval' there, WebAssembly compilation throws CompileError. Firefox does not.
@@ -42,15 +42,16 @@
       relay();
       return;
     }
-    mod.start_content();
+    wasm_bindgen.start_content(api);
   }
 
   // The relay for the toolbar frame: owns the proxy iframe, forwards messages both ways over a
   // runtime port that page scripts cannot reach. It decides nothing; the Rust in the frame does.
   function relay() {
     let mounted = null;
+    let failed = null; // a repeater whose toolbar frame never answered: not retried in a loop
     const find = () => {
-      for (const f of document.getElementsByTagName('iframe')) if (isCandidate(f)) return f;
+      for (const f of document.getElementsByTagName('iframe')) if (isCandidate(f) && f !== failed) return f;
       return null;
     };
     const check = () => {
@@ -104,7 +105,12 @@
         if (mounted !== m || m.port) return;
         m.port = api.runtime.connect({ name: 'bp-relay:' + token });
         m.port.onMessage.addListener((msg) => onFrame(m, msg));
-        m.port.onDisconnect.addListener(() => { if (mounted === m) { m.port = null; unmount(); } });
+        m.port.onDisconnect.addListener(() => {
+          if (mounted !== m) return;
+          m.port = null;
+          failed = m.repeater;
+          unmount();
+        });
         m.port.postMessage({ t: 'repeater', src: m.src, page: location.host });
       }, { once: true });
       document.documentElement.append(host);

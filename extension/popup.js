@@ -1,5 +1,3 @@
-// Popup loader: start the Rust popup.
-import init, { start_popup } from './pkg/bp_toolbar.js';
-
-await init({ module_or_path: new URL('./pkg/bp_toolbar_bg.wasm', import.meta.url) });
-start_popup();
+// Popup loader: start the Rust popup (the glue is loaded by popup.html before this file).
+/* global wasm_bindgen */
+wasm_bindgen({ module_or_path: 'pkg/bp_toolbar_bg.wasm' }).then(() => wasm_bindgen.start_popup(globalThis.browser ?? globalThis.chrome));

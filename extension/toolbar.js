@@ -1,19 +1,20 @@
 // Toolbar frame loader (strict-CSP pages in Chromium). Accepts the runtime port of the relay
 // whose token is in this page's URL fragment, queues what arrives before the wasm is ready,
 // then hands both to the Rust.
-import init, { start_frame } from './pkg/bp_toolbar.js';
+/* global wasm_bindgen */
+(() => {
+  const api = globalThis.browser ?? globalThis.chrome;
+  const token = location.hash.slice(1);
+  const ready = wasm_bindgen({ module_or_path: 'pkg/bp_toolbar_bg.wasm' });
 
-const api = globalThis.browser ?? globalThis.chrome;
-const token = location.hash.slice(1);
-const ready = init({ module_or_path: new URL('./pkg/bp_toolbar_bg.wasm', import.meta.url) });
-
-api.runtime.onConnect.addListener((port) => {
-  if (!token || port.name !== 'bp-relay:' + token) return;
-  const queued = [];
-  const early = (m) => queued.push(m);
-  port.onMessage.addListener(early);
-  ready.then(() => {
-    port.onMessage.removeListener(early);
-    start_frame(port, queued);
+  api.runtime.onConnect.addListener((port) => {
+    if (!token || port.name !== 'bp-relay:' + token) return;
+    const queued = [];
+    const early = (m) => queued.push(m);
+    port.onMessage.addListener(early);
+    ready.then(() => {
+      port.onMessage.removeListener(early);
+      wasm_bindgen.start_frame(api, port, queued);
+    });
   });
-});
+})();

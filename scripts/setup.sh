@@ -30,6 +30,10 @@ if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$WB" ]; then
   # Not --locked: the CLI's own lockfile names a crate version the registry mirror lacks.
   cargo install wasm-bindgen-cli --version "$WB"
 fi
+if ! command -v geckodriver >/dev/null; then
+  log "cargo install geckodriver"   # no Debian package; drives Firefox ESR in the tests
+  cargo install geckodriver --locked
+fi
 if ! command -v wasm-pack >/dev/null; then
   log "cargo install wasm-pack"
   cargo install wasm-pack --locked
@@ -37,7 +41,7 @@ fi
 
 if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_modules/playwright-core ] \
    || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
-  log "npm ci (binaryen, playwright-core)"
+  log "npm ci (binaryen, playwright-core, web-ext)"
   (cd tests/e2e && npm ci --no-audit --no-fund)
 fi
 log "done"

@@ -82,7 +82,7 @@ fn toolbar_renders_the_view_and_reports_clicks() {
 #[wasm_bindgen_test]
 async fn content_script_mounts_with_the_repeater_and_leaves_with_it() {
     let d = doc();
-    start_content().unwrap();
+    start_content(wasm_bindgen::JsValue::UNDEFINED).unwrap();
     assert!(d.query_selector(HOST_TAG).unwrap().is_none(), "no repeater: nothing injected");
 
     let frame = d.create_element("iframe").unwrap();

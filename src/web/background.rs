@@ -26,7 +26,8 @@ thread_local! {
 /// Handles one `runtime.onMessage` message (the loader registers the listener synchronously and
 /// forwards here once the wasm is ready). Returns whether the message was ours.
 #[wasm_bindgen]
-pub fn background_handle(msg: JsValue) -> bool {
+pub fn background_handle(api: JsValue, msg: JsValue) -> bool {
+    ext::set_api(api);
     let Ok(msg) = ext::from_js::<ToBackground>(&msg) else { return false };
     QUEUE.with(|q| q.borrow_mut().push_back(msg));
     if !RUNNING.with(|r| r.replace(true)) {

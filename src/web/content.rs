@@ -53,7 +53,8 @@ thread_local! {
 
 /// Entry point of the content script (called by the loader once a candidate iframe exists).
 #[wasm_bindgen]
-pub fn start_content() -> Result<(), JsValue> {
+pub fn start_content(api: JsValue) -> Result<(), JsValue> {
+    ext::set_api(api);
     if CONTENT.with(|c| c.borrow().is_some()) {
         return Ok(());
     }

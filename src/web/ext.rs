@@ -10,8 +10,24 @@ use wasm_bindgen_futures::JsFuture;
 use super::{WebError, WebResult};
 use crate::core::messages::ToBackground;
 
-/// `globalThis.browser ?? globalThis.chrome`.
+thread_local! {
+    static API: std::cell::RefCell<Option<JsValue>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Remembers the extension API object the loader handed over. Each entry point takes it:
+/// in Firefox content scripts the wasm glue's `globalThis` does not expose `browser`/`chrome`
+/// (they live on the content script's sandbox), so looking them up from Rust finds nothing.
+pub fn set_api(api: JsValue) {
+    if api.is_object() {
+        API.with(|a| *a.borrow_mut() = Some(api));
+    }
+}
+
+/// The extension API: the object the loader handed over, else `globalThis.browser ?? chrome`.
 pub fn api() -> WebResult<JsValue> {
+    if let Some(api) = API.with(|a| a.borrow().clone()) {
+        return Ok(api);
+    }
     let global = js_sys::global();
     for name in ["browser", "chrome"] {
         let v = Reflect::get(&global, &JsValue::from_str(name))?;

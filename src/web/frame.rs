@@ -33,7 +33,8 @@ thread_local! {
 /// Entry point of `toolbar.html`: `port` is the relay's runtime port, `queued` the messages
 /// that arrived before the wasm was ready.
 #[wasm_bindgen]
-pub fn start_frame(port: JsValue, queued: js_sys::Array) -> Result<(), JsValue> {
+pub fn start_frame(api: JsValue, port: JsValue, queued: js_sys::Array) -> Result<(), JsValue> {
+    ext::set_api(api);
     // Only our own content script can open a runtime port to us; check the sender anyway.
     let sender = Reflect::get(&port, &JsValue::from_str("sender"))?;
     let id = Reflect::get(&sender, &JsValue::from_str("id")).ok().and_then(|v| v.as_string());

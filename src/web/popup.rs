@@ -28,7 +28,8 @@ thread_local! {
 
 /// Entry point of `popup.html`.
 #[wasm_bindgen]
-pub fn start_popup() -> Result<(), JsValue> {
+pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
+    ext::set_api(api);
     let doc = document()?;
     let root = doc.get_element_by_id("app").ok_or(WebError::Missing("#app"))?;
 

@@ -1,15 +1,24 @@
 // Shared helpers of the end-to-end suite: the simulator, a real browser with the built
 // extension loaded, and locators for the toolbar, the simulated desktop and the popup.
 import { chromium } from 'playwright-core';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServers } from '../sim/server.mjs';
+import { startGeckodriver, Session, Context } from './webdriver.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const EXT_DIR = path.join(root, 'dist/chrome');
+/** Which browser this run drives: `BROWSER=chromium` (default) or `BROWSER=firefox`. */
+export const BROWSER = process.env.BROWSER ?? 'chromium';
+export const EXT_DIR = path.join(root, BROWSER === 'firefox' ? 'dist/firefox' : 'dist/chrome');
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+export const FIREFOX = process.env.FIREFOX_BIN ?? '/usr/bin/firefox-esr';
+export const GECKODRIVER = process.env.GECKODRIVER ?? path.join(process.env.HOME ?? '/root', '.cargo/bin/geckodriver');
+/** Chromium applies a page's CSP to content scripts (wasm cannot compile there): the toolbar
+ *  runs in its extension frame on strict-CSP pages. Firefox does not, so it stays direct. */
+export const CSP_MODE = BROWSER === 'firefox' ? 'direct' : 'frame';
 
 export const FLAGS = [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -17,8 +26,49 @@ export const FLAGS = [
   '--disable-dev-shm-usage', '--disable-default-apps', '--no-default-browser-check',
 ];
 
-/** Starts the simulator and a Chromium with the extension. Call `close()` when done. */
-export async function launch({ headless = true } = {}) {
+/** Starts the simulator and the browser with the extension. Call `close()` when done. */
+export async function launch(opts = {}) {
+  return BROWSER === 'firefox' ? launchFirefox(opts) : launchChromium(opts);
+}
+
+async function launchFirefox({ headless = true } = {}) {
+  const servers = await startServers();
+  const manifest = JSON.parse(await readFile(path.join(EXT_DIR, 'manifest.json'), 'utf8'));
+  const geckoId = manifest.browser_specific_settings.gecko.id;
+  const uuid = randomUUID();
+  const driver = await startGeckodriver(GECKODRIVER);
+  let session;
+  try {
+    session = await Session.create(driver.base, { alwaysMatch: { browserName: 'firefox', 'moz:firefoxOptions': {
+      binary: FIREFOX,
+      args: headless ? ['-headless'] : [],
+      // A fixed moz-extension:// UUID, so that the suite can open the popup page.
+      prefs: { 'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }), 'browser.aboutConfig.showWarning': false },
+    } } });
+    await session.cmd('POST', '/window/rect', { width: 1280, height: 860 });
+    await session.cmd('POST', '/moz/addon/install', { path: EXT_DIR, temporary: true });
+  } catch (e) {
+    await session?.quit();
+    driver.proc.kill();
+    await servers.close();
+    throw e;
+  }
+  const context = new Context(session, await session.cmd('GET', '/window'));
+  return {
+    ...servers,
+    browser: 'firefox',
+    context,
+    extId: uuid,
+    popupUrl: `moz-extension://${uuid}/popup.html`,
+    async close() {
+      await session.quit();
+      driver.proc.kill();
+      await servers.close();
+    },
+  };
+}
+
+async function launchChromium({ headless = true } = {}) {
   const servers = await startServers();
   const profile = await mkdtemp(path.join(tmpdir(), 'bp-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -33,8 +83,10 @@ export async function launch({ headless = true } = {}) {
   const extId = new URL(sw.url()).host;
   return {
     ...servers,
+    browser: 'chromium',
     context,
     extId,
+    popupUrl: `chrome-extension://${extId}/popup.html`,
     async close() {
       await context.close().catch(() => {});
       await servers.close();
@@ -98,7 +150,7 @@ export async function received(page) {
 /** Opens the extension popup in a tab and waits for it to render. */
 export async function openPopup(env) {
   const page = await env.context.newPage();
-  await page.goto(`chrome-extension://${env.extId}/popup.html`);
+  await page.goto(env.popupUrl);
   await page.locator('body[data-ready="true"]').waitFor();
   return page;
 }

@@ -22,8 +22,7 @@ test('messages from page scripts and from other tenant frames are ignored and co
   // A page script posts to its own window (origin: the CRM).
   await page.evaluate(([a, b]) => { window.postMessage(a, '*'); window.postMessage(b, '*'); }, [FAKE, FAKE_STATE]);
   // Another frame of the tenant origin that is not our proxy: the repeater itself.
-  const repeater = page.frames().find((f) => f.url().includes('UniversalRepeater.jsp'));
-  await repeater.evaluate((a) => parent.postMessage(a, '*'), FAKE);
+  await desktop(page).locator(':root').evaluate((_, a) => parent.postMessage(a, '*'), FAKE);
   // Unrelated page traffic is not even counted.
   await page.evaluate(() => { window.postMessage({ type: 'analytics' }, '*'); window.postMessage('hello', '*'); });
   await expectText(bar.getByText(/messages ignored/), '3 messages ignored (not from our desktop channel, or malformed)');

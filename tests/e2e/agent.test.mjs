@@ -2,14 +2,11 @@
 // interactions, the customer hanging up first, a Complete the desktop never confirms.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, toolbar, desktop, trust, login, startCall, expectText, received } from './harness.mjs';
+import { setup, toolbar, desktop, trust, login, startCall, expectText, received } from './harness.mjs';
 
 let env, page;
 before(async () => {
-  env = await launch();
-  page = await env.context.newPage();
-  await page.goto(`${env.crm}/crm.html`);
-  await trust(page, env.tenant);
+  ({ env, page } = await setup('crm.html', { trusted: true }));
 });
 after(async () => env?.close());
 

@@ -2,13 +2,11 @@
 // applies it to content scripts, so the toolbar runs in its extension frame behind the relay.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, CSP_MODE, toolbar, desktop, trust, login, startCall, expectText, received } from './harness.mjs';
+import { setup, CSP_MODE, toolbar, desktop, trust, login, startCall, expectText, received } from './harness.mjs';
 
 let env, page;
 before(async () => {
-  env = await launch();
-  page = await env.context.newPage();
-  await page.goto(`${env.crm}/csp.html`);
+  ({ env, page } = await setup('csp.html'));
 });
 after(async () => env?.close());
 

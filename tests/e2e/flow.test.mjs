@@ -2,13 +2,11 @@
 // copying it, Terminate, Complete; with the popup log as the record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, toolbar, desktop, trust, login, startCall, expectText, received, openPopup, logRows } from './harness.mjs';
+import { setup, toolbar, desktop, trust, login, startCall, expectText, received, openPopup, logRows } from './harness.mjs';
 
 let env, page;
 before(async () => {
-  env = await launch();
-  page = await env.context.newPage();
-  await page.goto(`${env.crm}/crm.html`);
+  ({ env, page } = await setup('crm.html'));
 });
 after(async () => env?.close());
 

@@ -159,3 +159,19 @@ export async function openPopup(env) {
 export async function logRows(popup) {
   return popup.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
 }
+
+/** The usual start of a test file: browser, simulator, one CRM page, optionally trusted and
+ *  logged in. Returns `{ env, page }`; `env.close()` ends it all. */
+export async function setup(file, { trusted = false, loggedIn = false, mode = 'direct' } = {}) {
+  const env = await launch();
+  try {
+    const page = await env.context.newPage();
+    await page.goto(`${env.crm}/${file}`);
+    if (trusted) await trust(page, env.tenant, mode);
+    if (loggedIn) await login(page, mode);
+    return { env, page };
+  } catch (e) {
+    await env.close();
+    throw e;
+  }
+}

@@ -2,13 +2,11 @@
 // max-z-index overlay, rules aimed at our host element): the toolbar stays visible and usable.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, toolbar, trust, login, startCall, expectText } from './harness.mjs';
+import { setup, toolbar, trust, login, startCall, expectText } from './harness.mjs';
 
 let env, page;
 before(async () => {
-  env = await launch();
-  page = await env.context.newPage();
-  await page.goto(`${env.crm}/hostile.html`);
+  ({ env, page } = await setup('hostile.html'));
 });
 after(async () => env?.close());
 

@@ -2,15 +2,11 @@
 // request ids and callbacks are untouched, its events still arrive.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, toolbar, desktop, trust, login, expectText, received } from './harness.mjs';
+import { setup, toolbar, desktop, trust, login, expectText, received } from './harness.mjs';
 
 let env, page;
 before(async () => {
-  env = await launch();
-  page = await env.context.newPage();
-  await page.goto(`${env.crm}/sdk.html`);
-  await trust(page, env.tenant);
-  await login(page);
+  ({ env, page } = await setup('sdk.html', { trusted: true, loggedIn: true }));
 });
 after(async () => env?.close());
 

@@ -2,15 +2,11 @@
 // markup from the wire ever becomes an element.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, toolbar, desktop, trust, login, expectText, openPopup, logRows } from './harness.mjs';
+import { setup, toolbar, desktop, trust, login, expectText, openPopup, logRows } from './harness.mjs';
 
 let env, page;
 before(async () => {
-  env = await launch();
-  page = await env.context.newPage();
-  await page.goto(`${env.crm}/crm.html`);
-  await trust(page, env.tenant);
-  await login(page);
+  ({ env, page } = await setup('crm.html', { trusted: true, loggedIn: true }));
 });
 after(async () => env?.close());
 

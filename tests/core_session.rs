@@ -169,7 +169,7 @@ fn item_id_is_captured_from_interaction_rendered_and_get_state() {
 fn terminate_then_complete_with_confirmations_and_latencies() {
     let mut s = live("busy", &["A"]);
     let v = View::of(&s);
-    assert!(v.terminate.enabled && v.terminate.primary && v.complete.enabled && !v.complete.primary);
+    assert!(v.terminate.enabled && !v.terminate.primary && v.wrap_up.primary && v.complete.enabled && !v.complete.primary);
     let fx = click(&mut s, Button::Terminate, 100.0);
     assert_eq!(posts(&fx), vec![r#"{"command":"TERMINATE_INTERACTION_FROM_API","data":"A"}"#]);
     assert_eq!(logs(&fx), vec![("Terminate".into(), "sent".into())]);

@@ -53,7 +53,7 @@ fn toolbar_renders_the_view_and_reports_clicks() {
     bar.render(&View::of(&s));
     assert_eq!(
         buttons(&root),
-        vec![("Get State".into(), false), ("Terminate".into(), true), ("Complete".into(), true)]
+        vec![("Get State".into(), false), ("Wrap up".into(), true), ("Terminate".into(), true), ("Complete".into(), true)]
     );
 
     // Hostile wire text stays text: no element is created from it.
@@ -68,10 +68,14 @@ fn toolbar_renders_the_view_and_reports_clicks() {
     assert_eq!(input.value(), "A-1");
     assert_eq!(
         buttons(&root),
-        vec![("Get State".into(), false), ("Terminate".into(), false), ("Complete".into(), false)]
+        vec![("Get State".into(), false), ("Wrap up".into(), false), ("Terminate".into(), false), ("Complete".into(), false)]
     );
 
-    let terminate = root.query_selector_all("button").unwrap().item(2).unwrap().dyn_into::<HtmlButtonElement>().unwrap();
+    let all = root.query_selector_all("button").unwrap();
+    let terminate = (0..all.length())
+        .map(|i| all.item(i).unwrap().dyn_into::<HtmlButtonElement>().unwrap())
+        .find(|b| b.text_content().as_deref() == Some("Terminate"))
+        .unwrap();
     assert_eq!(terminate.text_content().unwrap(), "Terminate");
     terminate.click();
     assert_eq!(*clicks.borrow(), vec![Button::Terminate]);

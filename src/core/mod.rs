@@ -11,6 +11,7 @@ pub mod protocol;
 pub mod requests;
 pub mod session;
 pub mod view;
+pub mod wrapup;
 
 /// Errors of the core. The glue wraps them; they never cross into JavaScript unconverted.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -33,6 +33,9 @@ pub enum ToDesktop {
     /// `completeInteraction(item_id)`: the item id goes in `data`.
     #[serde(rename = "COMPLETE_INTERACTION_FROM_API")]
     Complete { data: String },
+    /// `completeInteractionWithDisp(item_id, code, notes)`: top-level fields, not `data`.
+    #[serde(rename = "COMPLETE_INTERACTION_WITH_DISPOSITION")]
+    CompleteWithDisposition { item_id: String, code: String, notes: String },
 }
 
 impl ToDesktop {
@@ -47,6 +50,16 @@ impl ToDesktop {
             ToDesktop::GetState { .. } => "GET_STATE",
             ToDesktop::Terminate { .. } => "TERMINATE_INTERACTION_FROM_API",
             ToDesktop::Complete { .. } => "COMPLETE_INTERACTION_FROM_API",
+            ToDesktop::CompleteWithDisposition { .. } => "COMPLETE_INTERACTION_WITH_DISPOSITION",
+        }
+    }
+
+    /// The interaction a Terminate or Complete acts on.
+    pub fn item_id(&self) -> Option<&str> {
+        match self {
+            ToDesktop::GetState { .. } => None,
+            ToDesktop::Terminate { data } | ToDesktop::Complete { data } => Some(data),
+            ToDesktop::CompleteWithDisposition { item_id, .. } => Some(item_id),
         }
     }
 }

@@ -6,6 +6,7 @@ use super::detect::Trust;
 use super::log::LogEntry;
 use super::protocol::{AgentSnapshot, FromDesktop, InteractionInfo, ToDesktop};
 use super::requests::{self, Pending, PendingRequest, RequestIds};
+use super::wrapup::{Phase, WrapAction, WrapEvent, WrapUp};
 
 /// A GET_STATE without a reply for this long has failed.
 pub const REPLY_TIMEOUT_MS: f64 = 3_000.0;
@@ -20,6 +21,7 @@ pub enum Button {
     GetState,
     Terminate,
     Complete,
+    WrapUp,
     Trust,
 }
 
@@ -38,6 +40,10 @@ pub enum Input {
     ItemEdited(String),
     /// The agent picked an interaction from the list.
     ItemPicked(String),
+    /// The agent typed a disposition for the current item.
+    DispositionEdited(String),
+    /// The agent typed notes for the current item.
+    NotesEdited(String),
     /// The trusted list changed elsewhere (popup, another tab).
     TrustChanged { trust: Trust, now: f64 },
     /// Time passed (the glue wakes us at [`Session::next_deadline`]).
@@ -143,6 +149,19 @@ pub struct PendingCommand {
     pub deadline: f64,
 }
 
+/// What the agent typed for an item's completion.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WrapFields {
+    pub disposition: String,
+    pub notes: String,
+}
+
+impl WrapFields {
+    fn is_empty(&self) -> bool {
+        self.disposition.trim().is_empty() && self.notes.trim().is_empty()
+    }
+}
+
 /// The whole toolbar state for one tenant on one page.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -161,6 +180,10 @@ pub struct Session {
     /// A GET_STATE reply has arrived at least once on this channel.
     pub replied: bool,
     pub commands: Vec<PendingCommand>,
+    /// The one-click wrap-up in progress, if any.
+    pub wrap: Option<WrapUp>,
+    /// Disposition and notes per item_id, kept until the item completes.
+    pub wrap_fields: Vec<(String, WrapFields)>,
     ids: RequestIds,
     pending: Pending,
     /// Commands asked for before the proxy loaded; sent on load, never lost.
@@ -182,6 +205,8 @@ impl Session {
             ignored: 0,
             replied: false,
             commands: Vec::new(),
+            wrap: None,
+            wrap_fields: Vec::new(),
             ids: RequestIds::new(seed),
             pending: Pending::default(),
             outbox: Vec::new(),
@@ -200,7 +225,7 @@ impl Session {
 
     /// When the glue must wake us next with [`Input::Tick`].
     pub fn next_deadline(&self) -> Option<f64> {
-        let cmd = self.commands.iter().map(|c| c.deadline).reduce(f64::min);
+        let cmd = self.commands.iter().map(|c| c.deadline).chain(self.wrap.as_ref().and_then(WrapUp::deadline)).reduce(f64::min);
         match (self.pending.earliest_deadline(), cmd) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -216,11 +241,35 @@ impl Session {
     /// Whether a command of this kind for this item awaits confirmation.
     pub fn command_busy(&self, kind: CommandKind, item_id: &str) -> bool {
         self.commands.iter().any(|c| c.kind == kind && c.item_id == item_id)
-            || self.outbox.iter().any(|(c, _)| match (kind, c) {
-                (CommandKind::Terminate, ToDesktop::Terminate { data })
-                | (CommandKind::Complete, ToDesktop::Complete { data }) => data == item_id,
-                _ => false,
-            })
+            || self.outbox.iter().any(|(c, _)| command_kind(c) == Some(kind) && c.item_id() == Some(item_id))
+    }
+
+    /// The disposition and notes the agent typed for an item.
+    pub fn fields_of(&self, item_id: &str) -> WrapFields {
+        self.wrap_fields.iter().find(|(id, _)| id == item_id).map(|(_, f)| f.clone()).unwrap_or_default()
+    }
+
+    fn fields_mut(&mut self, item_id: &str) -> &mut WrapFields {
+        if let Some(at) = self.wrap_fields.iter().position(|(id, _)| id == item_id) {
+            return &mut self.wrap_fields[at].1;
+        }
+        self.wrap_fields.push((item_id.to_string(), WrapFields::default()));
+        let last = self.wrap_fields.len() - 1;
+        &mut self.wrap_fields[last].1
+    }
+
+    /// Complete for an item: with its disposition and notes when the agent gave any.
+    fn complete_command(&self, item_id: &str) -> ToDesktop {
+        let f = self.fields_of(item_id);
+        if f.is_empty() {
+            ToDesktop::Complete { data: item_id.to_string() }
+        } else {
+            ToDesktop::CompleteWithDisposition {
+                item_id: item_id.to_string(),
+                code: f.disposition.trim().to_string(),
+                notes: f.notes.trim().to_string(),
+            }
+        }
     }
 
     /// The item_id commands will act on (the field, trimmed).
@@ -242,6 +291,18 @@ impl Session {
             Input::ItemPicked(id) => {
                 self.item_input = id;
                 self.item_edited = false;
+            }
+            Input::DispositionEdited(text) => {
+                let item = self.current_item().to_string();
+                if !item.is_empty() {
+                    self.fields_mut(&item).disposition = text;
+                }
+            }
+            Input::NotesEdited(text) => {
+                let item = self.current_item().to_string();
+                if !item.is_empty() {
+                    self.fields_mut(&item).notes = text;
+                }
             }
             Input::TrustChanged { trust, now } => self.on_trust_changed(trust, now, &mut fx),
             Input::Tick { now } => self.on_tick(now, &mut fx),
@@ -267,6 +328,7 @@ impl Session {
             // Trust withdrawn: stop talking to the tenant at once and forget what it said.
             fx.push(Effect::CloseChannel);
             self.channel = Channel::Closed;
+            self.wrap_event(WrapEvent::Aborted, now, fx);
             self.pending.clear();
             self.outbox.clear();
             self.commands.clear();
@@ -315,19 +377,17 @@ impl Session {
                 sent_at: now,
                 deadline: now + REPLY_TIMEOUT_MS,
             }),
-            ToDesktop::Terminate { data } | ToDesktop::Complete { data } => {
-                let kind = if matches!(cmd, ToDesktop::Terminate { .. }) {
-                    CommandKind::Terminate
-                } else {
-                    CommandKind::Complete
-                };
-                self.commands.push(PendingCommand {
-                    kind,
-                    item_id: data.clone(),
-                    sent_at: now,
-                    deadline: now + CONFIRM_TIMEOUT_MS,
-                });
-                fx.push(self.log_entry(now, kind.label(), data, "sent", None));
+            _ => {
+                if let (Some(kind), Some(item)) = (command_kind(&cmd), cmd.item_id()) {
+                    self.commands.push(PendingCommand {
+                        kind,
+                        item_id: item.to_string(),
+                        sent_at: now,
+                        deadline: now + CONFIRM_TIMEOUT_MS,
+                    });
+                    let result = if matches!(cmd, ToDesktop::CompleteWithDisposition { .. }) { "sent with disposition/notes" } else { "sent" };
+                    fx.push(self.log_entry(now, kind.label(), item, result, None));
+                }
             }
         }
         fx.push(Effect::Post(cmd.to_wire()));
@@ -356,15 +416,16 @@ impl Session {
                 self.notice = Some(Notice { kind: NoticeKind::Info, text: "Asking the desktop…".into() });
                 self.send(ToDesktop::GetState { request_id: id }, requests::Origin::Agent, now, fx);
             }
+            Button::WrapUp => self.start_wrap(now, fx),
             Button::Terminate | Button::Complete => {
                 let item = self.current_item().to_string();
                 let kind = if button == Button::Terminate { CommandKind::Terminate } else { CommandKind::Complete };
-                if item.is_empty() || self.command_busy(kind, &item) {
+                if item.is_empty() || self.command_busy(kind, &item) || self.wrap.is_some() {
                     return;
                 }
                 let cmd = match kind {
                     CommandKind::Terminate => ToDesktop::Terminate { data: item.clone() },
-                    CommandKind::Complete => ToDesktop::Complete { data: item.clone() },
+                    CommandKind::Complete => self.complete_command(&item),
                 };
                 let verb = if kind == CommandKind::Terminate { "Terminating" } else { "Completing" };
                 self.notice = Some(Notice { kind: NoticeKind::Info, text: format!("{verb} {item}…") });
@@ -388,6 +449,11 @@ impl Session {
                 }
                 requests::Origin::Auto => {
                     fx.push(self.log_entry(now, "Get State (auto)", "", "no reply in 3 s", latency));
+                    // Once the desktop has answered, a silent poll is not a connection problem:
+                    // whatever asked (a wrap-up) reports its own outcome.
+                    if self.replied {
+                        continue;
+                    }
                     if self.auto_attempts < MAX_AUTO_ATTEMPTS {
                         retry = true;
                     }
@@ -416,9 +482,83 @@ impl Session {
             });
             let latency = Some((now - c.sent_at).max(0.0) as u32);
             fx.push(self.log_entry(now, c.kind.label(), &c.item_id, "not confirmed in 5 s", latency));
+            if self.wrap.as_ref().is_some_and(|w| w.item_id == c.item_id) {
+                self.wrap_event(WrapEvent::TimedOut(c.kind), now, fx);
+            }
+        }
+        if let Some(action) = self.wrap.as_mut().and_then(|w| w.tick(now)) {
+            self.wrap_act(action, now, fx);
         }
         if retry {
             self.auto_get_state(now, fx);
+        }
+    }
+
+    fn start_wrap(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        let item = self.current_item().to_string();
+        if item.is_empty() || self.wrap.is_some() {
+            return;
+        }
+        let over = self.agent.find(&item).is_some_and(|i| i.ended);
+        let (wrap, first) = WrapUp::start(&item, over, now);
+        self.wrap = Some(wrap);
+        fx.push(self.log_entry(now, "Wrap up", &item, "started", None));
+        self.notice = Some(Notice {
+            kind: NoticeKind::Info,
+            text: if over { format!("Wrapping up {item}: completing…") } else { format!("Wrapping up {item}: terminating…") },
+        });
+        // A command of the same kind already on its way is not sent again.
+        if !self.command_busy(first, &item) {
+            let cmd = match first {
+                CommandKind::Terminate => ToDesktop::Terminate { data: item.clone() },
+                CommandKind::Complete => self.complete_command(&item),
+            };
+            self.send(cmd, requests::Origin::Agent, now, fx);
+        }
+    }
+
+    fn wrap_event(&mut self, event: WrapEvent, now: f64, fx: &mut Vec<Effect>) {
+        if let Some(action) = self.wrap.as_mut().and_then(|w| w.on(event, now)) {
+            self.wrap_act(action, now, fx);
+        }
+    }
+
+    fn wrap_act(&mut self, action: WrapAction, now: f64, fx: &mut Vec<Effect>) {
+        let Some(w) = self.wrap.clone() else { return };
+        let item = w.item_id.clone();
+        match action {
+            WrapAction::SendComplete => {
+                self.notice = Some(Notice { kind: NoticeKind::Info, text: format!("Wrapping up {item}: after-call work confirmed, completing…") });
+                if !self.command_busy(CommandKind::Complete, &item) {
+                    let cmd = self.complete_command(&item);
+                    self.send(cmd, requests::Origin::Agent, now, fx);
+                }
+            }
+            WrapAction::Poll => {
+                if self.pending.is_empty() {
+                    let id = self.ids.next_id();
+                    self.send(ToDesktop::GetState { request_id: id }, requests::Origin::Auto, now, fx);
+                }
+            }
+            WrapAction::Finished => {
+                self.wrap = None;
+                let latency = Some((now - w.started_at).max(0.0) as u32);
+                self.notice = Some(Notice { kind: NoticeKind::Success, text: format!("Wrapped up {item}.") });
+                fx.push(self.log_entry(now, "Wrap up", &item, "done", latency));
+            }
+            WrapAction::Failed(phase) => {
+                self.wrap = None;
+                let latency = Some((now - w.started_at).max(0.0) as u32);
+                let (why, result) = match phase {
+                    Phase::Terminating => ("the desktop did not confirm after-call work", "stopped: no after-call work"),
+                    Phase::Completing => ("the desktop did not confirm Complete", "stopped: not completed"),
+                };
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Error,
+                    text: format!("Wrap-up of {item} stopped: {why}. Nothing more was sent; check the desktop."),
+                });
+                fx.push(self.log_entry(now, "Wrap up", &item, result, latency));
+            }
         }
     }
 
@@ -476,8 +616,12 @@ impl Session {
                 };
                 fx.push(self.log_entry(now, "event INTERACTION_COMPLETED", &id, &result, None));
                 self.confirm(CommandKind::Complete, &id, now, fx);
-                // A completed call needs no Terminate either.
+                if self.wrap.as_ref().is_some_and(|w| w.item_id == id) {
+                    self.wrap_event(WrapEvent::CompletedElsewhere, now, fx);
+                }
+                // A completed call needs no Terminate either, nor its disposition fields.
                 self.commands.retain(|c| c.item_id != id);
+                self.wrap_fields.retain(|(item, _)| *item != id);
                 if self.current_item() == id {
                     self.item_edited = false;
                     self.item_input.clear();
@@ -494,6 +638,7 @@ impl Session {
                     self.auto_attempts = 0;
                     self.auto_get_state(now, fx);
                 } else {
+                    self.wrap_event(WrapEvent::Aborted, now, fx);
                     let id = self.agent.agent_id.clone();
                     self.agent = Agent { agent_id: id, logged_in: Some(false), ..Agent::default() };
                     self.commands.clear();
@@ -555,6 +700,9 @@ impl Session {
         for id in gone {
             self.confirm(CommandKind::Complete, &id, now, fx);
         }
+        if self.wrap.as_ref().is_some_and(|w| w.phase == Phase::Terminating && self.agent.find(&w.item_id).is_none()) {
+            self.wrap_event(WrapEvent::CompletedElsewhere, now, fx);
+        }
         if !self.item_edited && self.agent.find(self.current_item()).is_none() {
             self.item_input.clear();
         }
@@ -602,6 +750,9 @@ impl Session {
         };
         self.notice = Some(Notice { kind: NoticeKind::Success, text });
         fx.push(self.log_entry(now, kind.label(), item_id, result, latency));
+        if self.wrap.as_ref().is_some_and(|w| w.item_id == item_id) {
+            self.wrap_event(WrapEvent::Confirmed(kind), now, fx);
+        }
     }
 
     /// Picks the current item when the field is empty: the latest rendered call, else the only
@@ -635,6 +786,15 @@ impl Session {
             tenant: self.tenant.clone(),
             page: self.page.clone(),
         })
+    }
+}
+
+/// The kind of a Terminate or Complete command (`None` for GET_STATE).
+fn command_kind(cmd: &ToDesktop) -> Option<CommandKind> {
+    match cmd {
+        ToDesktop::GetState { .. } => None,
+        ToDesktop::Terminate { .. } => Some(CommandKind::Terminate),
+        ToDesktop::Complete { .. } | ToDesktop::CompleteWithDisposition { .. } => Some(CommandKind::Complete),
     }
 }
 

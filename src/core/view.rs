@@ -48,8 +48,12 @@ pub struct View {
     /// Shown when the desktop reports more than one interaction.
     pub choices: Vec<Choice>,
     pub get_state: ButtonView,
+    pub wrap_up: ButtonView,
     pub terminate: ButtonView,
     pub complete: ButtonView,
+    /// The current item's disposition and notes as typed.
+    pub disposition: String,
+    pub notes: String,
     pub notice: Option<Notice>,
     pub ignored: u32,
     /// The channel is open and the desktop has answered: the toolbar is live.
@@ -116,8 +120,9 @@ impl View {
         let has_item = trusted && !item.is_empty();
         let terminate_busy = s.command_busy(CommandKind::Terminate, item);
         let complete_busy = s.command_busy(CommandKind::Complete, item);
+        let wrapping = s.wrap.is_some();
         let complete_primary = has_item && (ended || s.agent.in_acw());
-        let terminate_primary = has_item && !complete_primary && !ended;
+        let fields = s.fields_of(item);
         let get_state_busy = s.get_state_busy();
         let choices = if s.agent.interactions.len() > 1 {
             s.agent
@@ -155,13 +160,25 @@ impl View {
                 busy: get_state_busy,
                 primary: trusted && item.is_empty(),
             },
+            // One click for the whole sequence: the obvious step while a call is live.
+            wrap_up: ButtonView {
+                enabled: has_item && !wrapping && !complete_busy,
+                busy: wrapping,
+                primary: has_item && !complete_primary,
+            },
             terminate: ButtonView {
                 // Unknown state never blocks: only a call known to be over disables Terminate.
-                enabled: has_item && !terminate_busy && !ended,
+                enabled: has_item && !terminate_busy && !ended && !wrapping,
                 busy: terminate_busy,
-                primary: terminate_primary,
+                primary: false,
             },
-            complete: ButtonView { enabled: has_item && !complete_busy, busy: complete_busy, primary: complete_primary },
+            complete: ButtonView {
+                enabled: has_item && !complete_busy && !wrapping,
+                busy: complete_busy,
+                primary: complete_primary && !wrapping,
+            },
+            disposition: fields.disposition,
+            notes: fields.notes,
             notice: s.notice.clone(),
             ignored: s.ignored,
             live: matches!(s.channel, Channel::Open { .. }) && s.replied,

@@ -62,6 +62,8 @@ impl App {
                 UiEvent::Click(button) => Input::Click { button, now },
                 UiEvent::Edited(text) => Input::ItemEdited(text),
                 UiEvent::Picked(id) => Input::ItemPicked(id),
+                UiEvent::Disposition(text) => Input::DispositionEdited(text),
+                UiEvent::Notes(text) => Input::NotesEdited(text),
             })
         })?;
         // The built-in rule decides at once; anything else waits for the stored list.

@@ -32,9 +32,13 @@ pub const STYLE: &str = r#"
 .trust p { margin: 0 0 8px; word-break: break-all; }
 .row { display: flex; gap: 6px; align-items: center; margin: 0 0 8px; }
 label { font-size: 12px; color: #4a5466; white-space: nowrap; }
-input, select { flex: 1; min-width: 0; padding: 4px 6px; border: 1px solid #8d97a8; border-radius: 6px;
+input, select, textarea { flex: 1; min-width: 0; padding: 4px 6px; border: 1px solid #8d97a8; border-radius: 6px;
   background: #fff; color: #1d2330; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; }
 .buttons { display: flex; gap: 6px; }
+textarea { resize: vertical; font-family: inherit; }
+details.wrap-fields { margin: 8px 0 0; }
+details.wrap-fields summary { cursor: pointer; font-size: 12px; color: #4a5466; margin: 0 0 6px; }
+summary:focus-visible, textarea:focus-visible { outline: 2px solid #1f5fd1; outline-offset: 2px; }
 button { flex: 1; padding: 5px 8px; border-radius: 6px; border: 1px solid #8d97a8; background: #f4f6f9;
   color: #1d2330; cursor: pointer; font-weight: 600; }
 button.primary { background: #1f5fd1; border-color: #1f5fd1; color: #fff; }
@@ -62,10 +66,13 @@ pub struct Toolbar {
     pick_row: Element,
     pick: HtmlSelectElement,
     get_state: HtmlButtonElement,
+    wrap_up: HtmlButtonElement,
     terminate: HtmlButtonElement,
     complete: HtmlButtonElement,
     notice: Element,
     ignored: Element,
+    disposition: HtmlInputElement,
+    notes: web_sys::HtmlTextAreaElement,
     choices_key: String,
     _listeners: Vec<EventListener>,
 }
@@ -75,6 +82,8 @@ pub enum UiEvent {
     Click(Button),
     Edited(String),
     Picked(String),
+    Disposition(String),
+    Notes(String),
 }
 
 impl Toolbar {
@@ -109,10 +118,23 @@ impl Toolbar {
         append(&pick_row, &[&pick_label, &pick])?;
         let buttons = el(doc, "div", &[("class", "buttons")], "")?;
         let get_state: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], "Get State")?;
+        let wrap_up: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], "Wrap up")?;
         let terminate: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], "Terminate")?;
         let complete: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], "Complete")?;
-        append(&buttons, &[&get_state, &terminate, &complete])?;
-        append(&main, &[&item_row, &pick_row, &buttons])?;
+        append(&buttons, &[&get_state, &wrap_up, &terminate, &complete])?;
+        // Disposition and notes: optional, collapsed until the agent wants them.
+        let details = el(doc, "details", &[("class", "wrap-fields")], "")?;
+        let summary = el(doc, "summary", &[], "Disposition and notes")?;
+        let disp_row = el(doc, "div", &[("class", "row")], "")?;
+        let disp_label = el(doc, "label", &[("for", "bp-disposition")], "Disposition")?;
+        let disposition: HtmlInputElement = el_as(doc, "input", &[("id", "bp-disposition"), ("type", "text"), ("autocomplete", "off")], "")?;
+        append(&disp_row, &[&disp_label, &disposition])?;
+        let notes_row = el(doc, "div", &[("class", "row")], "")?;
+        let notes_label = el(doc, "label", &[("for", "bp-notes")], "Notes")?;
+        let notes: web_sys::HtmlTextAreaElement = el_as(doc, "textarea", &[("id", "bp-notes"), ("rows", "2")], "")?;
+        append(&notes_row, &[&notes_label, &notes])?;
+        append(&details, &[&summary, &disp_row, &notes_row])?;
+        append(&main, &[&item_row, &pick_row, &buttons, &details])?;
 
         let notice = el(doc, "p", &[("class", "notice"), ("role", "status"), ("aria-live", "polite")], "")?;
         let ignored = el(doc, "p", &[("class", "ignored")], "")?;
@@ -123,6 +145,7 @@ impl Toolbar {
         for (button, which) in [
             (&trust_button, Button::Trust),
             (&get_state, Button::GetState),
+            (&wrap_up, Button::WrapUp),
             (&terminate, Button::Terminate),
             (&complete, Button::Complete),
         ] {
@@ -133,6 +156,16 @@ impl Toolbar {
             let f = on_event.clone();
             let input = item.clone();
             listeners.push(EventListener::new(&item, "input", move |_| f(UiEvent::Edited(input.value()))));
+        }
+        {
+            let f = on_event.clone();
+            let input = disposition.clone();
+            listeners.push(EventListener::new(&disposition, "input", move |_| f(UiEvent::Disposition(input.value()))));
+        }
+        {
+            let f = on_event.clone();
+            let input = notes.clone();
+            listeners.push(EventListener::new(&notes, "input", move |_| f(UiEvent::Notes(input.value()))));
         }
         {
             let f = on_event;
@@ -156,10 +189,13 @@ impl Toolbar {
             pick_row,
             pick,
             get_state,
+            wrap_up,
             terminate,
             complete,
             notice,
             ignored,
+            disposition,
+            notes,
             choices_key: String::new(),
             _listeners: listeners,
         })
@@ -219,6 +255,13 @@ impl Toolbar {
         }
 
         render_button(&self.get_state, v.get_state);
+        render_button(&self.wrap_up, v.wrap_up);
+        if self.disposition.value() != v.disposition {
+            self.disposition.set_value(&v.disposition);
+        }
+        if self.notes.value() != v.notes {
+            self.notes.set_value(&v.notes);
+        }
         render_button(&self.terminate, v.terminate);
         render_button(&self.complete, v.complete);
 

@@ -34,7 +34,7 @@ test('login shows the status; an offered call fills the Interaction ID by itself
   const itemId = await startCall(page);
   await expectText(bar.getByLabel('Interaction ID'), itemId);
   assert.equal(await bar.getByRole('button', { name: 'Terminate', exact: true }).isEnabled(), true);
-  assert.match(await bar.getByRole('button', { name: 'Terminate', exact: true }).getAttribute('class'), /primary/);
+  assert.match(await bar.getByRole('button', { name: 'Wrap up', exact: true }).getAttribute('class'), /primary/, 'one-click wrap-up is the obvious step');
 });
 
 test('Get State shows the fresh state', async () => {

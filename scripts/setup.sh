@@ -10,6 +10,8 @@ need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 command -v firefox-esr >/dev/null || need_apt+=(firefox-esr)
+# Spanish UI for the locale tests (Firefox only speaks the languages of its installed packs).
+dpkg -s firefox-esr-l10n-es-es >/dev/null 2>&1 || need_apt+=(firefox-esr-l10n-es-es)
 command -v zip >/dev/null || need_apt+=(zip)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt: ${need_apt[*]}"

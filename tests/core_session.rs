@@ -57,7 +57,7 @@ fn untrusted_sends_nothing_until_trust_is_given() {
     assert!(s.start().is_empty());
     assert!(s.apply(Input::ProxyLoaded { now: 0.0 }).is_empty());
     assert!(click(&mut s, Button::GetState, 1.0).is_empty());
-    assert_eq!(View::of(&s).status, "Not trusted");
+    assert_eq!(View::of(&s).status.english(), "Not trusted");
     let fx = click(&mut s, Button::Trust, 2.0);
     assert!(fx.contains(&Effect::PersistTrust(T.into())));
     assert!(fx.contains(&Effect::OpenChannel));
@@ -65,7 +65,7 @@ fn untrusted_sends_nothing_until_trust_is_given() {
     s.apply(Input::ProxyLoaded { now: 3.0 });
     let fx = s.apply(Input::TrustChanged { trust: Trust::Askable, now: 4.0 });
     assert!(fx.contains(&Effect::CloseChannel));
-    assert_eq!(View::of(&s).status, "Not trusted");
+    assert_eq!(View::of(&s).status.english(), "Not trusted");
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn silent_desktop_auto_retries_then_says_so() {
     assert_eq!(s.next_deadline(), None);
     let n = View::of(&s).notice.unwrap();
     assert_eq!(n.kind, NoticeKind::Waiting);
-    assert!(n.text.contains("not answering"), "{}", n.text);
+    assert!(n.text.english().contains("not answering"), "{}", n.text.english());
     // The agent logs in: the desktop speaks, we ask again, the notice goes.
     let fx = msg(&mut s, ev("LOGIN_CHANGED", r#"{"agent_id":"a","login":true}"#), now + 1.0);
     assert_eq!(posts(&fx).len(), 1);
@@ -122,7 +122,7 @@ fn manual_get_state_times_out_in_3_s_with_words() {
     let fx = s.apply(Input::Tick { now: 3100.0 });
     assert_eq!(logs(&fx), vec![("Get State".into(), "no reply in 3 s".into())]);
     let v = View::of(&s);
-    assert_eq!(v.notice.unwrap().text, "No reply from the Agent Desktop in 3 s. Is the agent logged in?");
+    assert_eq!(v.notice.unwrap().text.english(), "No reply from the Agent Desktop in 3 s. Is the agent logged in?");
     assert!(v.get_state.enabled);
 }
 
@@ -144,7 +144,7 @@ fn item_id_is_captured_from_interaction_rendered_and_get_state() {
     let v = View::of(&s);
     assert_eq!(v.item_value, "B");
     assert_eq!(v.choices.iter().map(|c| c.item_id.as_str()).collect::<Vec<_>>(), ["A", "B"]);
-    assert_eq!(v.choices[0].label, "1 (A)");
+    assert_eq!(v.choices[0].label.english(), "1 (A)");
     s.apply(Input::ItemPicked("A".into()));
     assert_eq!(s.current_item(), "A");
     // GET_STATE with one interaction and an empty field selects it.
@@ -182,7 +182,7 @@ fn terminate_then_complete_with_confirmations_and_latencies() {
     });
     assert_eq!(done, Some(("confirmed: after-call work".into(), Some(80))));
     let v = View::of(&s);
-    assert_eq!(v.status, "After-call work");
+    assert_eq!(v.status.english(), "After-call work");
     assert!(!v.terminate.enabled, "the call is over");
     assert!(v.complete.enabled && v.complete.primary);
     let fx = click(&mut s, Button::Complete, 200.0);
@@ -192,7 +192,7 @@ fn terminate_then_complete_with_confirmations_and_latencies() {
     assert!(logs(&fx).contains(&("event INTERACTION_COMPLETED".into(), "completed, disposition Sale".into())));
     msg(&mut s, ev("STATE_CHANGED", r#"{"status":"ready","reason":""}"#), 270.0);
     let v = View::of(&s);
-    assert_eq!((v.status.as_str(), v.item_value.as_str()), ("Ready", ""));
+    assert_eq!((v.status.english().as_str(), v.item_value.as_str()), ("Ready", ""));
     assert!(!v.terminate.enabled && !v.complete.enabled);
     assert_eq!(s.next_deadline(), None);
 }
@@ -225,7 +225,7 @@ fn unconfirmed_commands_time_out_visibly_and_can_be_retried() {
     assert_eq!(logs(&fx), vec![("Complete".into(), "not confirmed in 5 s".into())]);
     let n = View::of(&s).notice.unwrap();
     assert_eq!(n.kind, NoticeKind::Error);
-    assert!(n.text.contains("did not confirm Complete of WRONG"));
+    assert!(n.text.english().contains("did not confirm Complete of WRONG"));
     assert_eq!(posts(&click(&mut s, Button::Complete, 5001.0)).len(), 1, "a deliberate retry is sent");
 }
 
@@ -236,7 +236,7 @@ fn unknown_state_never_leaves_the_agent_stuck() {
     s.apply(Input::ProxyLoaded { now: 0.0 });
     s.apply(Input::ItemEdited("ABC".into()));
     let v = View::of(&s);
-    assert_eq!(v.status, "Unknown");
+    assert_eq!(v.status.english(), "Unknown");
     assert!(v.terminate.enabled && v.complete.enabled && v.get_state.enabled);
 }
 
@@ -246,7 +246,7 @@ fn logout_clears_interactions_and_pending_commands() {
     click(&mut s, Button::Terminate, 0.0);
     msg(&mut s, ev("LOGIN_CHANGED", r#"{"login":false}"#), 10.0);
     let v = View::of(&s);
-    assert_eq!(v.status, "Logged out");
+    assert_eq!(v.status.english(), "Logged out");
     assert_eq!(v.item_value, "");
     assert_eq!(s.next_deadline(), None);
 }
@@ -259,18 +259,18 @@ fn malformed_messages_are_counted_and_change_nothing() {
     }
     s.apply(Input::Ignored);
     assert_eq!(View::of(&s).ignored, 5);
-    assert_eq!(View::of(&s).status, "Ready");
+    assert_eq!(View::of(&s).status.english(), "Ready");
 }
 
 #[test]
 fn status_text_and_reason() {
     let mut s = live("ready", &[]);
     msg(&mut s, ev("STATE_CHANGED", r#"{"status":"not_ready","reason":"Lunch"}"#), 1.0);
-    assert_eq!(View::of(&s).status, "Not ready: Lunch");
+    assert_eq!(View::of(&s).status.english(), "Not ready: Lunch");
     msg(&mut s, ev("STATE_CHANGED", r#"{"status":"not_ready","reason":"Not ready"}"#), 2.0);
-    assert_eq!(View::of(&s).status, "Not ready");
+    assert_eq!(View::of(&s).status.english(), "Not ready");
     msg(&mut s, ev("STATE_CHANGED", r#"{"status":"supervising_call"}"#), 3.0);
-    assert_eq!(View::of(&s).status, "Supervising call");
+    assert_eq!(View::of(&s).status.english(), "Supervising call");
 }
 
 #[test]

@@ -91,11 +91,11 @@ fn one_click_terminates_waits_for_acw_then_completes() {
     assert!(v.wrap_up.busy && !v.terminate.enabled && !v.complete.enabled);
     let fx = event(&mut s, ACW, 200.0);
     assert_eq!(commands(&fx), vec![r#"{"command":"COMPLETE_INTERACTION_FROM_API","data":"A"}"#]);
-    assert_eq!(s.notice.as_ref().unwrap().text, "Wrapping up A: after-call work confirmed, completing…");
+    assert_eq!(s.notice.as_ref().unwrap().text.english(), "Wrapping up A: after-call work confirmed, completing…");
     let fx = event(&mut s, &completed("A"), 260.0);
     assert!(commands(&fx).is_empty());
     assert!(s.wrap.is_none());
-    assert_eq!(s.notice.as_ref().unwrap().text, "Wrapped up A.");
+    assert_eq!(s.notice.as_ref().unwrap().text.english(), "Wrapped up A.");
     let done = fx.iter().any(|e| matches!(e, Effect::Log(l) if l.action == "Wrap up" && l.result == "done" && l.latency_ms == Some(160)));
     assert!(done);
 }
@@ -117,7 +117,7 @@ fn desktop_that_never_confirms_acw_stops_the_sequence_without_completing() {
     assert!(sent.is_empty(), "no Complete after an unconfirmed Terminate: {sent:?}");
     let n = s.notice.clone().unwrap();
     assert_eq!(n.kind, NoticeKind::Error);
-    assert_eq!(n.text, "Wrap-up of A stopped: the desktop did not confirm after-call work. Nothing more was sent; check the desktop.");
+    assert_eq!(n.text.english(), "Wrap-up of A stopped: the desktop did not confirm after-call work. Nothing more was sent; check the desktop.");
     assert!(s.wrap.is_none());
     assert!(View::of(&s).wrap_up.enabled, "the agent can try again");
 }
@@ -136,7 +136,7 @@ fn acw_seen_only_through_the_poll_still_completes() {
     let v: serde_json::Value = serde_json::from_str(&posts(&fx)[0]).unwrap();
     let id = v["request_id"].as_str().unwrap();
     event(&mut s, &format!(r#"{{"command":"GET_STATE","request_id":"{id}","data":{{"status":"ready","interactions":[]}}}}"#), 3200.0);
-    assert_eq!(s.notice.as_ref().unwrap().text, "Wrapped up A.");
+    assert_eq!(s.notice.as_ref().unwrap().text.english(), "Wrapped up A.");
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn completion_events_before_acw_finish_the_wrap_up() {
     let fx = event(&mut s, &completed("A"), 100.0);
     assert!(commands(&fx).is_empty());
     assert!(s.wrap.is_none());
-    assert_eq!(s.notice.as_ref().unwrap().text, "Wrapped up A.");
+    assert_eq!(s.notice.as_ref().unwrap().text.english(), "Wrapped up A.");
     // A late ACW event afterwards sends nothing.
     assert!(commands(&event(&mut s, ACW, 200.0)).is_empty());
 }
@@ -172,7 +172,7 @@ fn complete_unconfirmed_stops_with_a_message() {
         now += 250.0;
         assert!(commands(&s.apply(Input::Tick { now })).is_empty());
     }
-    assert_eq!(s.notice.as_ref().unwrap().text, "Wrap-up of A stopped: the desktop did not confirm Complete. Nothing more was sent; check the desktop.");
+    assert_eq!(s.notice.as_ref().unwrap().text.english(), "Wrap-up of A stopped: the desktop did not confirm Complete. Nothing more was sent; check the desktop.");
 }
 
 #[test]

@@ -6,6 +6,8 @@ use super::detect::Trust;
 use super::log::LogEntry;
 use super::protocol::{AgentSnapshot, FromDesktop, InteractionInfo, ToDesktop};
 use super::requests::{self, Pending, PendingRequest, RequestIds};
+use super::text::{Arg, Msg};
+use super::view::status_key;
 use super::wrapup::{Phase, WrapAction, WrapEvent, WrapUp};
 
 /// A GET_STATE without a reply for this long has failed.
@@ -77,7 +79,13 @@ pub enum Channel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub kind: NoticeKind,
-    pub text: String,
+    pub text: Msg,
+}
+
+impl Notice {
+    fn new(kind: NoticeKind, key: &'static str, item: &str) -> Notice {
+        Notice { kind, text: if item.is_empty() { Msg::new(key) } else { Msg::with(key, &[item]) } }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -413,7 +421,7 @@ impl Session {
                 }
                 // An automatic request in flight is superseded: the agent wants an answer now.
                 let id = self.ids.next_id();
-                self.notice = Some(Notice { kind: NoticeKind::Info, text: "Asking the desktop…".into() });
+                self.notice = Some(Notice::new(NoticeKind::Info, "notice_asking", ""));
                 self.send(ToDesktop::GetState { request_id: id }, requests::Origin::Agent, now, fx);
             }
             Button::WrapUp => self.start_wrap(now, fx),
@@ -427,8 +435,8 @@ impl Session {
                     CommandKind::Terminate => ToDesktop::Terminate { data: item.clone() },
                     CommandKind::Complete => self.complete_command(&item),
                 };
-                let verb = if kind == CommandKind::Terminate { "Terminating" } else { "Completing" };
-                self.notice = Some(Notice { kind: NoticeKind::Info, text: format!("{verb} {item}…") });
+                let key = if kind == CommandKind::Terminate { "notice_terminating" } else { "notice_completing" };
+                self.notice = Some(Notice::new(NoticeKind::Info, key, &item));
                 self.send(cmd, requests::Origin::Agent, now, fx);
             }
             Button::Trust => {}
@@ -441,10 +449,7 @@ impl Session {
             let latency = Some((now - req.sent_at).max(0.0) as u32);
             match req.origin {
                 requests::Origin::Agent => {
-                    self.notice = Some(Notice {
-                        kind: NoticeKind::Error,
-                        text: "No reply from the Agent Desktop in 3 s. Is the agent logged in?".into(),
-                    });
+                    self.notice = Some(Notice::new(NoticeKind::Error, "notice_no_reply", ""));
                     fx.push(self.log_entry(now, "Get State", "", "no reply in 3 s", latency));
                 }
                 requests::Origin::Auto => {
@@ -457,14 +462,7 @@ impl Session {
                     if self.auto_attempts < MAX_AUTO_ATTEMPTS {
                         retry = true;
                     }
-                    self.notice = Some(Notice {
-                        kind: NoticeKind::Waiting,
-                        text: if retry {
-                            "Waiting for the Agent Desktop: log in to it if you have not.".into()
-                        } else {
-                            "The Agent Desktop is not answering. Log in to it, then press Get State.".into()
-                        },
-                    });
+                    self.notice = Some(Notice::new(NoticeKind::Waiting, if retry { "notice_waiting" } else { "notice_not_answering" }, ""));
                 }
             }
         }
@@ -472,14 +470,11 @@ impl Session {
             std::mem::take(&mut self.commands).into_iter().partition(|c| c.deadline <= now);
         self.commands = keep;
         for c in expired {
-            self.notice = Some(Notice {
-                kind: NoticeKind::Error,
-                text: format!(
-                    "The desktop did not confirm {} of {} within 5 s. Check the Interaction ID, then press Get State.",
-                    c.kind.label(),
-                    c.item_id
-                ),
-            });
+            let key = match c.kind {
+                CommandKind::Terminate => "notice_unconfirmed_terminate",
+                CommandKind::Complete => "notice_unconfirmed_complete",
+            };
+            self.notice = Some(Notice::new(NoticeKind::Error, key, &c.item_id));
             let latency = Some((now - c.sent_at).max(0.0) as u32);
             fx.push(self.log_entry(now, c.kind.label(), &c.item_id, "not confirmed in 5 s", latency));
             if self.wrap.as_ref().is_some_and(|w| w.item_id == c.item_id) {
@@ -503,10 +498,7 @@ impl Session {
         let (wrap, first) = WrapUp::start(&item, over, now);
         self.wrap = Some(wrap);
         fx.push(self.log_entry(now, "Wrap up", &item, "started", None));
-        self.notice = Some(Notice {
-            kind: NoticeKind::Info,
-            text: if over { format!("Wrapping up {item}: completing…") } else { format!("Wrapping up {item}: terminating…") },
-        });
+        self.notice = Some(Notice::new(NoticeKind::Info, if over { "notice_wrap_completing" } else { "notice_wrap_terminating" }, &item));
         // A command of the same kind already on its way is not sent again.
         if !self.command_busy(first, &item) {
             let cmd = match first {
@@ -528,7 +520,7 @@ impl Session {
         let item = w.item_id.clone();
         match action {
             WrapAction::SendComplete => {
-                self.notice = Some(Notice { kind: NoticeKind::Info, text: format!("Wrapping up {item}: after-call work confirmed, completing…") });
+                self.notice = Some(Notice::new(NoticeKind::Info, "notice_wrap_acw", &item));
                 if !self.command_busy(CommandKind::Complete, &item) {
                     let cmd = self.complete_command(&item);
                     self.send(cmd, requests::Origin::Agent, now, fx);
@@ -543,20 +535,17 @@ impl Session {
             WrapAction::Finished => {
                 self.wrap = None;
                 let latency = Some((now - w.started_at).max(0.0) as u32);
-                self.notice = Some(Notice { kind: NoticeKind::Success, text: format!("Wrapped up {item}.") });
+                self.notice = Some(Notice::new(NoticeKind::Success, "notice_wrapped", &item));
                 fx.push(self.log_entry(now, "Wrap up", &item, "done", latency));
             }
             WrapAction::Failed(phase) => {
                 self.wrap = None;
                 let latency = Some((now - w.started_at).max(0.0) as u32);
-                let (why, result) = match phase {
-                    Phase::Terminating => ("the desktop did not confirm after-call work", "stopped: no after-call work"),
-                    Phase::Completing => ("the desktop did not confirm Complete", "stopped: not completed"),
+                let (key, result) = match phase {
+                    Phase::Terminating => ("notice_wrap_failed_acw", "stopped: no after-call work"),
+                    Phase::Completing => ("notice_wrap_failed_complete", "stopped: not completed"),
                 };
-                self.notice = Some(Notice {
-                    kind: NoticeKind::Error,
-                    text: format!("Wrap-up of {item} stopped: {why}. Nothing more was sent; check the desktop."),
-                });
+                self.notice = Some(Notice::new(NoticeKind::Error, key, &item));
                 fx.push(self.log_entry(now, "Wrap up", &item, result, latency));
             }
         }
@@ -708,7 +697,16 @@ impl Session {
         }
         self.reselect();
         if matches!(&req, Some(r) if r.origin == requests::Origin::Agent) {
-            self.notice = Some(Notice { kind: NoticeKind::Success, text: format!("Desktop state: {summary}.") });
+            let n = self.agent.interactions.len();
+            let status = self.agent.status.as_deref().map(status_key).unwrap_or("status_unknown");
+            self.notice = Some(Notice {
+                kind: NoticeKind::Success,
+                text: if n == 1 {
+                    Msg::args("notice_state_one", vec![Arg::Key(status)])
+                } else {
+                    Msg::args("notice_state_many", vec![Arg::Key(status), Arg::Text(n.to_string())])
+                },
+            });
         } else if matches!(&self.notice, Some(n) if n.kind == NoticeKind::Waiting) {
             self.notice = None;
         }
@@ -744,11 +742,11 @@ impl Session {
         };
         let cmd = self.commands.remove(at);
         let latency = Some((now - cmd.sent_at).max(0.0) as u32);
-        let (result, text) = match kind {
-            CommandKind::Terminate => ("confirmed: after-call work", format!("Terminated {item_id}. After-call work: press Complete when done.")),
-            CommandKind::Complete => ("confirmed: completed", format!("Completed {item_id}.")),
+        let (result, key) = match kind {
+            CommandKind::Terminate => ("confirmed: after-call work", "notice_terminated"),
+            CommandKind::Complete => ("confirmed: completed", "notice_completed"),
         };
-        self.notice = Some(Notice { kind: NoticeKind::Success, text });
+        self.notice = Some(Notice::new(NoticeKind::Success, key, item_id));
         fx.push(self.log_entry(now, kind.label(), item_id, result, latency));
         if self.wrap.as_ref().is_some_and(|w| w.item_id == item_id) {
             self.wrap_event(WrapEvent::Confirmed(kind), now, fx);

@@ -4,6 +4,7 @@
 
 use super::detect::Trust;
 use super::session::{Channel, CommandKind, Notice, Session};
+use super::text::{Arg, Msg};
 
 /// One button's state. The accessible name never changes; busy is shown with `aria-busy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -18,7 +19,7 @@ pub struct ButtonView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     pub item_id: String,
-    pub label: String,
+    pub label: Msg,
 }
 
 /// How trust is shown.
@@ -39,7 +40,7 @@ pub struct View {
     pub tenant: String,
     pub trust: TrustView,
     /// "Ready", "Not ready: Lunch", "After-call work", "Logged out", "Connecting…"…
-    pub status: String,
+    pub status: Msg,
     /// A stable key for styling and tests: `ready`, `not_ready`, `busy`, `acw`, `ringing`,
     /// `logged_out`, `unknown`, `connecting`, `untrusted`.
     pub status_key: String,
@@ -60,23 +61,31 @@ pub struct View {
     pub live: bool,
 }
 
-/// Display text for a wire status.
-pub fn status_label(status: &str) -> String {
+/// The message key of a wire status; `status_other` for statuses we have no words for.
+pub fn status_key(status: &str) -> &'static str {
     match status {
-        "ready" => "Ready".into(),
-        "not_ready" => "Not ready".into(),
-        "busy" => "Busy".into(),
-        "after_call_work" => "After-call work".into(),
-        "ringing" => "Ringing".into(),
-        "supervising" => "Supervising".into(),
-        other => {
-            let spaced = other.replace('_', " ");
+        "ready" => "status_ready",
+        "not_ready" => "status_not_ready",
+        "busy" => "status_busy",
+        "after_call_work" => "status_acw",
+        "ringing" => "status_ringing",
+        "supervising" => "status_supervising",
+        _ => "status_other",
+    }
+}
+
+/// A status as a message: known statuses by key, others as the wire text made readable.
+pub fn status_label(status: &str) -> Msg {
+    match status_key(status) {
+        "status_other" => {
+            let spaced = status.replace('_', " ");
             let mut chars = spaced.chars();
             match chars.next() {
-                Some(c) => c.to_uppercase().chain(chars).collect(),
-                None => "Unknown".into(),
+                Some(c) => Msg::with("status_other", &[&c.to_uppercase().chain(chars).collect::<String>()]),
+                None => Msg::new("status_unknown"),
             }
         }
+        key => Msg::new(key),
     }
 }
 
@@ -89,20 +98,24 @@ impl View {
             Trust::Pending => TrustView::Checking,
         };
         let (status, status_key) = if trust == TrustView::Checking {
-            ("Connecting…".to_string(), "connecting".to_string())
+            (Msg::new("status_connecting"), "connecting".to_string())
         } else if trust != TrustView::Trusted {
-            ("Not trusted".to_string(), "untrusted".to_string())
+            (Msg::new("status_untrusted"), "untrusted".to_string())
         } else if !matches!(s.channel, Channel::Open { .. }) {
-            ("Connecting…".to_string(), "connecting".to_string())
+            (Msg::new("status_connecting"), "connecting".to_string())
         } else if s.agent.logged_in == Some(false) {
-            ("Logged out".to_string(), "logged_out".to_string())
+            (Msg::new("status_logged_out"), "logged_out".to_string())
         } else {
             match s.agent.status.as_deref() {
-                None => ("Unknown".to_string(), "unknown".to_string()),
+                None => (Msg::new("status_unknown"), "unknown".to_string()),
                 Some(st) => {
                     let mut text = status_label(st);
-                    if st != "ready" && !s.agent.reason.is_empty() && !s.agent.reason.eq_ignore_ascii_case(&text) {
-                        text = format!("{text}: {}", s.agent.reason);
+                    // The desktop's default reason repeats the status ("Not ready"): shown once.
+                    let reason = s.agent.reason.trim();
+                    if st != "ready" && !reason.is_empty() && !reason.replace(' ', "_").eq_ignore_ascii_case(st) {
+                        let mut args = text.args.clone();
+                        let first = if text.key == "status_other" { args.remove(0) } else { Arg::Key(text.key) };
+                        text = Msg::args("status_with_reason", vec![first, Arg::Text(reason.to_string())]);
                     }
                     let key = match st {
                         "after_call_work" => "acw",
@@ -129,18 +142,18 @@ impl View {
                 .interactions
                 .iter()
                 .map(|i| {
-                    let mut label = i.info.item_id.clone();
                     let details: Vec<&str> = [i.info.phone_number.as_deref(), i.info.service.as_deref()]
                         .into_iter()
                         .flatten()
                         .filter(|d| !d.is_empty())
                         .collect();
-                    if !details.is_empty() {
-                        label = format!("{} ({label})", details.join(", "));
-                    }
-                    if i.ended {
-                        label.push_str(" [after-call work]");
-                    }
+                    let id = i.info.item_id.as_str();
+                    let label = match (details.is_empty(), i.ended) {
+                        (true, false) => Msg::with("choice_id", &[id]),
+                        (true, true) => Msg::with("choice_id_acw", &[id]),
+                        (false, false) => Msg::with("choice_label", &[&details.join(", "), id]),
+                        (false, true) => Msg::with("choice_label_acw", &[&details.join(", "), id]),
+                    };
                     Choice { item_id: i.info.item_id.clone(), label }
                 })
                 .collect()

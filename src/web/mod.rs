@@ -9,6 +9,7 @@ pub mod content;
 pub mod dom;
 pub mod ext;
 pub mod frame;
+pub mod i18n;
 pub mod popup;
 pub mod toolbar;
 

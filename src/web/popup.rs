@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element};
 
 use super::dom::{append, document, el, set_text};
+use super::i18n::{ta, tk};
 use super::{ext, WebError, WebResult};
 use crate::core::log::{format_latency, LogEntry};
 use crate::core::messages::{ToBackground, LOG_KEY, TRUSTED_KEY};
@@ -32,18 +33,27 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
     ext::set_api(api);
     let doc = document()?;
     let root = doc.get_element_by_id("app").ok_or(WebError::Missing("#app"))?;
+    doc.set_title(&tk("popup_title"));
+    if let Some(h1) = doc.get_element_by_id("title") {
+        h1.set_text_content(Some(&tk("popup_title")));
+    }
+    if let (Some(html), Ok(i18n)) = (doc.document_element(), ext::path(&["i18n"])) {
+        if let Some(lang) = ext::call(&i18n, "getUILanguage", &[]).ok().and_then(|l| l.as_string()) {
+            let _ = html.set_attribute("lang", &lang);
+        }
+    }
 
     let log_section = el(&doc, "section", &[("aria-labelledby", "log-title")], "")?;
     let head = el(&doc, "div", &[("class", "section-head")], "")?;
-    let title = el(&doc, "h2", &[("id", "log-title")], "Log")?;
+    let title = el(&doc, "h2", &[("id", "log-title")], &tk("log_title"))?;
     let count = el(&doc, "span", &[("class", "count")], "")?;
-    let clear = el(&doc, "button", &[("type", "button")], "Clear")?;
+    let clear = el(&doc, "button", &[("type", "button")], &tk("btn_clear"))?;
     append(&head, &[&title, &count, &clear])?;
     let table = el(&doc, "table", &[("aria-labelledby", "log-title")], "")?;
     let thead = el(&doc, "thead", &[], "")?;
     let tr = el(&doc, "tr", &[], "")?;
-    for h in ["Time", "Action", "Interaction ID", "Result", "Latency"] {
-        let th = el(&doc, "th", &[("scope", "col")], h)?;
+    for h in ["col_time", "col_action", "col_item", "col_result", "col_latency"] {
+        let th = el(&doc, "th", &[("scope", "col")], &tk(h))?;
         tr.append_child(&th)?;
     }
     thead.append_child(&tr)?;
@@ -52,8 +62,8 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
     append(&log_section, &[&head, &table])?;
 
     let trust_section = el(&doc, "section", &[("aria-labelledby", "trust-title")], "")?;
-    let trust_title = el(&doc, "h2", &[("id", "trust-title")], "Trusted tenants")?;
-    let trust_note = el(&doc, "p", &[("class", "note")], "Tenants under *.brightpattern.com (https) are trusted automatically. Others are added with the toolbar's Trust button.")?;
+    let trust_title = el(&doc, "h2", &[("id", "trust-title")], &tk("trusted_title"))?;
+    let trust_note = el(&doc, "p", &[("class", "note")], &tk("trusted_note"))?;
     let trusted = el(&doc, "ul", &[("class", "trusted")], "")?;
     append(&trust_section, &[&trust_title, &trust_note, &trusted])?;
     append(&root, &[&log_section, &trust_section])?;
@@ -95,18 +105,18 @@ fn render_log(entries: &[LogEntry]) {
         let p = p.borrow();
         let Some(p) = p.as_ref() else { return };
         let result: WebResult<()> = (|| {
-            set_text(&p.count, &format!("{} entr{}", entries.len(), if entries.len() == 1 { "y" } else { "ies" }));
+            set_text(&p.count, &if entries.len() == 1 { tk("log_count_one") } else { ta("log_count_many", &[&entries.len().to_string()]) });
             while let Some(c) = p.rows.first_child() {
                 p.rows.remove_child(&c)?;
             }
             if entries.is_empty() {
                 let tr = el(&p.doc, "tr", &[], "")?;
-                let td = el(&p.doc, "td", &[("colspan", "5"), ("class", "empty")], "Nothing logged yet.")?;
+                let td = el(&p.doc, "td", &[("colspan", "5"), ("class", "empty")], &tk("log_empty"))?;
                 tr.append_child(&td)?;
                 p.rows.append_child(&tr)?;
             }
             for e in entries.iter().rev() {
-                let tr = el(&p.doc, "tr", &[("title", &format!("{} on {}", e.tenant, e.page))], "")?;
+                let tr = el(&p.doc, "tr", &[("title", &ta("log_entry_title", &[&e.tenant, &e.page]))], "")?;
                 for (class, text) in [
                     ("time", clock(e.ts)),
                     ("action", e.action.clone()),
@@ -138,13 +148,13 @@ fn render_trusted(list: &[String]) {
             }
             let mut listeners = Vec::new();
             if list.is_empty() {
-                let li = el(&p.doc, "li", &[("class", "empty")], "No other tenants trusted.")?;
+                let li = el(&p.doc, "li", &[("class", "empty")], &tk("trusted_empty"))?;
                 p.trusted.append_child(&li)?;
             }
             for origin in list {
                 let li = el(&p.doc, "li", &[], "")?;
                 let name = el(&p.doc, "span", &[], origin)?;
-                let remove = el(&p.doc, "button", &[("type", "button"), ("aria-label", &format!("Remove {origin}"))], "Remove")?;
+                let remove = el(&p.doc, "button", &[("type", "button"), ("aria-label", &ta("btn_remove_origin", &[origin]))], &tk("btn_remove"))?;
                 let o = origin.clone();
                 listeners.push(EventListener::new(&remove, "click", move |_| {
                     ext::post_to_background(ToBackground::Untrust { origin: o.clone() })

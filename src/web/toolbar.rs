@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement, HtmlSelectElement, Node};
 
 use super::dom::{append, el, el_as, set_attr, set_flag, set_text};
+use super::i18n::{t, ta, tk};
 use super::WebResult;
 use crate::core::session::{Button, NoticeKind};
 use crate::core::view::{ButtonView, TrustView, View};
@@ -90,47 +91,47 @@ impl Toolbar {
     /// Builds the toolbar under `root`; `on_event` receives the agent's actions.
     pub fn build(doc: &Document, root: &Node, on_event: impl Fn(UiEvent) + Clone + 'static) -> WebResult<Toolbar> {
         let style = el(doc, "style", &[], STYLE)?;
-        let bar = el(doc, "div", &[("class", "bar"), ("role", "region"), ("aria-label", "Call toolbar")], "")?;
+        let bar = el(doc, "div", &[("class", "bar"), ("role", "region"), ("aria-label", &tk("toolbar_region"))], "")?;
         let head = el(doc, "div", &[("class", "head")], "")?;
-        let title = el(doc, "span", &[("class", "title")], "Call Toolbar")?;
-        let status = el(doc, "span", &[("class", "status"), ("data-key", "connecting"), ("aria-label", "Agent status")], "Connecting…")?;
+        let title = el(doc, "span", &[("class", "title")], &tk("toolbar_title"))?;
+        let status = el(doc, "span", &[("class", "status"), ("data-key", "connecting"), ("aria-label", &tk("status_label"))], &tk("status_connecting"))?;
         append(&head, &[&title, &status])?;
         let agent = el(doc, "div", &[("class", "agent")], "")?;
 
         let trust = el(doc, "div", &[("class", "trust"), ("hidden", "")], "")?;
         let trust_text = el(doc, "p", &[], "")?;
-        let trust_button: HtmlButtonElement = el_as(doc, "button", &[("type", "button"), ("class", "primary")], "Trust")?;
+        let trust_button: HtmlButtonElement = el_as(doc, "button", &[("type", "button"), ("class", "primary")], "")?;
         append(&trust, &[&trust_text, &trust_button])?;
 
         let main = el(doc, "div", &[("class", "main"), ("hidden", "")], "")?;
         let item_row = el(doc, "div", &[("class", "row")], "")?;
-        let item_label = el(doc, "label", &[("for", "bp-item")], "Interaction ID")?;
+        let item_label = el(doc, "label", &[("for", "bp-item")], &tk("item_label"))?;
         let item: HtmlInputElement = el_as(
             doc,
             "input",
-            &[("id", "bp-item"), ("type", "text"), ("autocomplete", "off"), ("spellcheck", "false"), ("placeholder", "captured automatically")],
+            &[("id", "bp-item"), ("type", "text"), ("autocomplete", "off"), ("spellcheck", "false"), ("placeholder", &tk("item_placeholder"))],
             "",
         )?;
         append(&item_row, &[&item_label, &item])?;
         let pick_row = el(doc, "div", &[("class", "row"), ("hidden", "")], "")?;
-        let pick_label = el(doc, "label", &[("for", "bp-pick")], "Interactions")?;
+        let pick_label = el(doc, "label", &[("for", "bp-pick")], &tk("pick_label"))?;
         let pick: HtmlSelectElement = el_as(doc, "select", &[("id", "bp-pick")], "")?;
         append(&pick_row, &[&pick_label, &pick])?;
         let buttons = el(doc, "div", &[("class", "buttons")], "")?;
-        let get_state: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], "Get State")?;
-        let wrap_up: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], "Wrap up")?;
-        let terminate: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], "Terminate")?;
-        let complete: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], "Complete")?;
+        let get_state: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], &tk("btn_get_state"))?;
+        let wrap_up: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], &tk("btn_wrap_up"))?;
+        let terminate: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], &tk("btn_terminate"))?;
+        let complete: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], &tk("btn_complete"))?;
         append(&buttons, &[&get_state, &wrap_up, &terminate, &complete])?;
         // Disposition and notes: optional, collapsed until the agent wants them.
         let details = el(doc, "details", &[("class", "wrap-fields")], "")?;
-        let summary = el(doc, "summary", &[], "Disposition and notes")?;
+        let summary = el(doc, "summary", &[], &tk("fields_summary"))?;
         let disp_row = el(doc, "div", &[("class", "row")], "")?;
-        let disp_label = el(doc, "label", &[("for", "bp-disposition")], "Disposition")?;
+        let disp_label = el(doc, "label", &[("for", "bp-disposition")], &tk("disposition_label"))?;
         let disposition: HtmlInputElement = el_as(doc, "input", &[("id", "bp-disposition"), ("type", "text"), ("autocomplete", "off")], "")?;
         append(&disp_row, &[&disp_label, &disposition])?;
         let notes_row = el(doc, "div", &[("class", "row")], "")?;
-        let notes_label = el(doc, "label", &[("for", "bp-notes")], "Notes")?;
+        let notes_label = el(doc, "label", &[("for", "bp-notes")], &tk("notes_label"))?;
         let notes: web_sys::HtmlTextAreaElement = el_as(doc, "textarea", &[("id", "bp-notes"), ("rows", "2")], "")?;
         append(&notes_row, &[&notes_label, &notes])?;
         append(&details, &[&summary, &disp_row, &notes_row])?;
@@ -203,7 +204,7 @@ impl Toolbar {
 
     /// Copies the view into the DOM, touching only what changed.
     pub fn render(&mut self, v: &View) {
-        set_text(&self.status, &v.status);
+        set_text(&self.status, &t(&v.status));
         set_attr(&self.status, "data-key", &v.status_key);
         set_attr(&self.bar, "data-status", &v.status_key);
         set_attr(&self.bar, "data-live", if v.live { "true" } else { "false" });
@@ -214,12 +215,12 @@ impl Toolbar {
         set_flag(&self.main, "hidden", !trusted);
         match v.trust {
             TrustView::Ask => {
-                set_text(&self.trust_text, &format!("This page embeds an Agent Desktop from {}, which is not on your trusted list. Nothing is sent to it until you trust it.", v.tenant));
-                set_text(&self.trust_button, &format!("Trust {}", v.tenant));
+                set_text(&self.trust_text, &ta("trust_ask", &[&v.tenant]));
+                set_text(&self.trust_button, &ta("btn_trust", &[&v.tenant]));
                 set_flag(&self.trust_button, "hidden", false);
             }
             TrustView::Refused => {
-                set_text(&self.trust_text, &format!("The Agent Desktop at {} uses an insecure connection (http). The toolbar will not talk to it.", v.tenant));
+                set_text(&self.trust_text, &ta("trust_refused", &[&v.tenant]));
                 set_flag(&self.trust_button, "hidden", true);
             }
             TrustView::Trusted | TrustView::Checking => {}
@@ -229,18 +230,19 @@ impl Toolbar {
         if self.item.value() != v.item_value {
             self.item.set_value(&v.item_value);
         }
-        let key: String = v.choices.iter().map(|c| format!("{}\u{1f}{}\u{1e}", c.item_id, c.label)).collect();
+        let labels: Vec<String> = v.choices.iter().map(|c| t(&c.label)).collect();
+        let key: String = v.choices.iter().zip(&labels).map(|(c, l)| format!("{}\u{1f}{l}\u{1e}", c.item_id)).collect();
         if key != self.choices_key {
             self.choices_key = key;
             while let Some(child) = self.pick.first_child() {
                 let _ = self.pick.remove_child(&child);
             }
             if let Some(doc) = self.pick.owner_document() {
-                if let Ok(prompt) = el(&doc, "option", &[("value", "")], "Choose an interaction…") {
+                if let Ok(prompt) = el(&doc, "option", &[("value", "")], &tk("pick_prompt")) {
                     let _ = self.pick.append_child(&prompt);
                 }
-                for c in &v.choices {
-                    if let Ok(opt) = el(&doc, "option", &[("value", &c.item_id)], &c.label) {
+                for (c, label) in v.choices.iter().zip(&labels) {
+                    if let Ok(opt) = el(&doc, "option", &[("value", &c.item_id)], label) {
                         let _ = self.pick.append_child(&opt);
                     }
                 }
@@ -267,7 +269,7 @@ impl Toolbar {
 
         match &v.notice {
             Some(n) => {
-                set_text(&self.notice, &n.text);
+                set_text(&self.notice, &t(&n.text));
                 let kind = match n.kind {
                     NoticeKind::Info => "info",
                     NoticeKind::Success => "success",
@@ -282,8 +284,8 @@ impl Toolbar {
             &self.ignored,
             &match v.ignored {
                 0 => String::new(),
-                1 => "1 message ignored (not from our desktop channel, or malformed)".to_string(),
-                n => format!("{n} messages ignored (not from our desktop channel, or malformed)"),
+                1 => tk("ignored_one"),
+                n => ta("ignored_many", &[&n.to_string()]),
             },
         );
     }

@@ -40,7 +40,7 @@ test('login shows the status; an offered call fills the Interaction ID by itself
 test('Get State shows the fresh state', async () => {
   const bar = toolbar(page);
   await bar.getByRole('button', { name: 'Get State', exact: true }).click();
-  await expectText(bar.getByRole('status'), 'Desktop state: status busy, 1 interaction.');
+  await expectText(bar.getByRole('status'), 'Desktop state: Busy, 1 interaction.');
 });
 
 test('Terminate (double-clicked) sends one command and leads to after-call work with Complete primary', async () => {

@@ -31,7 +31,7 @@ export async function launch(opts = {}) {
   return BROWSER === 'firefox' ? launchFirefox(opts) : launchChromium(opts);
 }
 
-async function launchFirefox({ headless = true } = {}) {
+async function launchFirefox({ headless = true, lang } = {}) {
   const servers = await startServers();
   const manifest = JSON.parse(await readFile(path.join(EXT_DIR, 'manifest.json'), 'utf8'));
   const geckoId = manifest.browser_specific_settings.gecko.id;
@@ -43,7 +43,12 @@ async function launchFirefox({ headless = true } = {}) {
       binary: FIREFOX,
       args: headless ? ['-headless'] : [],
       // A fixed moz-extension:// UUID, so that the suite can open the popup page.
-      prefs: { 'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }), 'browser.aboutConfig.showWarning': false },
+      prefs: {
+        'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }),
+        'browser.aboutConfig.showWarning': false,
+        // The UI language (needs Debian's firefox-esr-l10n-* language pack for anything but en-US).
+        ...(lang ? { 'intl.locale.requested': lang } : {}),
+      },
     } } });
     await session.cmd('POST', '/window/rect', { width: 1280, height: 860 });
     await session.cmd('POST', '/moz/addon/install', { path: EXT_DIR, temporary: true });
@@ -68,14 +73,15 @@ async function launchFirefox({ headless = true } = {}) {
   };
 }
 
-async function launchChromium({ headless = true } = {}) {
+async function launchChromium({ headless = true, lang } = {}) {
   const servers = await startServers();
   const profile = await mkdtemp(path.join(tmpdir(), 'bp-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: false, // --headless=new is passed below: the old headless mode has no extensions
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: [...FLAGS.filter((f) => headless || f !== '--headless=new'), `--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`],
+    args: [...FLAGS.filter((f) => headless || f !== '--headless=new'), `--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`, ...(lang ? [`--lang=${lang}`] : [])],
+    ...(lang ? { locale: lang } : {}),
     viewport: { width: 1280, height: 860 },
   });
   let [sw] = context.serviceWorkers();
@@ -162,8 +168,8 @@ export async function logRows(popup) {
 
 /** The usual start of a test file: browser, simulator, one CRM page, optionally trusted and
  *  logged in. Returns `{ env, page }`; `env.close()` ends it all. */
-export async function setup(file, { trusted = false, loggedIn = false, mode = 'direct' } = {}) {
-  const env = await launch();
+export async function setup(file, { trusted = false, loggedIn = false, mode = 'direct', lang } = {}) {
+  const env = await launch({ lang });
   try {
     const page = await env.context.newPage();
     await page.goto(`${env.crm}/${file}`);

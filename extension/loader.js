@@ -59,6 +59,10 @@
       if (mounted && (!mounted.repeater.isConnected || mounted.repeater.src !== mounted.src)) unmount();
       if (!mounted) { const r = find(); if (r) mount(r); }
     };
+    // Keyboard shortcuts (from the background) go on to the toolbar frame.
+    api.runtime.onMessage.addListener((msg) => {
+      if (msg?.type === 'hotkey' && mounted?.port) mounted.port.postMessage({ t: 'hotkey', command: msg.command });
+    });
     const obs = new MutationObserver(check);
     obs.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['src'] });
     check();
@@ -147,6 +151,15 @@
           m.frame.style.setProperty('width', msg.width + 'px', 'important');
           m.frame.style.setProperty('height', msg.height + 'px', 'important');
           break;
+        case 'move':
+        case 'place': {
+          const r = m.host.getBoundingClientRect();
+          const x = Math.round(Math.min(Math.max(msg.t === 'move' ? r.left + msg.dx : msg.x, 0), Math.max(innerWidth - r.width, 0)));
+          const y = Math.round(Math.min(Math.max(msg.t === 'move' ? r.top + msg.dy : msg.y, 0), Math.max(innerHeight - r.height, 0)));
+          for (const [k, v] of [['left', x + 'px'], ['top', y + 'px'], ['right', 'auto'], ['bottom', 'auto']]) m.host.style.setProperty(k, v, 'important');
+          if (msg.t === 'move' && msg.end) m.port?.postMessage({ t: 'placed', x, y });
+          break;
+        }
       }
     }
   }

@@ -21,7 +21,7 @@ fn doc() -> web_sys::Document {
 }
 
 fn buttons(root: &Element) -> Vec<(String, bool)> {
-    let list = root.query_selector_all("button").unwrap();
+    let list = root.query_selector_all(".buttons button").unwrap();
     (0..list.length())
         .map(|i| list.item(i).unwrap().dyn_into::<HtmlButtonElement>().unwrap())
         .filter(|b| b.closest("[hidden]").unwrap().is_none())

@@ -22,6 +22,49 @@ pub enum ToBackground {
     Trust { origin: String },
     /// Remove a tenant origin from the trusted list.
     Untrust { origin: String },
+    /// Set the sending tab's badge: text, background colour, tooltip.
+    Badge { text: String, color: String, title: String },
+    /// Remember where the toolbar sits on a site (CSS px from the top-left) and if collapsed.
+    Placement { site: String, placement: Placement },
+    /// Run a keyboard-shortcut command (the path `commands.onCommand` takes) on a given tab,
+    /// or on the active tab when none is named.
+    Command {
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tab: Option<i32>,
+    },
+}
+
+/// From the background to the content script of a tab.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ToContent {
+    /// A keyboard shortcut (manifest `commands`) for the toolbar on this page.
+    Hotkey { command: String },
+}
+
+/// The toolbar button a shortcut command presses.
+pub fn button_for_command(command: &str) -> Option<crate::core::session::Button> {
+    use crate::core::session::Button;
+    match command {
+        "get-state" => Some(Button::GetState),
+        "wrap-up" => Some(Button::WrapUp),
+        "terminate" => Some(Button::Terminate),
+        "complete" => Some(Button::Complete),
+        _ => None,
+    }
+}
+
+/// Storage key of the toolbar placements per site (an object: site -> [`Placement`]).
+pub const PLACEMENTS_KEY: &str = "placements";
+
+/// Where the agent left the toolbar on one site.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Placement {
+    pub x: f64,
+    pub y: f64,
+    #[serde(default)]
+    pub collapsed: bool,
 }
 
 /// Between the content-script relay (JavaScript, strict-CSP pages in Chromium) and the
@@ -33,6 +76,10 @@ pub enum FromRelay {
     Repeater { src: Option<String>, page: String },
     /// Our proxy iframe has loaded.
     ProxyLoaded,
+    /// The toolbar frame's host now sits at (x, y) (after a move).
+    Placed { x: f64, y: f64 },
+    /// A keyboard shortcut for the toolbar (the relay forwards the background's message).
+    Hotkey { command: String },
     /// A `message` event on the page window. `from_proxy` is whether `event.source` was our
     /// proxy frame's window (only the relay can see that).
     Message {
@@ -55,4 +102,8 @@ pub enum ToRelay {
     Close,
     /// The toolbar's content size in CSS pixels.
     Size { width: u32, height: u32 },
+    /// Move the toolbar frame's host by (dx, dy); answer with `Placed` when `end`.
+    Move { dx: f64, dy: f64, end: bool },
+    /// Put the host's top-left corner at (x, y) (a remembered placement).
+    Place { x: f64, y: f64 },
 }

@@ -46,6 +46,8 @@ pub enum Input {
     DispositionEdited(String),
     /// The agent typed notes for the current item.
     NotesEdited(String),
+    /// The Copy button put the Interaction ID on the clipboard (or could not).
+    Copied(bool),
     /// The trusted list changed elsewhere (popup, another tab).
     TrustChanged { trust: Trust, now: f64 },
     /// Time passed (the glue wakes us at [`Session::next_deadline`]).
@@ -106,7 +108,7 @@ pub struct Interaction {
 }
 
 /// The agent as last reported.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Agent {
     pub agent_id: Option<String>,
     /// Lower-case wire status (`ready`, `not_ready`, `busy`, `after_call_work`…), `None` until known.
@@ -116,11 +118,24 @@ pub struct Agent {
     pub interactions: Vec<Interaction>,
     /// The item of the latest INTERACTION_RENDERED, the best guess for "the current call".
     pub last_rendered: Option<String>,
+    /// When the agent entered after-call work (for the count-up timer), while in it.
+    pub acw_since: Option<f64>,
 }
 
 impl Agent {
     pub fn in_acw(&self) -> bool {
         self.status.as_deref() == Some("after_call_work")
+    }
+
+    /// Records a status; starts the after-call-work clock on entering ACW, stops it on leaving.
+    fn set_status(&mut self, status: Option<String>, now: f64) {
+        let was_acw = self.in_acw();
+        self.status = status;
+        match (was_acw, self.in_acw()) {
+            (false, true) => self.acw_since = Some(now),
+            (_, false) => self.acw_since = None,
+            (true, true) => {}
+        }
     }
 
     fn find_mut(&mut self, item_id: &str) -> Option<&mut Interaction> {
@@ -299,6 +314,14 @@ impl Session {
             Input::ItemPicked(id) => {
                 self.item_input = id;
                 self.item_edited = false;
+            }
+            Input::Copied(ok) => {
+                let item = self.current_item().to_string();
+                self.notice = Some(if ok {
+                    Notice::new(NoticeKind::Success, "notice_copied", &item)
+                } else {
+                    Notice::new(NoticeKind::Error, "notice_copy_failed", "")
+                });
             }
             Input::DispositionEdited(text) => {
                 let item = self.current_item().to_string();
@@ -571,7 +594,7 @@ impl Session {
                     self.agent.agent_id = agent_id;
                 }
                 let summary = status_summary(&status, &reason);
-                self.agent.status = Some(status);
+                self.agent.set_status(Some(status), now);
                 self.agent.reason = reason;
                 fx.push(self.log_entry(now, "event STATE_CHANGED", "", &summary, None));
                 if self.agent.in_acw() {
@@ -667,7 +690,7 @@ impl Session {
             if self.agent.interactions.len() == 1 { "" } else { "s" }
         );
         self.agent.agent_id = agent_id.or(self.agent.agent_id.take());
-        self.agent.status = Some(status).filter(|s| !s.is_empty());
+        self.agent.set_status(Some(status).filter(|s| !s.is_empty()), now);
         self.agent.reason = reason;
         self.agent.logged_in = Some(true);
         let (action, latency) = match &req {

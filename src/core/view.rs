@@ -35,7 +35,7 @@ pub enum TrustView {
 }
 
 /// Everything the toolbar renders.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct View {
     pub tenant: String,
     pub trust: TrustView,
@@ -59,6 +59,49 @@ pub struct View {
     pub ignored: u32,
     /// The channel is open and the desktop has answered: the toolbar is live.
     pub live: bool,
+    /// Since when the agent is in after-call work (ms since the epoch), for the timer.
+    pub acw_since: Option<f64>,
+}
+
+/// What the extension icon's badge shows for a tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Badge {
+    /// Short text: a status abbreviation, or the ACW timer.
+    pub text: Msg,
+    /// Background colour, `#rrggbb`.
+    pub color: &'static str,
+    /// The tooltip: the full status.
+    pub title: Msg,
+}
+
+/// "0:42", "12:05", "1:02:03".
+pub fn format_elapsed(ms: f64) -> String {
+    let s = (ms.max(0.0) / 1000.0).floor() as u64;
+    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+impl View {
+    /// The badge for this view at time `now`. ACW shows its timer (minutes past ten).
+    pub fn badge(&self, now: f64) -> Badge {
+        let (text, color) = match (self.status_key.as_str(), self.acw_since) {
+            ("acw", Some(since)) => {
+                let ms = now - since;
+                let t = if ms < 600_000.0 { format_elapsed(ms) } else { format!("{}m", (ms / 60_000.0).floor() as u64) };
+                (Msg::with("badge_text", &[&t]), "#7b2fbf")
+            }
+            ("ready", _) => (Msg::new("badge_ready"), "#1a7f37"),
+            ("not_ready", _) => (Msg::new("badge_not_ready"), "#b35900"),
+            ("busy", _) | ("ringing", _) => (Msg::new("badge_busy"), "#1f5fd1"),
+            ("logged_out", _) => (Msg::new("badge_off"), "#6b7487"),
+            _ => (Msg::with("badge_text", &[""]), "#6b7487"),
+        };
+        Badge { text, color, title: self.status.clone() }
+    }
 }
 
 /// The message key of a wire status; `status_other` for statuses we have no words for.
@@ -195,6 +238,7 @@ impl View {
             notice: s.notice.clone(),
             ignored: s.ignored,
             live: matches!(s.channel, Channel::Open { .. }) && s.replied,
+            acw_since: s.agent.acw_since,
         }
     }
 }

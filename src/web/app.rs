@@ -1,4 +1,4 @@
-//! One toolbar for one repeater: the core `Session`, its DOM, its channel, its timer. Inputs
+//! One toolbar for one repeater: the core `Session`, its DOM, its channel, its timers. Inputs
 //! are queued and applied one at a time (no re-entrancy), effects carried out, the view
 //! re-rendered, the next wake-up scheduled. Dropping the `App` tears all of it down.
 
@@ -6,10 +6,11 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
-use gloo_timers::callback::Timeout;
+use gloo_timers::callback::{Interval, Timeout};
 use web_sys::{Document, Node};
 
 use super::channel::{Channel, Sink};
+use super::i18n::t;
 use super::toolbar::{Toolbar, UiEvent};
 use super::{ext, warn, WebResult};
 use crate::core::detect::{trust_of, Trust};
@@ -17,15 +18,24 @@ use crate::core::messages::{ToBackground, TRUSTED_KEY};
 use crate::core::session::{Effect, Input, Session};
 use crate::core::view::View;
 
-/// Called after every render with the fresh view (host markers, frame size).
-pub type RenderHook = Box<dyn Fn(&View, &Toolbar)>;
+/// What the page side (the shadow host, or the relay's frame) does for the toolbar.
+pub trait Host {
+    /// After every render, with the fresh view (markers, frame size).
+    fn rendered(&self, view: &View, toolbar: &Toolbar);
+    /// The agent moved the toolbar by (dx, dy); `end` when the move is done.
+    fn moved(&self, dx: f64, dy: f64, end: bool, collapsed: bool);
+    /// The agent collapsed or expanded the toolbar.
+    fn collapsed(&self, on: bool);
+}
 
 struct Inner {
     session: Session,
     toolbar: Toolbar,
     channel: Box<dyn Channel>,
+    host: Box<dyn Host>,
     timer: Option<Timeout>,
-    on_render: RenderHook,
+    ticker: Option<Interval>,
+    badge: Option<(String, String, String)>,
     _trust_listener: Option<ext::ApiListener>,
 }
 
@@ -47,7 +57,7 @@ impl App {
         tenant: &str,
         page: &str,
         make_channel: impl FnOnce(Sink) -> Box<dyn Channel>,
-        on_render: RenderHook,
+        host: Box<dyn Host>,
     ) -> WebResult<App> {
         let shared = Rc::new(Shared { inner: RefCell::new(None), queue: RefCell::new(VecDeque::new()) });
         let weak = Rc::downgrade(&shared);
@@ -55,17 +65,8 @@ impl App {
             let weak = weak.clone();
             Rc::new(move |input| dispatch(&weak, input))
         };
-        let ui_sink = sink.clone();
-        let toolbar = Toolbar::build(doc, root, move |ev| {
-            let now = super::now();
-            ui_sink(match ev {
-                UiEvent::Click(button) => Input::Click { button, now },
-                UiEvent::Edited(text) => Input::ItemEdited(text),
-                UiEvent::Picked(id) => Input::ItemPicked(id),
-                UiEvent::Disposition(text) => Input::DispositionEdited(text),
-                UiEvent::Notes(text) => Input::NotesEdited(text),
-            })
-        })?;
+        let ui_weak = weak.clone();
+        let toolbar = Toolbar::build(doc, root, move |ev| ui(&ui_weak, ev))?;
         // The built-in rule decides at once; anything else waits for the stored list.
         let builtin = trust_of(tenant, &[]);
         let trust = if builtin == Trust::Askable { Trust::Pending } else { builtin };
@@ -84,8 +85,10 @@ impl App {
             session,
             toolbar,
             channel: make_channel(sink.clone()),
+            host,
             timer: None,
-            on_render,
+            ticker: None,
+            badge: None,
             _trust_listener: trust_listener.ok(),
         });
         if trust == Trust::Pending {
@@ -98,18 +101,22 @@ impl App {
         // Start: opens the channel at once for a trusted tenant.
         let effects = shared.inner.borrow_mut().as_mut().map(|i| i.session.start()).unwrap_or_default();
         run_effects(&shared, effects);
-        render(&shared);
+        render(&shared, &weak);
         Ok(App { shared })
     }
 
-    /// Feeds one input (used by the frame for relayed messages).
+    /// Feeds one input (relayed messages, hotkeys).
     pub fn dispatch(&self, input: Input) {
         dispatch(&Rc::downgrade(&self.shared), input);
     }
 
-    /// The tenant origin this toolbar talks to.
-    pub fn tenant(&self) -> String {
-        self.shared.inner.borrow().as_ref().map(|i| i.session.tenant.clone()).unwrap_or_default()
+    /// Applies a remembered collapsed state without reporting it back.
+    pub fn set_collapsed(&self, on: bool) {
+        if let Ok(mut inner) = self.shared.inner.try_borrow_mut() {
+            if let Some(i) = inner.as_mut() {
+                i.toolbar.set_collapsed(on);
+            }
+        }
     }
 }
 
@@ -119,9 +126,64 @@ impl Drop for App {
             if let Some(mut i) = inner.take() {
                 i.channel.close();
                 i.toolbar.bar.remove();
+                // The tab's badge no longer describes a live desktop.
+                ext::post_to_background(ToBackground::Badge { text: String::new(), color: "#6b7487".into(), title: String::new() });
             }
         }
     }
+}
+
+/// The toolbar's own controls: core inputs, or page-side actions (move, collapse, copy).
+fn ui(weak: &Weak<Shared>, ev: UiEvent) {
+    let now = super::now();
+    let input = match ev {
+        UiEvent::Click(button) => Input::Click { button, now },
+        UiEvent::Edited(text) => Input::ItemEdited(text),
+        UiEvent::Picked(id) => Input::ItemPicked(id),
+        UiEvent::Disposition(text) => Input::DispositionEdited(text),
+        UiEvent::Notes(text) => Input::NotesEdited(text),
+        UiEvent::Copy => return copy(weak),
+        UiEvent::Collapse(on) => {
+            if let Some(shared) = weak.upgrade() {
+                if let Ok(mut inner) = shared.inner.try_borrow_mut() {
+                    if let Some(i) = inner.as_mut() {
+                        i.toolbar.set_collapsed(on);
+                        i.host.collapsed(on);
+                    }
+                }
+            }
+            return;
+        }
+        UiEvent::Move(dx, dy, end) => {
+            if let Some(shared) = weak.upgrade() {
+                if let Ok(inner) = shared.inner.try_borrow() {
+                    if let Some(i) = inner.as_ref() {
+                        i.host.moved(dx, dy, end, i.toolbar.collapsed());
+                    }
+                }
+            }
+            return;
+        }
+    };
+    dispatch(weak, input);
+}
+
+/// Copies the current Interaction ID (Clipboard API; the legacy copy command as a fallback).
+fn copy(weak: &Weak<Shared>) {
+    let Some(shared) = weak.upgrade() else { return };
+    let item = shared.inner.borrow().as_ref().map(|i| i.session.current_item().to_string()).unwrap_or_default();
+    if item.is_empty() {
+        return;
+    }
+    let weak = weak.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
+        let ok = match clipboard {
+            Some(c) => wasm_bindgen_futures::JsFuture::from(c.write_text(&item)).await.is_ok(),
+            None => false,
+        };
+        dispatch(&weak, Input::Copied(ok));
+    });
 }
 
 fn dispatch(weak: &Weak<Shared>, input: Input) {
@@ -145,7 +207,7 @@ fn dispatch(weak: &Weak<Shared>, input: Input) {
         any = true;
     }
     if any {
-        render(&shared);
+        render(&shared, weak);
         schedule(&shared, weak.clone());
     }
 }
@@ -184,13 +246,42 @@ fn run_effects(shared: &Rc<Shared>, effects: Vec<Effect>) {
     }
 }
 
-fn render(shared: &Rc<Shared>) {
-    if let Ok(mut inner) = shared.inner.try_borrow_mut() {
-        if let Some(i) = inner.as_mut() {
-            let view = View::of(&i.session);
-            i.toolbar.render(&view);
-            (i.on_render)(&view, &i.toolbar);
+fn render(shared: &Rc<Shared>, weak: &Weak<Shared>) {
+    let Ok(mut inner) = shared.inner.try_borrow_mut() else { return };
+    let Some(i) = inner.as_mut() else { return };
+    let view = View::of(&i.session);
+    i.toolbar.render(&view);
+    tick(i, &view);
+    i.host.rendered(&view, &i.toolbar);
+    // After-call work: a one-second ticker keeps the timer and the badge current.
+    match (view.acw_since.is_some(), i.ticker.is_some()) {
+        (true, false) => {
+            let weak = weak.clone();
+            i.ticker = Some(Interval::new(1_000, move || {
+                if let Some(shared) = weak.upgrade() {
+                    if let Ok(mut inner) = shared.inner.try_borrow_mut() {
+                        if let Some(i) = inner.as_mut() {
+                            let view = View::of(&i.session);
+                            tick(i, &view);
+                        }
+                    }
+                }
+            }));
         }
+        (false, true) => i.ticker = None,
+        _ => {}
+    }
+}
+
+/// The time-dependent parts: the ACW timer and the tab's badge (sent only when it changes).
+fn tick(i: &mut Inner, view: &View) {
+    let now = super::now();
+    i.toolbar.render_timer(view, now);
+    let badge = view.badge(now);
+    let next = (t(&badge.text), badge.color.to_string(), t(&badge.title));
+    if i.badge.as_ref() != Some(&next) {
+        i.badge = Some(next.clone());
+        ext::post_to_background(ToBackground::Badge { text: next.0, color: next.1, title: next.2 });
     }
 }
 

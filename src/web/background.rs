@@ -9,12 +9,16 @@ use wasm_bindgen::prelude::*;
 
 use super::{ext, warn, WebResult};
 use crate::core::log::{LogEntry, LogRing, DEFAULT_LIMIT};
-use crate::core::messages::{ToBackground, LOG_KEY, TRUSTED_KEY};
+use crate::core::messages::{Placement, ToBackground, LOG_KEY, PLACEMENTS_KEY, TRUSTED_KEY};
+
+/// At most this many sites keep a remembered toolbar placement.
+const MAX_PLACEMENTS: usize = 500;
 
 #[derive(Default)]
 struct Store {
     log: Option<LogRing>,
     trusted: Option<Vec<String>>,
+    placements: Option<Vec<(String, Placement)>>,
 }
 
 thread_local! {
@@ -26,14 +30,76 @@ thread_local! {
 /// Handles one `runtime.onMessage` message (the loader registers the listener synchronously and
 /// forwards here once the wasm is ready). Returns whether the message was ours.
 #[wasm_bindgen]
-pub fn background_handle(api: JsValue, msg: JsValue) -> bool {
+pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
     ext::set_api(api);
     let Ok(msg) = ext::from_js::<ToBackground>(&msg) else { return false };
+    if let ToBackground::Command { name, tab } = &msg {
+        wasm_bindgen_futures::spawn_local(run_command(name.clone(), *tab));
+        return true;
+    }
+    if let ToBackground::Badge { text, color, title } = &msg {
+        // Per tab, so every tab's icon tells its own desktop's state.
+        let tab = js_sys::Reflect::get(&sender, &JsValue::from_str("tab")).ok();
+        let tab_id = tab.and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("id")).ok()).filter(|v| v.as_f64().is_some());
+        if let Some(tab_id) = tab_id {
+            if let Err(e) = set_badge(&tab_id, text, color, title) {
+                warn("badge", &e);
+            }
+        }
+        return true;
+    }
     QUEUE.with(|q| q.borrow_mut().push_back(msg));
     if !RUNNING.with(|r| r.replace(true)) {
         wasm_bindgen_futures::spawn_local(drain());
     }
     true
+}
+
+/// `commands.onCommand`: a shortcut goes to the toolbar of the active tab.
+#[wasm_bindgen]
+pub fn background_command(api: JsValue, name: String) {
+    ext::set_api(api);
+    wasm_bindgen_futures::spawn_local(run_command(name, None));
+}
+
+async fn run_command(name: String, tab: Option<i32>) {
+    let result: WebResult<()> = async {
+        let tabs = ext::path(&["tabs"])?;
+        let id = match tab {
+            Some(id) => JsValue::from(id),
+            None => {
+                let query = ext::to_js(&serde_json::json!({ "active": true, "lastFocusedWindow": true }))?;
+                let found = ext::settle(ext::call(&tabs, "query", &[&query])?).await?;
+                let tab = js_sys::Reflect::get(&found, &JsValue::from_f64(0.0))?;
+                js_sys::Reflect::get(&tab, &JsValue::from_str("id"))?
+            }
+        };
+        if id.as_f64().is_some() {
+            let msg = ext::to_js(&crate::core::messages::ToContent::Hotkey { command: name })?;
+            // Pages without the toolbar have no listener: that rejection is expected.
+            let _ = ext::settle(ext::call(&tabs, "sendMessage", &[&id, &msg])?).await;
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        warn("command", &e);
+    }
+}
+
+fn set_badge(tab_id: &JsValue, text: &str, color: &str, title: &str) -> WebResult<()> {
+    let action = ext::path(&["action"])?;
+    let details = |key: &str, value: &str| -> WebResult<JsValue> {
+        let o = js_sys::Object::new();
+        js_sys::Reflect::set(&o, &JsValue::from_str("tabId"), tab_id)?;
+        js_sys::Reflect::set(&o, &JsValue::from_str(key), &JsValue::from_str(value))?;
+        Ok(o.into())
+    };
+    ext::call(&action, "setBadgeText", &[&details("text", text)?])?;
+    ext::call(&action, "setBadgeBackgroundColor", &[&details("color", color)?])?;
+    let tooltip = if title.is_empty() { crate::web::i18n::tk("actionTitle") } else { format!("{} · {title}", crate::web::i18n::tk("toolbar_title")) };
+    ext::call(&action, "setTitle", &[&details("title", &tooltip)?])?;
+    Ok(())
 }
 
 async fn drain() {
@@ -50,7 +116,7 @@ async fn drain() {
 }
 
 async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
-    let (mut log_dirty, mut trust_dirty) = (false, false);
+    let (mut log_dirty, mut trust_dirty, mut place_dirty) = (false, false, false);
     if STORE.with(|s| s.borrow().log.is_none()) {
         let entries: Vec<LogEntry> = match ext::storage_get(LOG_KEY).await? {
             Some(v) => ext::from_js(&v).unwrap_or_default(),
@@ -62,10 +128,17 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
         let list = ext::trusted_origins().await;
         STORE.with(|s| s.borrow_mut().trusted = Some(list));
     }
+    if STORE.with(|s| s.borrow().placements.is_none()) {
+        let map: Vec<(String, Placement)> = match ext::storage_get(PLACEMENTS_KEY).await? {
+            Some(v) => ext::from_js::<std::collections::BTreeMap<String, Placement>>(&v).unwrap_or_default().into_iter().collect(),
+            None => Vec::new(),
+        };
+        STORE.with(|s| s.borrow_mut().placements = Some(map));
+    }
     STORE.with(|s| {
         let mut s = s.borrow_mut();
-        let Store { log, trusted } = &mut *s;
-        let (Some(log), Some(trusted)) = (log.as_mut(), trusted.as_mut()) else { return };
+        let Store { log, trusted, placements } = &mut *s;
+        let (Some(log), Some(trusted), Some(placements)) = (log.as_mut(), trusted.as_mut(), placements.as_mut()) else { return };
         for msg in batch {
             match msg {
                 ToBackground::Log { entries } => {
@@ -89,12 +162,33 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
                     trusted.retain(|o| *o != origin);
                     trust_dirty |= trusted.len() != before;
                 }
+                ToBackground::Placement { site, placement } => {
+                    // Most recent last; the oldest sites fall off past the limit.
+                    placements.retain(|(s, _)| *s != site);
+                    placements.push((site, placement));
+                    if placements.len() > MAX_PLACEMENTS {
+                        placements.remove(0);
+                    }
+                    place_dirty = true;
+                }
+                ToBackground::Badge { .. } | ToBackground::Command { .. } => {}
             }
         }
     });
     if log_dirty {
         let entries: Vec<LogEntry> = STORE.with(|s| s.borrow().log.as_ref().map(|l| l.iter().cloned().collect()).unwrap_or_default());
         ext::storage_set(LOG_KEY, &ext::to_js(&entries)?).await?;
+    }
+    if place_dirty {
+        let obj = js_sys::Object::new();
+        STORE.with(|s| {
+            for (site, p) in s.borrow().placements.iter().flatten() {
+                if let Ok(v) = ext::to_js(p) {
+                    let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(site), &v);
+                }
+            }
+        });
+        ext::storage_set(PLACEMENTS_KEY, &obj).await?;
     }
     if trust_dirty {
         let list = STORE.with(|s| s.borrow().trusted.clone().unwrap_or_default());

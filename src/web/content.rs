@@ -13,11 +13,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlIFrameElement, MutationObserver, MutationObserverInit, ShadowRootInit, ShadowRootMode};
 
-use super::app::App;
+use super::app::{App, Host};
 use super::channel::DirectChannel;
 use super::dom::{document, window};
 use super::{ext, warn, WebError, WebResult};
 use crate::core::detect::repeater_origin;
+use crate::core::messages::{button_for_command, Placement, ToBackground, ToContent, PLACEMENTS_KEY};
+use crate::core::session::Input;
+use crate::core::view::View;
+use super::toolbar::Toolbar;
 
 /// Tag of the element that hosts the toolbar's shadow root.
 pub const HOST_TAG: &str = "bp-call-toolbar";
@@ -39,6 +43,7 @@ struct ContentScript {
     observer: MutationObserver,
     _callback: Closure<dyn FnMut(Array, MutationObserver)>,
     mounted: Option<Mounted>,
+    _hotkeys: Option<ext::ApiListener>,
 }
 
 impl Drop for ContentScript {
@@ -66,7 +71,22 @@ pub fn start_content(api: JsValue) -> Result<(), JsValue> {
     init.set_attributes(true);
     init.set_attribute_filter(&Array::of1(&JsValue::from_str("src")));
     observer.observe_with_options(&document()?.into(), &init)?;
-    CONTENT.with(|c| *c.borrow_mut() = Some(ContentScript { observer, _callback: callback, mounted: None }));
+    // Keyboard shortcuts arrive from the background as messages to this tab.
+    let hotkeys = ext::path(&["runtime", "onMessage"]).and_then(|event| {
+        ext::ApiListener::new(event, |msg, _, _| {
+            if let Ok(ToContent::Hotkey { command }) = ext::from_js::<ToContent>(&msg) {
+                if let Some(button) = button_for_command(&command) {
+                    CONTENT.with(|c| {
+                        if let Some(m) = c.borrow().as_ref().and_then(|cs| cs.mounted.as_ref()) {
+                            m._app.dispatch(Input::Click { button, now: super::now() });
+                        }
+                    });
+                }
+            }
+            JsValue::UNDEFINED
+        })
+    });
+    CONTENT.with(|c| *c.borrow_mut() = Some(ContentScript { observer, _callback: callback, mounted: None, _hotkeys: hotkeys.ok() }));
     rescan();
     Ok(())
 }
@@ -169,6 +189,84 @@ fn to_top_layer(host: &Element) {
     }
 }
 
+/// The shadow host in the page: markers for tests and integrations, moving, remembering.
+struct PageHost {
+    host: Element,
+    site: String,
+}
+
+impl PageHost {
+    fn style(&self) -> Option<web_sys::CssStyleDeclaration> {
+        self.host.dyn_ref::<web_sys::HtmlElement>().map(|h| h.style())
+    }
+
+    /// Places the host's top-left corner at (x, y), kept inside the viewport.
+    fn place(&self, x: f64, y: f64) -> (f64, f64) {
+        let Some(style) = self.style() else { return (x, y) };
+        let rect = self.host.get_bounding_client_rect();
+        let (vw, vh) = window()
+            .ok()
+            .map(|w| {
+                let f = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(800.0);
+                (f(w.inner_width()), f(w.inner_height()))
+            })
+            .unwrap_or((800.0, 600.0));
+        let x = x.clamp(0.0, (vw - rect.width()).max(0.0)).round();
+        let y = y.clamp(0.0, (vh - rect.height()).max(0.0)).round();
+        for (k, v) in [("left", format!("{x}px")), ("top", format!("{y}px")), ("right", "auto".into()), ("bottom", "auto".into())] {
+            let _ = style.set_property_with_priority(k, &v, "important");
+        }
+        (x, y)
+    }
+
+    fn remember(&self, collapsed: bool) {
+        let rect = self.host.get_bounding_client_rect();
+        ext::post_to_background(ToBackground::Placement {
+            site: self.site.clone(),
+            placement: Placement { x: rect.left().round(), y: rect.top().round(), collapsed },
+        });
+    }
+}
+
+impl Host for PageHost {
+    fn rendered(&self, view: &View, _toolbar: &Toolbar) {
+        // Markers for the end-to-end suite and for page-side integrations.
+        let _ = self.host.set_attribute("data-status", &view.status_key);
+        let _ = self.host.set_attribute("data-live", if view.live { "true" } else { "false" });
+    }
+
+    fn moved(&self, dx: f64, dy: f64, end: bool, collapsed: bool) {
+        if dx != 0.0 || dy != 0.0 {
+            let rect = self.host.get_bounding_client_rect();
+            self.place(rect.left() + dx, rect.top() + dy);
+        }
+        if end {
+            self.remember(collapsed);
+        }
+    }
+
+    fn collapsed(&self, on: bool) {
+        self.remember(on);
+    }
+}
+
+/// Applies the placement the agent left on this site, once storage answers.
+fn restore_placement(site: String) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(Some(all)) = ext::storage_get(PLACEMENTS_KEY).await else { return };
+        let Ok(map) = ext::from_js::<std::collections::BTreeMap<String, Placement>>(&all) else { return };
+        let Some(p) = map.get(&site).copied() else { return };
+        CONTENT.with(|c| {
+            if let Some(m) = c.borrow().as_ref().and_then(|cs| cs.mounted.as_ref()) {
+                if p.collapsed {
+                    m._app.set_collapsed(true);
+                }
+                PageHost { host: m.host.clone(), site: site.clone() }.place(p.x, p.y);
+            }
+        });
+    });
+}
+
 fn mount(repeater: HtmlIFrameElement) -> WebResult<Mounted> {
     let src = repeater.src();
     let tenant = repeater_origin(&src).ok_or(WebError::Missing("tenant origin"))?;
@@ -182,7 +280,7 @@ fn mount(repeater: HtmlIFrameElement) -> WebResult<Mounted> {
     doc.document_element().ok_or(WebError::Missing("documentElement"))?.append_child(&host)?;
     to_top_layer(&host);
     let root: web_sys::Node = shadow.clone().into();
-    let host_for_hook = host.clone();
+    let page_host = PageHost { host: host.clone(), site: page.clone() };
     let channel_root = root.clone();
     let channel_tenant = tenant.clone();
     let app = App::new(
@@ -191,12 +289,9 @@ fn mount(repeater: HtmlIFrameElement) -> WebResult<Mounted> {
         &tenant,
         &page,
         move |sink| Box::new(DirectChannel::new(channel_root, &channel_tenant, sink)),
-        Box::new(move |view, _| {
-            // Markers for the end-to-end suite and for page-side integrations.
-            let _ = host_for_hook.set_attribute("data-status", &view.status_key);
-            let _ = host_for_hook.set_attribute("data-live", if view.live { "true" } else { "false" });
-        }),
+        Box::new(page_host),
     )
     .inspect_err(|_| host.remove())?;
+    restore_placement(page);
     Ok(Mounted { repeater, src, host, _app: app })
 }

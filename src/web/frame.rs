@@ -9,7 +9,11 @@ use std::cell::RefCell;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
-use super::app::App;
+use super::app::{App, Host};
+use super::toolbar::Toolbar;
+use crate::core::messages::{Placement, ToBackground, PLACEMENTS_KEY};
+use crate::core::view::View;
+use std::cell::Cell;
 use super::channel::{classify, RelayChannel};
 use super::dom::document;
 use super::{ext, warn, WebError, WebResult};
@@ -21,7 +25,8 @@ struct Frame {
     port: JsValue,
     app: Option<App>,
     tenant: String,
-    size: (u32, u32),
+    site: String,
+    collapsed: bool,
     _message: ext::ApiListener,
     _disconnect: ext::ApiListener,
 }
@@ -53,7 +58,15 @@ pub fn start_frame(api: JsValue, port: JsValue, queued: js_sys::Array) -> Result
         JsValue::UNDEFINED
     })?;
     FRAME.with(|f| {
-        *f.borrow_mut() = Some(Frame { port, app: None, tenant: String::new(), size: (0, 0), _message: message, _disconnect: disconnect })
+        *f.borrow_mut() = Some(Frame {
+            port,
+            app: None,
+            tenant: String::new(),
+            site: String::new(),
+            collapsed: false,
+            _message: message,
+            _disconnect: disconnect,
+        })
     });
     for msg in queued.iter() {
         on_relay_message(&msg);
@@ -72,17 +85,32 @@ fn on_relay_message(raw: &JsValue) {
             drop(old);
             if let Some(tenant) = src.as_deref().and_then(repeater_origin) {
                 match mount(&tenant, &page) {
-                    Ok(app) => FRAME.with(|f| {
-                        if let Some(fr) = f.borrow_mut().as_mut() {
-                            fr.app = Some(app);
-                            fr.tenant = tenant;
-                        }
-                    }),
+                    Ok(app) => {
+                        FRAME.with(|f| {
+                            if let Some(fr) = f.borrow_mut().as_mut() {
+                                fr.app = Some(app);
+                                fr.tenant = tenant;
+                                fr.site = page.clone();
+                            }
+                        });
+                        restore_placement(page);
+                    }
                     Err(e) => warn("frame mount", &e),
                 }
             }
         }
         FromRelay::ProxyLoaded => with_app(|app, _| app.dispatch(Input::ProxyLoaded { now: super::now() })),
+        FromRelay::Hotkey { command } => {
+            if let Some(button) = crate::core::messages::button_for_command(&command) {
+                with_app(|app, _| app.dispatch(Input::Click { button, now: super::now() }));
+            }
+        }
+        FromRelay::Placed { x, y } => {
+            let remembered = FRAME.with(|f| f.borrow().as_ref().map(|fr| (fr.site.clone(), fr.collapsed)));
+            if let Some((site, collapsed)) = remembered {
+                ext::post_to_background(ToBackground::Placement { site, placement: Placement { x, y, collapsed } });
+            }
+        }
         FromRelay::Message { data, origin, from_proxy } => with_app(|app, tenant| {
             if let Some(input) = classify(from_proxy, &origin, tenant, data, super::now()) {
                 app.dispatch(input);
@@ -110,6 +138,54 @@ fn port() -> Option<JsValue> {
     FRAME.with(|f| f.borrow().as_ref().map(|fr| fr.port.clone()))
 }
 
+fn send(msg: &ToRelay) {
+    if let (Some(port), Ok(m)) = (port(), ext::to_js(msg)) {
+        let _ = ext::call(&port, "postMessage", &[&m]);
+    }
+}
+
+/// Applies the placement the agent left on this site (the relay moves its host).
+fn restore_placement(site: String) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(Some(all)) = ext::storage_get(PLACEMENTS_KEY).await else { return };
+        let Ok(map) = ext::from_js::<std::collections::BTreeMap<String, Placement>>(&all) else { return };
+        let Some(p) = map.get(&site).copied() else { return };
+        if p.collapsed {
+            FRAME.with(|f| f.borrow_mut().as_mut().map(|fr| fr.collapsed = true));
+            with_app(|app, _| app.set_collapsed(true));
+        }
+        send(&ToRelay::Place { x: p.x, y: p.y });
+    });
+}
+
+/// The relay's side of the page, reached over the port.
+struct FrameHost {
+    body: web_sys::HtmlElement,
+    last_size: Cell<(u32, u32)>,
+}
+
+impl Host for FrameHost {
+    fn rendered(&self, view: &View, toolbar: &Toolbar) {
+        let _ = self.body.set_attribute("data-status", &view.status_key);
+        let _ = self.body.set_attribute("data-live", if view.live { "true" } else { "false" });
+        // Tell the relay how big the toolbar is, so its iframe fits exactly.
+        let rect = toolbar.bar.get_bounding_client_rect();
+        let size = (rect.width().ceil() as u32, rect.height().ceil() as u32);
+        if self.last_size.replace(size) != size {
+            send(&ToRelay::Size { width: size.0, height: size.1 });
+        }
+    }
+
+    fn moved(&self, dx: f64, dy: f64, end: bool, _collapsed: bool) {
+        send(&ToRelay::Move { dx, dy, end });
+    }
+
+    fn collapsed(&self, on: bool) {
+        FRAME.with(|f| f.borrow_mut().as_mut().map(|fr| fr.collapsed = on));
+        send(&ToRelay::Move { dx: 0.0, dy: 0.0, end: true });
+    }
+}
+
 fn mount(tenant: &str, page: &str) -> WebResult<App> {
     let doc = document()?;
     let body = doc.body().ok_or(WebError::Missing("body"))?;
@@ -121,24 +197,6 @@ fn mount(tenant: &str, page: &str) -> WebResult<App> {
         tenant,
         page,
         move |_sink| Box::new(RelayChannel::new(port, tenant)),
-        Box::new(move |view, toolbar| {
-            let _ = body.set_attribute("data-status", &view.status_key);
-            let _ = body.set_attribute("data-live", if view.live { "true" } else { "false" });
-            // Tell the relay how big the toolbar is, so its iframe fits exactly.
-            let rect = toolbar.bar.get_bounding_client_rect();
-            let size = (rect.width().ceil() as u32, rect.height().ceil() as u32);
-            let changed = FRAME.with(|f| match f.borrow_mut().as_mut() {
-                Some(fr) if fr.size != size => {
-                    fr.size = size;
-                    Some(fr.port.clone())
-                }
-                _ => None,
-            });
-            if let Some(port) = changed {
-                if let Ok(msg) = ext::to_js(&ToRelay::Size { width: size.0, height: size.1 }) {
-                    let _ = ext::call(&port, "postMessage", &[&msg]);
-                }
-            }
-        }),
+        Box::new(FrameHost { body, last_size: Cell::new((0, 0)) }),
     )
 }

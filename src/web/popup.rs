@@ -11,7 +11,7 @@ use super::dom::{append, document, el, set_text};
 use super::i18n::{ta, tk};
 use super::{ext, WebError, WebResult};
 use crate::core::log::{format_latency, LogEntry};
-use crate::core::messages::{ToBackground, LOG_KEY, TRUSTED_KEY};
+use crate::core::messages::{button_for_command, ToBackground, LOG_KEY, TRUSTED_KEY};
 
 struct Popup {
     doc: Document,
@@ -66,7 +66,17 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
     let trust_note = el(&doc, "p", &[("class", "note")], &tk("trusted_note"))?;
     let trusted = el(&doc, "ul", &[("class", "trusted")], "")?;
     append(&trust_section, &[&trust_title, &trust_note, &trusted])?;
-    append(&root, &[&log_section, &trust_section])?;
+    let keys_section = el(&doc, "section", &[("aria-labelledby", "keys-title")], "")?;
+    let keys_title = el(&doc, "h2", &[("id", "keys-title")], &tk("shortcuts_title"))?;
+    let keys = el(&doc, "dl", &[("class", "shortcuts")], "")?;
+    append(&keys_section, &[&keys_title, &keys])?;
+    append(&root, &[&log_section, &trust_section, &keys_section])?;
+    let keys_doc = doc.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = render_shortcuts(&keys_doc, &keys).await {
+            super::warn("shortcuts", &e);
+        }
+    });
 
     let listeners = vec![EventListener::new(&clear, "click", |_| ext::post_to_background(ToBackground::ClearLog))];
     let storage = vec![
@@ -84,6 +94,32 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
             let _ = body.set_attribute("data-ready", "true");
         }
     });
+    Ok(())
+}
+
+/// The shortcuts as the browser has bound them (the agent may have changed the defaults).
+async fn render_shortcuts(doc: &Document, list: &Element) -> WebResult<()> {
+    let commands = ext::path(&["commands"])?;
+    let all = ext::settle(ext::call(&commands, "getAll", &[])?).await?;
+    let mut rows: Vec<(String, String, String)> = js_sys::Array::from(&all)
+        .iter()
+        .map(|c| {
+            let get = |k: &str| js_sys::Reflect::get(&c, &JsValue::from_str(k)).ok().and_then(|v| v.as_string()).unwrap_or_default();
+            (get("name"), get("description"), get("shortcut"))
+        })
+        .filter(|(name, _, _)| button_for_command(name).is_some())
+        .collect();
+    // In the toolbar's order, whatever order the browser lists them in.
+    let order = ["get-state", "wrap-up", "terminate", "complete"];
+    rows.sort_by_key(|(name, _, _)| order.iter().position(|o| o == name));
+    for (name, description, shortcut) in rows {
+        let dt = el(doc, "dt", &[("data-command", &name)], if shortcut.is_empty() { "" } else { &shortcut })?;
+        if shortcut.is_empty() {
+            dt.set_text_content(Some(&tk("shortcut_unset")));
+        }
+        let dd = el(doc, "dd", &[], &description)?;
+        append(list, &[&dt, &dd])?;
+    }
     Ok(())
 }
 

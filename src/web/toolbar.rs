@@ -10,7 +10,7 @@ use super::dom::{append, el, el_as, set_attr, set_flag, set_text};
 use super::i18n::{t, ta, tk};
 use super::WebResult;
 use crate::core::session::{Button, NoticeKind};
-use crate::core::view::{ButtonView, TrustView, View};
+use crate::core::view::{format_elapsed, ButtonView, TrustView, View};
 
 /// The stylesheet of the toolbar. Scoped by the shadow root (or the frame), so no page CSS
 /// reaches in and none of ours leaks out.
@@ -47,6 +47,35 @@ button:disabled { opacity: .45; cursor: not-allowed; }
 button[aria-busy=true] { cursor: progress; }
 button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px solid #1f5fd1; outline-offset: 2px; }
 [hidden] { display: none !important; }
+.icon { flex: none; width: 26px; height: 24px; padding: 0; border-radius: 6px; font-size: 14px; line-height: 1;
+  background: transparent; border: 1px solid transparent; color: inherit; }
+.icon:hover { border-color: #8d97a8; }
+.handle { cursor: grab; touch-action: none; }
+.handle:active { cursor: grabbing; }
+.acw { font-variant-numeric: tabular-nums; font-weight: 600; color: #5b1f8a; }
+.copy { flex: none; }
+.bar.collapsed { width: auto; padding: 4px 6px; }
+.bar.collapsed .head { margin: 0; }
+.bar.collapsed .title, .bar.collapsed > :not(.head) { display: none !important; }
+@media (prefers-color-scheme: dark) {
+  .bar { color: #e6e9ef; background: #1b1f27; border-color: #4a5466; box-shadow: 0 6px 24px rgba(0, 0, 0, .6); }
+  label, .agent, details.wrap-fields summary { color: #b8c0cc; }
+  .ignored { color: #a3acbb; }
+  input, select, textarea { background: #262b35; color: #e6e9ef; border-color: #6b7487; }
+  button { background: #2a303b; color: #e6e9ef; border-color: #6b7487; }
+  button.primary { background: #6ea0ff; border-color: #6ea0ff; color: #0b1220; }
+  .icon { background: transparent; border-color: transparent; }
+  .status { background: #343a46; color: #e6e9ef; }
+  .status[data-key=ready] { background: #173d26; color: #8ee0a8; }
+  .status[data-key=not_ready] { background: #4a3212; color: #ffc98a; }
+  .status[data-key=busy], .status[data-key=ringing] { background: #1b2f57; color: #a9c5ff; }
+  .status[data-key=acw] { background: #3b2352; color: #dcb6ff; }
+  .status[data-key=logged_out], .status[data-key=untrusted] { background: #4d1d1d; color: #ffb3b3; }
+  .acw { color: #dcb6ff; }
+  .notice[data-kind=error], .notice[data-kind=waiting] { color: #ff9c9c; }
+  .notice[data-kind=success] { color: #8ee0a8; }
+  button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible, textarea:focus-visible { outline-color: #6ea0ff; }
+}
 .notice { margin: 8px 0 0; font-size: 12px; min-height: 1em; }
 .notice[data-kind=error], .notice[data-kind=waiting] { color: #a11b1b; }
 .notice[data-kind=success] { color: #0b5a2a; }
@@ -57,7 +86,12 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
 /// The toolbar's elements and the listeners that feed clicks and edits back as core inputs.
 pub struct Toolbar {
     pub bar: Element,
+    /// The drag handle (pointer and arrow keys move the toolbar).
+    pub handle: HtmlButtonElement,
     status: Element,
+    acw: Element,
+    collapse: HtmlButtonElement,
+    collapsed: bool,
     agent: Element,
     trust: Element,
     trust_text: Element,
@@ -85,6 +119,12 @@ pub enum UiEvent {
     Picked(String),
     Disposition(String),
     Notes(String),
+    /// Copy the Interaction ID to the clipboard.
+    Copy,
+    /// Collapse (true) or expand the toolbar.
+    Collapse(bool),
+    /// Move by (dx, dy) CSS pixels; `true` when the move is finished (pointer up, key up).
+    Move(f64, f64, bool),
 }
 
 impl Toolbar {
@@ -93,9 +133,18 @@ impl Toolbar {
         let style = el(doc, "style", &[], STYLE)?;
         let bar = el(doc, "div", &[("class", "bar"), ("role", "region"), ("aria-label", &tk("toolbar_region"))], "")?;
         let head = el(doc, "div", &[("class", "head")], "")?;
+        let handle: HtmlButtonElement =
+            el_as(doc, "button", &[("type", "button"), ("class", "icon handle"), ("aria-label", &tk("btn_move")), ("title", &tk("move_hint"))], "⠿")?;
         let title = el(doc, "span", &[("class", "title")], &tk("toolbar_title"))?;
         let status = el(doc, "span", &[("class", "status"), ("data-key", "connecting"), ("aria-label", &tk("status_label"))], &tk("status_connecting"))?;
-        append(&head, &[&title, &status])?;
+        let acw = el(doc, "span", &[("class", "acw"), ("role", "timer"), ("aria-label", &tk("acw_timer_label")), ("hidden", "")], "")?;
+        let collapse: HtmlButtonElement = el_as(
+            doc,
+            "button",
+            &[("type", "button"), ("class", "icon collapse"), ("aria-label", &tk("btn_collapse")), ("aria-expanded", "true")],
+            "▾",
+        )?;
+        append(&head, &[&handle, &title, &status, &acw, &collapse])?;
         let agent = el(doc, "div", &[("class", "agent")], "")?;
 
         let trust = el(doc, "div", &[("class", "trust"), ("hidden", "")], "")?;
@@ -112,7 +161,9 @@ impl Toolbar {
             &[("id", "bp-item"), ("type", "text"), ("autocomplete", "off"), ("spellcheck", "false"), ("placeholder", &tk("item_placeholder"))],
             "",
         )?;
-        append(&item_row, &[&item_label, &item])?;
+        let copy: HtmlButtonElement =
+            el_as(doc, "button", &[("type", "button"), ("class", "copy"), ("aria-label", &tk("btn_copy_label"))], &tk("btn_copy"))?;
+        append(&item_row, &[&item_label, &item, &copy])?;
         let pick_row = el(doc, "div", &[("class", "row"), ("hidden", "")], "")?;
         let pick_label = el(doc, "label", &[("for", "bp-pick")], &tk("pick_label"))?;
         let pick: HtmlSelectElement = el_as(doc, "select", &[("id", "bp-pick")], "")?;
@@ -160,6 +211,18 @@ impl Toolbar {
         }
         {
             let f = on_event.clone();
+            listeners.push(EventListener::new(&copy, "click", move |_| f(UiEvent::Copy)));
+        }
+        {
+            let f = on_event.clone();
+            let b = collapse.clone();
+            listeners.push(EventListener::new(&collapse, "click", move |_| {
+                f(UiEvent::Collapse(b.get_attribute("aria-expanded").as_deref() == Some("true")))
+            }));
+        }
+        listeners.extend(drag_listeners(&handle, on_event.clone()));
+        {
+            let f = on_event.clone();
             let input = disposition.clone();
             listeners.push(EventListener::new(&disposition, "input", move |_| f(UiEvent::Disposition(input.value()))));
         }
@@ -180,7 +243,11 @@ impl Toolbar {
         }
         Ok(Toolbar {
             bar,
+            handle,
             status,
+            acw,
+            collapse,
+            collapsed: false,
             agent,
             trust,
             trust_text,
@@ -200,6 +267,30 @@ impl Toolbar {
             choices_key: String::new(),
             _listeners: listeners,
         })
+    }
+
+    /// Collapses the toolbar to a small pill (status and timer) or expands it again.
+    pub fn set_collapsed(&mut self, on: bool) {
+        self.collapsed = on;
+        let _ = self.bar.class_list().toggle_with_force("collapsed", on);
+        set_attr(&self.collapse, "aria-expanded", if on { "false" } else { "true" });
+        set_attr(&self.collapse, "aria-label", &tk(if on { "btn_expand" } else { "btn_collapse" }));
+        set_text(&self.collapse, if on { "▸" } else { "▾" });
+    }
+
+    pub fn collapsed(&self) -> bool {
+        self.collapsed
+    }
+
+    /// Updates the after-call-work timer only (called every second while in ACW).
+    pub fn render_timer(&self, v: &View, now: f64) {
+        match v.acw_since {
+            Some(since) => {
+                set_text(&self.acw, &format_elapsed(now - since));
+                set_flag(&self.acw, "hidden", false);
+            }
+            None => set_flag(&self.acw, "hidden", true),
+        }
     }
 
     /// Copies the view into the DOM, touching only what changed.
@@ -289,6 +380,71 @@ impl Toolbar {
             },
         );
     }
+}
+
+/// Pointer drag and arrow keys on the handle, reported as moves.
+fn drag_listeners(handle: &HtmlButtonElement, f: impl Fn(UiEvent) + Clone + 'static) -> Vec<EventListener> {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let dragging = Rc::new(Cell::new(None::<i32>));
+    let mut out = Vec::new();
+    {
+        let (d, h) = (dragging.clone(), handle.clone());
+        out.push(EventListener::new(handle, "pointerdown", move |e| {
+            if let Some(p) = e.dyn_ref::<web_sys::PointerEvent>() {
+                if p.button() == 0 {
+                    d.set(Some(p.pointer_id()));
+                    let _ = h.set_pointer_capture(p.pointer_id());
+                    p.prevent_default();
+                }
+            }
+        }));
+    }
+    {
+        let (d, f) = (dragging.clone(), f.clone());
+        out.push(EventListener::new(handle, "pointermove", move |e| {
+            if let Some(p) = e.dyn_ref::<web_sys::PointerEvent>() {
+                if d.get() == Some(p.pointer_id()) {
+                    f(UiEvent::Move(f64::from(p.movement_x()), f64::from(p.movement_y()), false));
+                }
+            }
+        }));
+    }
+    for end in ["pointerup", "pointercancel"] {
+        let (d, f) = (dragging.clone(), f.clone());
+        out.push(EventListener::new(handle, end, move |e| {
+            if let Some(p) = e.dyn_ref::<web_sys::PointerEvent>() {
+                if d.get() == Some(p.pointer_id()) {
+                    d.set(None);
+                    f(UiEvent::Move(0.0, 0.0, true));
+                }
+            }
+        }));
+    }
+    {
+        let f2 = f.clone();
+        out.push(EventListener::new(handle, "keydown", move |e| {
+            let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+            let step = if k.shift_key() { 50.0 } else { 10.0 };
+            let (dx, dy) = match k.key().as_str() {
+                "ArrowLeft" => (-step, 0.0),
+                "ArrowRight" => (step, 0.0),
+                "ArrowUp" => (0.0, -step),
+                "ArrowDown" => (0.0, step),
+                _ => return,
+            };
+            k.prevent_default();
+            f2(UiEvent::Move(dx, dy, false));
+        }));
+    }
+    out.push(EventListener::new(handle, "keyup", move |e| {
+        if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
+            if k.key().starts_with("Arrow") {
+                f(UiEvent::Move(0.0, 0.0, true));
+            }
+        }
+    }));
+    out
 }
 
 fn render_button(b: &HtmlButtonElement, v: ButtonView) {

@@ -28,7 +28,7 @@ test('several interactions: the newest is current, the agent can pick another', 
   await desktop(page).getByLabel('Caller').fill('2125550100');
   await desktop(page).getByRole('button', { name: 'Offer call', exact: true }).click();
   const second = await desktop(page).locator('#items li').nth(1).getAttribute('data-item-id');
-  await expectText(bar.getByLabel('Interaction ID'), second);
+  await expectText(bar.getByLabel('Interaction ID', { exact: true }), second);
   const picker = bar.getByLabel('Interactions');
   assert.deepEqual(await picker.locator('option').allTextContents(), [
     'Choose an interaction…',
@@ -36,7 +36,7 @@ test('several interactions: the newest is current, the agent can pick another', 
     `2125550100, Maintenance Renewal (${second})`,
   ]);
   await picker.selectOption(first);
-  await expectText(bar.getByLabel('Interaction ID'), first);
+  await expectText(bar.getByLabel('Interaction ID', { exact: true }), first);
   await bar.getByRole('button', { name: 'Terminate', exact: true }).click();
   await expectText(desktop(page).locator(`#items li[data-item-id="${first}"]`), /acw$/);
   const terminated = (await received(page)).filter((c) => c.command === 'TERMINATE_INTERACTION_FROM_API');
@@ -46,7 +46,7 @@ test('several interactions: the newest is current, the agent can pick another', 
 test('a Complete the desktop does not confirm shows a plain message after 5 s', async () => {
   const bar = toolbar(page);
   await desktop(page).getByLabel(/Silent/).check();
-  const item = await bar.getByLabel('Interaction ID').inputValue();
+  const item = await bar.getByLabel('Interaction ID', { exact: true }).inputValue();
   await bar.getByRole('button', { name: 'Complete', exact: true }).click();
   await expectText(bar.getByRole('status'), `The desktop did not confirm Complete of ${item} within 5 s. Check the Interaction ID, then press Get State.`, 7000);
   assert.equal(await bar.getByRole('button', { name: 'Complete', exact: true }).isEnabled(), true, 'the agent can try again');

@@ -23,7 +23,7 @@ test('the whole call works through the frame: trust, capture, Terminate, Complet
   await trust(page, env.tenant, CSP_MODE);
   await login(page, CSP_MODE);
   const itemId = await startCall(page, CSP_MODE);
-  await expectText(bar.getByLabel('Interaction ID'), itemId);
+  await expectText(bar.getByLabel('Interaction ID', { exact: true }), itemId);
   await bar.getByRole('button', { name: 'Terminate', exact: true }).click();
   await expectText(bar.getByLabel('Agent status'), 'After-call work');
   await bar.getByRole('button', { name: 'Complete', exact: true }).click();
@@ -39,5 +39,5 @@ test('spoofed messages on a strict-CSP page are ignored too', async () => {
   // The page's CSP forbids inline script, so post from the repeater (a tenant frame, not our proxy).
   await desktop(page).locator(':root').evaluate(() => parent.postMessage(JSON.stringify({ command: 'INTERACTION_RENDERED', data: { item_id: 'SPOOF' } }), '*'));
   await expectText(toolbar(page, CSP_MODE).getByText(/ignored/), '1 message ignored (not from our desktop channel, or malformed)');
-  assert.equal(await toolbar(page, CSP_MODE).getByLabel('Interaction ID').inputValue(), '');
+  assert.equal(await toolbar(page, CSP_MODE).getByLabel('Interaction ID', { exact: true }).inputValue(), '');
 });

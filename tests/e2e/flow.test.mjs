@@ -32,7 +32,7 @@ test('login shows the status; an offered call fills the Interaction ID by itself
   assert.equal(await bar.getByRole('button', { name: 'Terminate', exact: true }).isDisabled(), true, 'no item: Terminate disabled');
   assert.equal(await bar.getByRole('button', { name: 'Complete', exact: true }).isDisabled(), true, 'no item: Complete disabled');
   const itemId = await startCall(page);
-  await expectText(bar.getByLabel('Interaction ID'), itemId);
+  await expectText(bar.getByLabel('Interaction ID', { exact: true }), itemId);
   assert.equal(await bar.getByRole('button', { name: 'Terminate', exact: true }).isEnabled(), true);
   assert.match(await bar.getByRole('button', { name: 'Wrap up', exact: true }).getAttribute('class'), /primary/, 'one-click wrap-up is the obvious step');
 });
@@ -45,7 +45,7 @@ test('Get State shows the fresh state', async () => {
 
 test('Terminate (double-clicked) sends one command and leads to after-call work with Complete primary', async () => {
   const bar = toolbar(page);
-  const itemId = await bar.getByLabel('Interaction ID').inputValue();
+  const itemId = await bar.getByLabel('Interaction ID', { exact: true }).inputValue();
   await bar.getByRole('button', { name: 'Terminate', exact: true }).dblclick();
   await expectText(bar.getByLabel('Agent status'), 'After-call work');
   await expectText(desktop(page).locator(`#items li[data-item-id="${itemId}"]`), `${itemId} 4151234567 acw`);
@@ -57,10 +57,10 @@ test('Terminate (double-clicked) sends one command and leads to after-call work 
 
 test('Complete wraps the call up: the desktop is ready and the field empties', async () => {
   const bar = toolbar(page);
-  const itemId = await bar.getByLabel('Interaction ID').inputValue();
+  const itemId = await bar.getByLabel('Interaction ID', { exact: true }).inputValue();
   await bar.getByRole('button', { name: 'Complete', exact: true }).click();
   await expectText(bar.getByLabel('Agent status'), 'Ready');
-  await expectText(bar.getByLabel('Interaction ID'), '');
+  await expectText(bar.getByLabel('Interaction ID', { exact: true }), '');
   await expectText(bar.getByRole('status'), `Completed ${itemId}.`);
   assert.equal(await desktop(page).locator('#items li').count(), 0);
   const completes = (await received(page)).filter((c) => c.command === 'COMPLETE_INTERACTION_FROM_API');

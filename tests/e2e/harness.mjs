@@ -31,7 +31,7 @@ export async function launch(opts = {}) {
   return BROWSER === 'firefox' ? launchFirefox(opts) : launchChromium(opts);
 }
 
-async function launchFirefox({ headless = true, lang } = {}) {
+async function launchFirefox({ headless = true, lang, dark = false } = {}) {
   const servers = await startServers();
   const manifest = JSON.parse(await readFile(path.join(EXT_DIR, 'manifest.json'), 'utf8'));
   const geckoId = manifest.browser_specific_settings.gecko.id;
@@ -48,6 +48,8 @@ async function launchFirefox({ headless = true, lang } = {}) {
         'browser.aboutConfig.showWarning': false,
         // The UI language (needs Debian's firefox-esr-l10n-* language pack for anything but en-US).
         ...(lang ? { 'intl.locale.requested': lang } : {}),
+        // prefers-color-scheme for web content: 0 = dark, 1 = light.
+        'layout.css.prefers-color-scheme.content-override': dark ? 0 : 1,
       },
     } } });
     await session.cmd('POST', '/window/rect', { width: 1280, height: 860 });
@@ -73,7 +75,7 @@ async function launchFirefox({ headless = true, lang } = {}) {
   };
 }
 
-async function launchChromium({ headless = true, lang } = {}) {
+async function launchChromium({ headless = true, lang, dark = false } = {}) {
   const servers = await startServers();
   const profile = await mkdtemp(path.join(tmpdir(), 'bp-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -82,6 +84,7 @@ async function launchChromium({ headless = true, lang } = {}) {
     ignoreDefaultArgs: ['--disable-extensions'],
     args: [...FLAGS.filter((f) => headless || f !== '--headless=new'), `--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`, ...(lang ? [`--lang=${lang}`] : [])],
     ...(lang ? { locale: lang } : {}),
+    colorScheme: dark ? 'dark' : 'light',
     viewport: { width: 1280, height: 860 },
   });
   let [sw] = context.serviceWorkers();
@@ -168,8 +171,8 @@ export async function logRows(popup) {
 
 /** The usual start of a test file: browser, simulator, one CRM page, optionally trusted and
  *  logged in. Returns `{ env, page }`; `env.close()` ends it all. */
-export async function setup(file, { trusted = false, loggedIn = false, mode = 'direct', lang } = {}) {
-  const env = await launch({ lang });
+export async function setup(file, { trusted = false, loggedIn = false, mode = 'direct', lang, dark } = {}) {
+  const env = await launch({ lang, dark });
   try {
     const page = await env.context.newPage();
     await page.goto(`${env.crm}/${file}`);
@@ -180,4 +183,35 @@ export async function setup(file, { trusted = false, loggedIn = false, mode = 'd
     await env.close();
     throw e;
   }
+}
+
+/** Runs `fn(api, arg)` in an extension page (the popup) and returns its resolved value. */
+export async function inExtension(popup, fn, arg) {
+  const body = `(arg) => (${fn})(globalThis.browser ?? globalThis.chrome, arg)`;
+  // eslint-disable-next-line no-new-func
+  if (popup.evaluateAsync) return popup.evaluateAsync(body, arg);
+  return popup.evaluate(new Function('return ' + body)(), arg);
+}
+
+/** The badge texts of every tab, as the extension set them. */
+export async function badges(popup) {
+  return inExtension(popup, async (api) => {
+    const tabs = await api.tabs.query({});
+    return Promise.all(tabs.map((t) => api.action.getBadgeText({ tabId: t.id })));
+  });
+}
+
+/** Sends a keyboard-shortcut command the way the browser's shortcut does, to the tab that shows
+ *  the toolbar (tests cannot press browser-level shortcuts in a headless browser). */
+export async function shortcut(popup, name) {
+  return inExtension(popup, async (api, name) => {
+    const tabs = await api.tabs.query({});
+    for (const t of tabs) {
+      if (await api.action.getBadgeText({ tabId: t.id })) {
+        await api.runtime.sendMessage({ type: 'command', name, tab: t.id });
+        return t.id;
+      }
+    }
+    return null;
+  }, name);
 }

@@ -31,7 +31,7 @@ test('the agent can still trust, see the call and terminate it', async () => {
   await login(page);
   const itemId = await startCall(page);
   const bar = toolbar(page);
-  await expectText(bar.getByLabel('Interaction ID'), itemId);
+  await expectText(bar.getByLabel('Interaction ID', { exact: true }), itemId);
   await bar.getByRole('button', { name: 'Terminate', exact: true }).click();
   await expectText(bar.getByLabel('Agent status'), 'After-call work');
 });

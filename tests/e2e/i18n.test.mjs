@@ -15,7 +15,7 @@ test('a Spanish browser gets a Spanish toolbar', async () => {
   await expectText(bar.getByLabel('Estado del agente'), 'No disponible');
   await desktop(page).getByRole('button', { name: 'Offer call', exact: true }).click();
   const item = await desktop(page).locator('#items li').first().getAttribute('data-item-id');
-  await expectText(bar.getByLabel('ID de interacción'), item);
+  await expectText(bar.getByLabel('ID de interacción', { exact: true }), item);
   for (const name of ['Obtener estado', 'Finalizar llamada', 'Terminar', 'Completar']) {
     await bar.getByRole('button', { name, exact: true }).waitFor();
   }

@@ -22,7 +22,7 @@ test('messages from page scripts and from other tenant frames are ignored and co
   // Unrelated page traffic is not even counted.
   await page.evaluate(() => { window.postMessage({ type: 'analytics' }, '*'); window.postMessage('hello', '*'); });
   await expectText(bar.getByText(/messages ignored/), '3 messages ignored (not from our desktop channel, or malformed)');
-  assert.equal(await bar.getByLabel('Interaction ID').inputValue(), '');
+  assert.equal(await bar.getByLabel('Interaction ID', { exact: true }).inputValue(), '');
   await expectText(bar.getByLabel('Agent status'), 'Not ready');
 });
 

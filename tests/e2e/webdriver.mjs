@@ -245,6 +245,12 @@ export class Locator {
     if (!option) throw new Error(`no option ${value}`);
     await this.page.session.cmd('POST', `/element/${option[ELEMENT]}/click`, {});
   }
+  async press(key) {
+    const el = await this._one();
+    const KEYS = { ArrowLeft: '\uE012', ArrowUp: '\uE013', ArrowRight: '\uE014', ArrowDown: '\uE015', Enter: '\uE007', Tab: '\uE004' };
+    await this.page.session.cmd('POST', `/element/${el[ELEMENT]}/value`, { text: KEYS[key] ?? key });
+  }
+  async focus() { await this.evaluate((e) => e.focus()); }
   async inputValue() { return this.evaluate((e) => e.value); }
   async textContent() { return this.evaluate((e) => e.textContent); }
   async allTextContents() { return this.evaluateAll((els) => els.map((e) => e.textContent)); }
@@ -269,6 +275,11 @@ export class Page {
   async reload() { await this.session.focus(this.handle); await this.session.cmd('POST', '/refresh', {}); }
   async bringToFront() { await this.session.focus(this.handle); }
   async evaluate(fn, arg) { await this.session.focus(this.handle); return this.session.script(fn, [arg]); }
+  /** Runs an async function in the page and waits for its promise. */
+  async evaluateAsync(fn, arg) {
+    await this.session.focus(this.handle);
+    return this.session.cmd('POST', '/execute/async', { script: `const done = arguments[arguments.length - 1]; Promise.resolve((${fn})(arguments[0])).then(done, (e) => done({ error: String(e) }));`, args: [arg] });
+  }
   async title() { await this.session.focus(this.handle); return this.session.cmd('GET', '/title'); }
   async waitForTimeout(ms) { await sleep(ms); }
   async screenshot({ path }) { await this.session.focus(this.handle); await writeFile(path, Buffer.from(await this.session.cmd('GET', '/screenshot'), 'base64')); }

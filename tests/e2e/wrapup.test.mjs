@@ -17,7 +17,7 @@ test('a double-clicked Wrap up ends the call and leaves after-call work, each co
   await bar.getByRole('button', { name: 'Wrap up', exact: true }).dblclick();
   await expectText(bar.getByRole('status'), `Wrapped up ${item}.`);
   await expectText(bar.getByLabel('Agent status'), 'Ready');
-  await expectText(bar.getByLabel('Interaction ID'), '');
+  await expectText(bar.getByLabel('Interaction ID', { exact: true }), '');
   assert.deepEqual(await sent('TERMINATE_INTERACTION_FROM_API'), [{ command: 'TERMINATE_INTERACTION_FROM_API', data: item }]);
   assert.deepEqual(await sent('COMPLETE_INTERACTION_FROM_API'), [{ command: 'COMPLETE_INTERACTION_FROM_API', data: item }]);
   assert.equal(await desktop(page).locator('#items li').count(), 0);

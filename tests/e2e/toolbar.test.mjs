@@ -1,0 +1,75 @@
+// The agent-grade toolbar: after-call-work timer and badge, Copy, collapse to a pill, moving it
+// (remembered per site), keyboard shortcuts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, toolbar, desktop, startCall, expectText, openPopup, badges, shortcut, received } from './harness.mjs';
+
+let env, page, popup;
+before(async () => {
+  ({ env, page } = await setup('crm.html', { trusted: true, loggedIn: true }));
+  popup = await openPopup(env);
+  await page.bringToFront();
+});
+after(async () => env?.close());
+
+test('after-call work shows a count-up timer, and the badge tells the state', async () => {
+  const bar = toolbar(page);
+  await startCall(page);
+  assert.ok((await badges(popup)).includes('BUSY'), 'badge shows the call');
+  await desktop(page).getByRole('button', { name: 'Customer hangs up', exact: true }).click();
+  await expectText(bar.getByLabel('Agent status'), 'After-call work');
+  const timer = bar.getByRole('timer');
+  await expectText(timer, /^0:0[0-2]$/);
+  await expectText(timer, /^0:0[2-4]$/, 4000);
+  const texts = await badges(popup);
+  assert.ok(texts.some((t) => /^0:0\d$/.test(t)), `badge counts up too: ${texts}`);
+  await bar.getByRole('button', { name: 'Complete', exact: true }).click();
+  await expectText(bar.getByLabel('Agent status'), 'Ready');
+  assert.equal(await timer.count(), 0, 'timer gone after ACW');
+  assert.ok((await badges(popup)).includes('RDY'));
+});
+
+test('Copy puts the Interaction ID on the clipboard', async () => {
+  const bar = toolbar(page);
+  const item = await startCall(page);
+  await bar.getByRole('button', { name: 'Copy Interaction ID', exact: true }).click();
+  await expectText(bar.getByRole('status'), `Copied ${item}.`);
+});
+
+test('keyboard shortcuts reach the toolbar; the popup lists them', async () => {
+  const bar = toolbar(page);
+  const item = await bar.getByLabel('Interaction ID', { exact: true }).inputValue();
+  await popup.reload();
+  await popup.locator('body[data-ready="true"]').waitFor();
+  const keys = await popup.locator('dl.shortcuts dt').allTextContents();
+  assert.deepEqual(keys, ['Alt+Shift+1', 'Alt+Shift+2', 'Alt+Shift+3', 'Alt+Shift+4'], 'in toolbar order: Get State, Wrap up, Terminate, Complete');
+  assert.notEqual(await shortcut(popup, 'wrap-up'), null);
+  await page.bringToFront();
+  await expectText(bar.getByRole('status'), `Wrapped up ${item}.`);
+  const cmds = (await received(page)).filter((c) => c.data === item || c.item_id === item).map((c) => c.command);
+  assert.deepEqual(cmds, ['TERMINATE_INTERACTION_FROM_API', 'COMPLETE_INTERACTION_FROM_API']);
+});
+
+test('collapse to a pill and move with the keyboard: both remembered for the site', async () => {
+  const host = page.locator('bp-call-toolbar');
+  const bar = toolbar(page);
+  const before = await host.boundingBox();
+  const handle = bar.getByRole('button', { name: 'Move toolbar', exact: true });
+  for (let i = 0; i < 3; i++) await handle.press('ArrowUp');
+  await handle.press('ArrowRight');
+  const moved = await host.boundingBox();
+  assert.equal(Math.round(before.y - moved.y), 30);
+  assert.equal(Math.round(moved.x - before.x), 10);
+  await bar.getByRole('button', { name: 'Collapse toolbar', exact: true }).click();
+  await bar.getByRole('button', { name: 'Expand toolbar', exact: true }).waitFor();
+  const pill = await host.boundingBox();
+  assert.ok(pill.width < 250 && pill.height < 50, `collapsed: ${JSON.stringify(pill)}`);
+  assert.equal(await bar.getByRole('button', { name: 'Get State', exact: true }).count(), 0);
+  await page.waitForTimeout(300); // the background stores the placement
+  await page.reload();
+  await bar.getByRole('button', { name: 'Expand toolbar', exact: true }).waitFor();
+  const again = await host.boundingBox();
+  assert.deepEqual([Math.round(again.x), Math.round(again.y)], [Math.round(moved.x), Math.round(moved.y)]);
+  await bar.getByRole('button', { name: 'Expand toolbar', exact: true }).click();
+  await bar.getByRole('button', { name: 'Get State', exact: true }).waitFor();
+});

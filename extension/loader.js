@@ -81,10 +81,14 @@
       const host = document.createElement('bp-call-toolbar');
       const side = repeater.getBoundingClientRect();
       const left = side.left + side.width / 2 > innerWidth / 2;
+      // Layout only, as in the Rust host (content.rs HOST_STYLE): text properties stay
+      // overridable by the agent's own style sheet.
       for (const [k, v] of Object.entries({
-        all: 'initial', display: 'block', position: 'fixed', 'z-index': '2147483647', bottom: '16px',
-        [left ? 'left' : 'right']: '16px', visibility: 'visible', opacity: '1', 'pointer-events': 'auto',
-        transform: 'none', filter: 'none', margin: '0', padding: '0',
+        display: 'block', position: 'fixed', 'z-index': '2147483647', top: 'auto', bottom: '16px',
+        [left ? 'left' : 'right']: '16px', [left ? 'right' : 'left']: 'auto', width: 'auto', height: 'auto',
+        margin: '0', padding: '0', border: '0', background: 'transparent', overflow: 'visible',
+        visibility: 'visible', opacity: '1', 'pointer-events': 'auto', transform: 'none', filter: 'none',
+        'clip-path': 'none', float: 'none',
       })) host.style.setProperty(k, v, 'important');
       host.dataset.mode = 'frame';
       const root = host.attachShadow({ mode: 'open' });

@@ -22,8 +22,17 @@ pub enum ToBackground {
     Trust { origin: String },
     /// Remove a tenant origin from the trusted list.
     Untrust { origin: String },
-    /// Set the sending tab's badge: text, background colour, tooltip.
-    Badge { text: String, color: String, title: String },
+    /// Set the sending tab's badge: text, background colour, tooltip; with how long the agent
+    /// has been in after-call work, for the optional alert.
+    Badge {
+        text: String,
+        color: String,
+        title: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        acw_ms: Option<f64>,
+    },
+    /// Save the agent's settings.
+    Settings { settings: Settings },
     /// Remember where the toolbar sits on a site (CSS px from the top-left) and if collapsed.
     Placement { site: String, placement: Placement },
     /// Run a keyboard-shortcut command (the path `commands.onCommand` takes) on a given tab,
@@ -52,6 +61,25 @@ pub fn button_for_command(command: &str) -> Option<crate::core::session::Button>
         "terminate" => Some(Button::Terminate),
         "complete" => Some(Button::Complete),
         _ => None,
+    }
+}
+
+/// Storage key of the agent's settings (a [`Settings`] object).
+pub const SETTINGS_KEY: &str = "settings";
+
+/// The agent's own settings (the options issue adds more).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Show a desktop notification once after-call work has lasted this many minutes; 0 = never.
+    #[serde(default)]
+    pub acw_alert_minutes: f64,
+}
+
+impl Settings {
+    /// Whether an after-call-work episode of `acw_ms` has passed the alert threshold.
+    pub fn acw_alert_due(&self, acw_ms: f64) -> bool {
+        self.acw_alert_minutes > 0.0 && acw_ms >= self.acw_alert_minutes * 60_000.0
     }
 }
 

@@ -127,7 +127,7 @@ impl Drop for App {
                 i.channel.close();
                 i.toolbar.bar.remove();
                 // The tab's badge no longer describes a live desktop.
-                ext::post_to_background(ToBackground::Badge { text: String::new(), color: "#6b7487".into(), title: String::new() });
+                ext::post_to_background(ToBackground::Badge { text: String::new(), color: "#6b7487".into(), title: String::new(), acw_ms: None });
             }
         }
     }
@@ -168,11 +168,19 @@ fn ui(weak: &Weak<Shared>, ev: UiEvent) {
     dispatch(weak, input);
 }
 
-/// Copies the current Interaction ID (Clipboard API; the legacy copy command as a fallback).
+/// Copies the current Interaction ID: the copy command while the click's user activation is
+/// fresh (works in content scripts of both browsers, focused or not), else the Clipboard API.
 fn copy(weak: &Weak<Shared>) {
     let Some(shared) = weak.upgrade() else { return };
-    let item = shared.inner.borrow().as_ref().map(|i| i.session.current_item().to_string()).unwrap_or_default();
+    let (item, bar) = match shared.inner.borrow().as_ref() {
+        Some(i) => (i.session.current_item().to_string(), i.toolbar.bar.clone()),
+        None => return,
+    };
     if item.is_empty() {
+        return;
+    }
+    if copy_command(&bar, &item) {
+        dispatch(weak, Input::Copied(true));
         return;
     }
     let weak = weak.clone();
@@ -184,6 +192,31 @@ fn copy(weak: &Weak<Shared>) {
         };
         dispatch(&weak, Input::Copied(ok));
     });
+}
+
+/// `document.execCommand("copy")` on a temporary, off-screen text area next to the toolbar.
+fn copy_command(near: &web_sys::Element, text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(doc) = near.owner_document() else { return false };
+    let Ok(area) = doc.create_element("textarea") else { return false };
+    let Ok(area) = area.dyn_into::<web_sys::HtmlTextAreaElement>() else { return false };
+    area.set_value(text);
+    let _ = area.set_attribute("aria-hidden", "true");
+    let style = area.style();
+    let _ = style.set_property("position", "fixed");
+    let _ = style.set_property("left", "-9999px");
+    if near.append_child(&area).is_err() {
+        return false;
+    }
+    area.select();
+    let done = js_sys::Reflect::get(&doc, &wasm_bindgen::JsValue::from_str("execCommand"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call1(&doc, &wasm_bindgen::JsValue::from_str("copy")).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    area.remove();
+    done
 }
 
 fn dispatch(weak: &Weak<Shared>, input: Input) {
@@ -281,7 +314,8 @@ fn tick(i: &mut Inner, view: &View) {
     let next = (t(&badge.text), badge.color.to_string(), t(&badge.title));
     if i.badge.as_ref() != Some(&next) {
         i.badge = Some(next.clone());
-        ext::post_to_background(ToBackground::Badge { text: next.0, color: next.1, title: next.2 });
+        let acw_ms = view.acw_since.map(|since| now - since);
+        ext::post_to_background(ToBackground::Badge { text: next.0, color: next.1, title: next.2, acw_ms });
     }
 }
 

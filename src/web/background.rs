@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{ext, warn, WebResult};
 use crate::core::log::{LogEntry, LogRing, DEFAULT_LIMIT};
-use crate::core::messages::{Placement, ToBackground, LOG_KEY, PLACEMENTS_KEY, TRUSTED_KEY};
+use crate::core::messages::{Placement, Settings, ToBackground, LOG_KEY, PLACEMENTS_KEY, SETTINGS_KEY, TRUSTED_KEY};
 
 /// At most this many sites keep a remembered toolbar placement.
 const MAX_PLACEMENTS: usize = 500;
@@ -25,6 +25,69 @@ thread_local! {
     static QUEUE: RefCell<VecDeque<ToBackground>> = const { RefCell::new(VecDeque::new()) };
     static RUNNING: Cell<bool> = const { Cell::new(false) };
     static STORE: RefCell<Store> = RefCell::new(Store::default());
+    /// Tabs already alerted in their current after-call-work episode.
+    static ALERTED: RefCell<Vec<i32>> = const { RefCell::new(Vec::new()) };
+    static SETTINGS: RefCell<Option<Settings>> = const { RefCell::new(None) };
+}
+
+async fn settings() -> Settings {
+    if let Some(s) = SETTINGS.with(|s| *s.borrow()) {
+        return s;
+    }
+    let s = match ext::storage_get(SETTINGS_KEY).await {
+        Ok(Some(v)) => ext::from_js(&v).unwrap_or_default(),
+        _ => Settings::default(),
+    };
+    SETTINGS.with(|c| *c.borrow_mut() = Some(s));
+    s
+}
+
+/// The optional after-call-work alert: once per episode per tab, past the agent's threshold.
+fn acw_alert(tab: i32, acw_ms: Option<f64>) {
+    let Some(ms) = acw_ms else {
+        ALERTED.with(|a| a.borrow_mut().retain(|t| *t != tab));
+        return;
+    };
+    if ALERTED.with(|a| a.borrow().contains(&tab)) {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        if !settings().await.acw_alert_due(ms) || ALERTED.with(|a| a.borrow().contains(&tab)) {
+            return;
+        }
+        ALERTED.with(|a| a.borrow_mut().push(tab));
+        let time = crate::core::view::format_elapsed(ms);
+        let options = serde_json::json!({
+            "type": "basic",
+            "iconUrl": "icons/icon128.png",
+            "title": crate::web::i18n::tk("notify_acw_title"),
+            "message": crate::web::i18n::ta("notify_acw_body", &[&time]),
+        });
+        let result = ext::path(&["notifications"])
+            .and_then(|n| Ok((n, ext::to_js(&options)?)))
+            .and_then(|(n, o)| ext::call(&n, "create", &[&JsValue::from_str(&format!("acw-{tab}")), &o]));
+        let outcome = match result {
+            Ok(_) => format!("notification shown after {time}"),
+            Err(e) => {
+                warn("notification", &e);
+                format!("notification failed after {time}")
+            }
+        };
+        // The alert is part of the record, like every action.
+        let entry = LogEntry {
+            ts: super::now(),
+            action: "ACW alert".into(),
+            item_id: String::new(),
+            result: outcome,
+            latency_ms: None,
+            tenant: String::new(),
+            page: String::new(),
+        };
+        QUEUE.with(|q| q.borrow_mut().push_back(ToBackground::Log { entries: vec![entry] }));
+        if !RUNNING.with(|r| r.replace(true)) {
+            drain().await;
+        }
+    });
 }
 
 /// Handles one `runtime.onMessage` message (the loader registers the listener synchronously and
@@ -33,11 +96,25 @@ thread_local! {
 pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
     ext::set_api(api);
     let Ok(msg) = ext::from_js::<ToBackground>(&msg) else { return false };
+    if let ToBackground::Settings { settings } = &msg {
+        let s = *settings;
+        SETTINGS.with(|c| *c.borrow_mut() = Some(s));
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = match ext::to_js(&s) {
+                Ok(v) => ext::storage_set(SETTINGS_KEY, &v).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                warn("settings", &e);
+            }
+        });
+        return true;
+    }
     if let ToBackground::Command { name, tab } = &msg {
         wasm_bindgen_futures::spawn_local(run_command(name.clone(), *tab));
         return true;
     }
-    if let ToBackground::Badge { text, color, title } = &msg {
+    if let ToBackground::Badge { text, color, title, acw_ms } = &msg {
         // Per tab, so every tab's icon tells its own desktop's state.
         let tab = js_sys::Reflect::get(&sender, &JsValue::from_str("tab")).ok();
         let tab_id = tab.and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("id")).ok()).filter(|v| v.as_f64().is_some());
@@ -45,6 +122,7 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
             if let Err(e) = set_badge(&tab_id, text, color, title) {
                 warn("badge", &e);
             }
+            acw_alert(tab_id.as_f64().unwrap_or_default() as i32, *acw_ms);
         }
         return true;
     }
@@ -171,7 +249,7 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
                     }
                     place_dirty = true;
                 }
-                ToBackground::Badge { .. } | ToBackground::Command { .. } => {}
+                ToBackground::Badge { .. } | ToBackground::Command { .. } | ToBackground::Settings { .. } => {}
             }
         }
     });

@@ -143,28 +143,42 @@ fn find_repeater() -> WebResult<Option<HtmlIFrameElement>> {
     Ok(None)
 }
 
-/// Inline declarations on the host, all `!important`: inline important beats any page rule.
-/// Set through CSSOM, which a page's `style-src` CSP does not block.
+/// The host's box, as inline `!important` declarations: inline important beats any page rule
+/// (and the top layer's popover defaults). Only layout is pinned here; text properties are
+/// reset inside the shadow tree without `!important`, so that an agent's own style sheet (text
+/// spacing, WCAG 1.4.12) still applies. Set through CSSOM, which a `style-src` CSP allows.
+pub const HOST_STYLE: &[(&str, &str)] = &[
+    ("display", "block"),
+    ("position", "fixed"),
+    ("z-index", "2147483647"),
+    ("top", "auto"),
+    ("bottom", "16px"),
+    ("width", "auto"),
+    ("height", "auto"),
+    ("min-width", "0"),
+    ("min-height", "0"),
+    ("max-width", "none"),
+    ("max-height", "none"),
+    ("margin", "0"),
+    ("padding", "0"),
+    ("border", "0"),
+    ("background", "transparent"),
+    ("overflow", "visible"),
+    ("visibility", "visible"),
+    ("opacity", "1"),
+    ("pointer-events", "auto"),
+    ("transform", "none"),
+    ("filter", "none"),
+    ("clip-path", "none"),
+    ("float", "none"),
+    ("contain", "layout style"),
+];
+
 fn style_host(host: &Element, left_side: bool) -> WebResult<()> {
     let html: &web_sys::HtmlElement = host.dyn_ref().ok_or(WebError::Missing("host element"))?;
     let style = html.style();
-    let side = if left_side { "left" } else { "right" };
-    for (k, v) in [
-        ("all", "initial"),
-        ("display", "block"),
-        ("position", "fixed"),
-        ("z-index", "2147483647"),
-        ("bottom", "16px"),
-        (side, "16px"),
-        ("visibility", "visible"),
-        ("opacity", "1"),
-        ("pointer-events", "auto"),
-        ("transform", "none"),
-        ("filter", "none"),
-        ("margin", "0"),
-        ("padding", "0"),
-        ("contain", "layout style"),
-    ] {
+    let (side, other) = if left_side { ("left", "right") } else { ("right", "left") };
+    for (k, v) in HOST_STYLE.iter().copied().chain([(side, "16px"), (other, "auto")]) {
         style.set_property_with_priority(k, v, "important")?;
     }
     Ok(())

@@ -11,7 +11,8 @@ use super::dom::{append, document, el, set_text};
 use super::i18n::{ta, tk};
 use super::{ext, WebError, WebResult};
 use crate::core::log::{format_latency, LogEntry};
-use crate::core::messages::{button_for_command, ToBackground, LOG_KEY, TRUSTED_KEY};
+use crate::core::messages::{button_for_command, Settings, ToBackground, LOG_KEY, SETTINGS_KEY, TRUSTED_KEY};
+use wasm_bindgen::JsCast;
 
 struct Popup {
     doc: Document,
@@ -49,7 +50,8 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
     let count = el(&doc, "span", &[("class", "count")], "")?;
     let clear = el(&doc, "button", &[("type", "button")], &tk("btn_clear"))?;
     append(&head, &[&title, &count, &clear])?;
-    let table = el(&doc, "table", &[("aria-labelledby", "log-title")], "")?;
+    // Scrollable: focusable so that keyboard users can scroll it too.
+    let table = el(&doc, "table", &[("aria-labelledby", "log-title"), ("tabindex", "0")], "")?;
     let thead = el(&doc, "thead", &[], "")?;
     let tr = el(&doc, "tr", &[], "")?;
     for h in ["col_time", "col_action", "col_item", "col_result", "col_latency"] {
@@ -70,7 +72,36 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
     let keys_title = el(&doc, "h2", &[("id", "keys-title")], &tk("shortcuts_title"))?;
     let keys = el(&doc, "dl", &[("class", "shortcuts")], "")?;
     append(&keys_section, &[&keys_title, &keys])?;
-    append(&root, &[&log_section, &trust_section, &keys_section])?;
+    let settings_section = el(&doc, "section", &[("aria-labelledby", "settings-title")], "")?;
+    let settings_title = el(&doc, "h2", &[("id", "settings-title")], &tk("settings_title"))?;
+    let alert_row = el(&doc, "p", &[("class", "setting")], "")?;
+    let alert_label = el(&doc, "label", &[("for", "acw-alert")], &tk("acw_alert_label"))?;
+    let alert: web_sys::HtmlInputElement = el(
+        &doc,
+        "input",
+        &[("id", "acw-alert"), ("type", "number"), ("min", "0"), ("step", "any"), ("inputmode", "decimal"), ("aria-describedby", "acw-alert-hint")],
+        "",
+    )?
+    .dyn_into()
+    .map_err(|_| WebError::Missing("input"))?;
+    let alert_hint = el(&doc, "span", &[("id", "acw-alert-hint"), ("class", "note")], &tk("acw_alert_hint"))?;
+    append(&alert_row, &[&alert_label, &alert, &alert_hint])?;
+    append(&settings_section, &[&settings_title, &alert_row])?;
+    append(&root, &[&log_section, &trust_section, &keys_section, &settings_section])?;
+    let alert_input = alert.clone();
+    let alert_listener = EventListener::new(&alert, "change", move |_| {
+        let minutes = alert_input.value_as_number();
+        let minutes = if minutes.is_finite() && minutes > 0.0 { minutes } else { 0.0 };
+        ext::post_to_background(ToBackground::Settings { settings: Settings { acw_alert_minutes: minutes } });
+    });
+    let alert_fill = alert.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let s: Settings = match ext::storage_get(SETTINGS_KEY).await {
+            Ok(Some(v)) => ext::from_js(&v).unwrap_or_default(),
+            _ => Settings::default(),
+        };
+        alert_fill.set_value(&s.acw_alert_minutes.to_string());
+    });
     let keys_doc = doc.clone();
     wasm_bindgen_futures::spawn_local(async move {
         if let Err(e) = render_shortcuts(&keys_doc, &keys).await {
@@ -78,7 +109,7 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
         }
     });
 
-    let listeners = vec![EventListener::new(&clear, "click", |_| ext::post_to_background(ToBackground::ClearLog))];
+    let listeners = vec![EventListener::new(&clear, "click", |_| ext::post_to_background(ToBackground::ClearLog)), alert_listener];
     let storage = vec![
         ext::on_storage_change(LOG_KEY, |v| render_log(&entries_of(&v)))?,
         ext::on_storage_change(TRUSTED_KEY, |v| render_trusted(&ext::from_js::<Vec<String>>(&v).unwrap_or_default()))?,

@@ -17,6 +17,8 @@ use crate::core::view::{format_elapsed, ButtonView, TrustView, View};
 pub const STYLE: &str = r#"
 :host { all: initial; }
 .bar { box-sizing: border-box; width: 400px; font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  letter-spacing: normal; word-spacing: normal; text-transform: none; text-indent: 0; text-shadow: none;
+  white-space: normal; direction: ltr; visibility: visible; cursor: auto;
   color: #1d2330; background: #ffffff; border: 1px solid #b8c0cc; border-radius: 10px;
   box-shadow: 0 6px 24px rgba(15, 23, 42, .22); padding: 10px 12px; text-align: left; }
 .bar * { box-sizing: border-box; font: inherit; }
@@ -57,6 +59,11 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
 .bar.collapsed { width: auto; padding: 4px 6px; }
 .bar.collapsed .head { margin: 0; }
 .bar.collapsed .title, .bar.collapsed > :not(.head) { display: none !important; }
+.notice { margin: 8px 0 0; font-size: 12px; min-height: 1em; }
+.notice[data-kind=error], .notice[data-kind=waiting] { color: #a11b1b; }
+.notice[data-kind=success] { color: #0b5a2a; }
+.ignored { margin: 4px 0 0; font-size: 11px; color: #6b7487; }
+.ignored:empty { display: none; }
 @media (prefers-color-scheme: dark) {
   .bar { color: #e6e9ef; background: #1b1f27; border-color: #4a5466; box-shadow: 0 6px 24px rgba(0, 0, 0, .6); }
   label, .agent, details.wrap-fields summary { color: #b8c0cc; }
@@ -76,11 +83,6 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
   .notice[data-kind=success] { color: #8ee0a8; }
   button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible, textarea:focus-visible { outline-color: #6ea0ff; }
 }
-.notice { margin: 8px 0 0; font-size: 12px; min-height: 1em; }
-.notice[data-kind=error], .notice[data-kind=waiting] { color: #a11b1b; }
-.notice[data-kind=success] { color: #0b5a2a; }
-.ignored { margin: 4px 0 0; font-size: 11px; color: #6b7487; }
-.ignored:empty { display: none; }
 "#;
 
 /// The toolbar's elements and the listeners that feed clicks and edits back as core inputs.
@@ -136,7 +138,7 @@ impl Toolbar {
         let handle: HtmlButtonElement =
             el_as(doc, "button", &[("type", "button"), ("class", "icon handle"), ("aria-label", &tk("btn_move")), ("title", &tk("move_hint"))], "⠿")?;
         let title = el(doc, "span", &[("class", "title")], &tk("toolbar_title"))?;
-        let status = el(doc, "span", &[("class", "status"), ("data-key", "connecting"), ("aria-label", &tk("status_label"))], &tk("status_connecting"))?;
+        let status = el(doc, "span", &[("class", "status"), ("data-key", "connecting"), ("aria-label", &tk("status_label")), ("aria-live", "polite"), ("aria-atomic", "true")], &tk("status_connecting"))?;
         let acw = el(doc, "span", &[("class", "acw"), ("role", "timer"), ("aria-label", &tk("acw_timer_label")), ("hidden", "")], "")?;
         let collapse: HtmlButtonElement = el_as(
             doc,

@@ -215,3 +215,32 @@ export async function shortcut(popup, name) {
     return null;
   }, name);
 }
+
+/** Runs axe-core (WCAG 2.0/2.1 A and AA) on the part of `page` that `selector` names (shadow
+ *  trees included) and returns its violations as "rule: target" strings. */
+export async function axeViolations(page, selector) {
+  const source = await readFile(path.join(root, 'tests/e2e/node_modules/axe-core/axe.min.js'), 'utf8');
+  const run = async ({ selector }) => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run({ include: [[selector]] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`));
+  };
+  if (page.evaluateAsync) {
+    await page.session.focus(page.handle);
+    await page.session.cmd('POST', '/execute/sync', { script: source + '\nreturn true;', args: [] });
+    return page.evaluateAsync(run.toString(), { selector });
+  }
+  await page.evaluate(source);
+  return page.evaluate(run, { selector });
+}
+
+/** Drags a locator's element by (dx, dy) with the mouse (Playwright or WebDriver). */
+export async function dragBy(page, locator, dx, dy) {
+  if (locator.dragBy) return locator.dragBy(dx, dy);
+  const box = await locator.boundingBox();
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + dx, y + dy, { steps: 5 });
+  await page.mouse.up();
+}

@@ -2,7 +2,7 @@
 // (remembered per site), keyboard shortcuts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, startCall, expectText, openPopup, badges, shortcut, received } from './harness.mjs';
+import { setup, toolbar, desktop, login, startCall, expectText, openPopup, badges, shortcut, received, inExtension, logRows, dragBy } from './harness.mjs';
 
 let env, page, popup;
 before(async () => {
@@ -34,6 +34,11 @@ test('Copy puts the Interaction ID on the clipboard', async () => {
   const item = await startCall(page);
   await bar.getByRole('button', { name: 'Copy Interaction ID', exact: true }).click();
   await expectText(bar.getByRole('status'), `Copied ${item}.`);
+  // What an agent does next: paste it into the CRM.
+  const search = page.getByLabel('Search the CRM');
+  await search.fill('');
+  await search.press('Control+V');
+  await expectText(search, item);
 });
 
 test('keyboard shortcuts reach the toolbar; the popup lists them', async () => {
@@ -72,4 +77,37 @@ test('collapse to a pill and move with the keyboard: both remembered for the sit
   assert.deepEqual([Math.round(again.x), Math.round(again.y)], [Math.round(moved.x), Math.round(moved.y)]);
   await bar.getByRole('button', { name: 'Expand toolbar', exact: true }).click();
   await bar.getByRole('button', { name: 'Get State', exact: true }).waitFor();
+});
+
+test('drag the toolbar with the pointer', async () => {
+  const host = page.locator('bp-call-toolbar');
+  const before = await host.boundingBox();
+  await dragBy(page, toolbar(page).getByRole('button', { name: 'Move toolbar', exact: true }), 200, -100);
+  const after = await host.boundingBox();
+  assert.ok(Math.abs(after.x - (before.x + 200)) <= 2 && Math.abs(after.y - (before.y - 100)) <= 2, `${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+});
+
+test('an after-call-work alert fires once past the threshold the agent set', async () => {
+  await popup.bringToFront();
+  await popup.reload();
+  await popup.locator('body[data-ready="true"]').waitFor();
+  const field = popup.getByLabel('Alert me when after-call work lasts longer than (minutes)');
+  await field.fill('0.03'); // about 2 s
+  await field.press('Tab'); // commits the value (change event)
+  await page.bringToFront();
+  await login(page); // the desktop simulator starts logged out after the reload above
+  await startCall(page);
+  await desktop(page).getByRole('button', { name: 'Customer hangs up', exact: true }).click();
+  await expectText(toolbar(page).getByLabel('Agent status'), 'After-call work');
+  const alerts = async () => (await logRows(popup)).filter((r) => r[1] === 'ACW alert');
+  await expectText(popup.locator('tbody tr').first().locator('td.action'), 'ACW alert', 6000);
+  assert.match((await alerts())[0][3], /^notification shown after 0:0[1-4]$/);
+  if (env.browser === 'chromium') {
+    // Headless Firefox has no notification service to list them; Chromium does.
+    const ids = await inExtension(popup, async (api) => Object.keys(await api.notifications.getAll()));
+    assert.equal(ids.length, 1);
+    assert.match(ids[0], /^acw-\d+$/);
+  }
+  await page.waitForTimeout(2000);
+  assert.equal((await alerts()).length, 1, 'once per episode');
 });

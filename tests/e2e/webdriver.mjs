@@ -221,6 +221,16 @@ export class Locator {
     ] }] });
     await this.page.session.cmd('DELETE', '/actions');
   }
+  /** Drags the element by (dx, dy) with the mouse, in small steps. */
+  async dragBy(dx, dy) {
+    const el = await this._one();
+    const steps = 5;
+    const moves = Array.from({ length: steps }, () => ({ type: 'pointerMove', origin: 'pointer', x: Math.round(dx / steps), y: Math.round(dy / steps), duration: 20 }));
+    await this.page.session.cmd('POST', '/actions', { actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [
+      { type: 'pointerMove', origin: el, x: 0, y: 0 }, { type: 'pointerDown', button: 0 }, ...moves, { type: 'pointerUp', button: 0 },
+    ] }] });
+    await this.page.session.cmd('DELETE', '/actions');
+  }
   async _waitEnabled(el) {
     const deadline = Date.now() + 10000;
     while (!(await this.page.session.cmd('GET', `/element/${el[ELEMENT]}/enabled`))) {
@@ -247,8 +257,10 @@ export class Locator {
   }
   async press(key) {
     const el = await this._one();
-    const KEYS = { ArrowLeft: '\uE012', ArrowUp: '\uE013', ArrowRight: '\uE014', ArrowDown: '\uE015', Enter: '\uE007', Tab: '\uE004' };
-    await this.page.session.cmd('POST', `/element/${el[ELEMENT]}/value`, { text: KEYS[key] ?? key });
+    const KEYS = { ArrowLeft: '\uE012', ArrowUp: '\uE013', ArrowRight: '\uE014', ArrowDown: '\uE015', Enter: '\uE007', Tab: '\uE004', Control: '\uE009', Shift: '\uE008', Alt: '\uE00A' };
+    // "Control+V": modifiers are held until the end of the sequence (\uE000 releases them).
+    const text = key.split('+').map((k) => KEYS[k] ?? k.toLowerCase()).join('') + (key.includes('+') ? '\uE000' : '');
+    await this.page.session.cmd('POST', `/element/${el[ELEMENT]}/value`, { text });
   }
   async focus() { await this.evaluate((e) => e.focus()); }
   async inputValue() { return this.evaluate((e) => e.value); }

@@ -41,3 +41,21 @@ test('spoofed messages on a strict-CSP page are ignored too', async () => {
   await expectText(toolbar(page, CSP_MODE).getByText(/ignored/), '1 message ignored (not from our desktop channel, or malformed)');
   assert.equal(await toolbar(page, CSP_MODE).getByLabel('Interaction ID', { exact: true }).inputValue(), '');
 });
+
+test('the toolbar moves and collapses in its frame too', async () => {
+  const bar = toolbar(page, CSP_MODE);
+  const host = page.locator('bp-call-toolbar');
+  const before = await host.boundingBox();
+  const handle = bar.getByRole('button', { name: 'Move toolbar', exact: true });
+  await handle.press('ArrowUp');
+  await handle.press('ArrowRight');
+  const deadline = Date.now() + 3000;
+  let moved = await host.boundingBox();
+  while ((Math.round(before.y - moved.y) !== 10 || Math.round(moved.x - before.x) !== 10) && Date.now() < deadline) {
+    await page.waitForTimeout(50);
+    moved = await host.boundingBox();
+  }
+  assert.deepEqual([Math.round(moved.x - before.x), Math.round(before.y - moved.y)], [10, 10]);
+  await bar.getByRole('button', { name: 'Collapse toolbar', exact: true }).click();
+  await bar.getByRole('button', { name: 'Expand toolbar', exact: true }).waitFor();
+});

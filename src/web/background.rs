@@ -34,10 +34,7 @@ async fn settings() -> Settings {
     if let Some(s) = SETTINGS.with(|s| *s.borrow()) {
         return s;
     }
-    let s = match ext::storage_get(SETTINGS_KEY).await {
-        Ok(Some(v)) => ext::from_js(&v).unwrap_or_default(),
-        _ => Settings::default(),
-    };
+    let s = ext::settings().await;
     SETTINGS.with(|c| *c.borrow_mut() = Some(s));
     s
 }

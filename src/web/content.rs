@@ -18,7 +18,7 @@ use super::channel::DirectChannel;
 use super::dom::{document, window};
 use super::{ext, warn, WebError, WebResult};
 use crate::core::detect::repeater_origin;
-use crate::core::messages::{button_for_command, Placement, ToBackground, ToContent, PLACEMENTS_KEY};
+use crate::core::messages::{button_for_command, Placement, ToBackground, ToContent};
 use crate::core::session::Input;
 use crate::core::view::View;
 use super::toolbar::Toolbar;
@@ -267,9 +267,7 @@ impl Host for PageHost {
 /// Applies the placement the agent left on this site, once storage answers.
 fn restore_placement(site: String) {
     wasm_bindgen_futures::spawn_local(async move {
-        let Ok(Some(all)) = ext::storage_get(PLACEMENTS_KEY).await else { return };
-        let Ok(map) = ext::from_js::<std::collections::BTreeMap<String, Placement>>(&all) else { return };
-        let Some(p) = map.get(&site).copied() else { return };
+        let Some(p) = ext::placement(&site).await else { return };
         CONTENT.with(|c| {
             if let Some(m) = c.borrow().as_ref().and_then(|cs| cs.mounted.as_ref()) {
                 if p.collapsed {

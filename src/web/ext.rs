@@ -165,3 +165,17 @@ pub async fn trusted_origins() -> Vec<String> {
         _ => Vec::new(),
     }
 }
+
+/// The agent's settings from storage (defaults if unset or unreadable).
+pub async fn settings() -> crate::core::messages::Settings {
+    match storage_get(crate::core::messages::SETTINGS_KEY).await {
+        Ok(Some(v)) => from_js(&v).unwrap_or_default(),
+        _ => Default::default(),
+    }
+}
+
+/// The toolbar placement the agent left on a site, if any.
+pub async fn placement(site: &str) -> Option<crate::core::messages::Placement> {
+    let all = storage_get(crate::core::messages::PLACEMENTS_KEY).await.ok()??;
+    from_js::<std::collections::BTreeMap<String, crate::core::messages::Placement>>(&all).ok()?.remove(site)
+}

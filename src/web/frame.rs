@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 
 use super::app::{App, Host};
 use super::toolbar::Toolbar;
-use crate::core::messages::{Placement, ToBackground, PLACEMENTS_KEY};
+use crate::core::messages::{Placement, ToBackground};
 use crate::core::view::View;
 use std::cell::Cell;
 use super::channel::{classify, RelayChannel};
@@ -147,9 +147,7 @@ fn send(msg: &ToRelay) {
 /// Applies the placement the agent left on this site (the relay moves its host).
 fn restore_placement(site: String) {
     wasm_bindgen_futures::spawn_local(async move {
-        let Ok(Some(all)) = ext::storage_get(PLACEMENTS_KEY).await else { return };
-        let Ok(map) = ext::from_js::<std::collections::BTreeMap<String, Placement>>(&all) else { return };
-        let Some(p) = map.get(&site).copied() else { return };
+        let Some(p) = ext::placement(&site).await else { return };
         if p.collapsed {
             FRAME.with(|f| f.borrow_mut().as_mut().map(|fr| fr.collapsed = true));
             with_app(|app, _| app.set_collapsed(true));

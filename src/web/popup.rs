@@ -11,7 +11,7 @@ use super::dom::{append, document, el, set_text};
 use super::i18n::{ta, tk};
 use super::{ext, WebError, WebResult};
 use crate::core::log::{format_latency, LogEntry};
-use crate::core::messages::{button_for_command, Settings, ToBackground, LOG_KEY, SETTINGS_KEY, TRUSTED_KEY};
+use crate::core::messages::{button_for_command, Settings, ToBackground, LOG_KEY, TRUSTED_KEY};
 use wasm_bindgen::JsCast;
 
 struct Popup {
@@ -96,10 +96,7 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
     });
     let alert_fill = alert.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let s: Settings = match ext::storage_get(SETTINGS_KEY).await {
-            Ok(Some(v)) => ext::from_js(&v).unwrap_or_default(),
-            _ => Settings::default(),
-        };
+        let s = ext::settings().await;
         alert_fill.set_value(&s.acw_alert_minutes.to_string());
     });
     let keys_doc = doc.clone();

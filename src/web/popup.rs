@@ -10,7 +10,7 @@ use web_sys::{Document, Element};
 use super::dom::{append, document, el, set_text};
 use super::i18n::{ta, tk};
 use super::{ext, WebError, WebResult};
-use crate::core::log::{format_latency, LogEntry};
+use crate::core::log::{display, format_latency, LogEntry};
 use crate::core::messages::{button_for_command, Settings, ToBackground, LOG_KEY, TRUSTED_KEY};
 use wasm_bindgen::JsCast;
 
@@ -183,9 +183,9 @@ fn render_log(entries: &[LogEntry]) {
                 let tr = el(&p.doc, "tr", &[("title", &ta("log_entry_title", &[&e.tenant, &e.page]))], "")?;
                 for (class, text) in [
                     ("time", clock(e.ts)),
-                    ("action", e.action.clone()),
+                    ("action", super::i18n::t(&display::action(&e.action))),
                     ("item", e.item_id.clone()),
-                    ("result", e.result.clone()),
+                    ("result", super::i18n::t(&display::result(&e.result))),
                     ("latency", format_latency(e.latency_ms)),
                 ] {
                     let td = el(&p.doc, "td", &[("class", class)], "")?;

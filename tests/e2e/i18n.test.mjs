@@ -1,7 +1,7 @@
 // The toolbar and the popup speak the browser's language: Spanish here, from _locales/es.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, BROWSER, toolbar, desktop, expectText, openPopup } from './harness.mjs';
+import { setup, BROWSER, toolbar, desktop, expectText, openPopup, logRows } from './harness.mjs';
 
 let env, page;
 before(async () => { ({ env, page } = await setup('crm.html', { lang: BROWSER === 'firefox' ? 'es-ES' : 'es' })); });
@@ -31,5 +31,9 @@ test('a Spanish popup', async () => {
   const headers = await popup.locator('th').allTextContents();
   assert.deepEqual(headers, ['Hora', 'Acción', 'ID de interacción', 'Resultado', 'Latencia']);
   assert.equal(await popup.locator('html').getAttribute('lang').then((l) => l.slice(0, 2)), 'es');
+  // The log's entries too: the one-click wrap-up of the first test, in Spanish.
+  const rows = await logRows(popup);
+  assert.ok(rows.some((r) => r[1] === 'Finalizar llamada' && r[3] === 'hecho'), JSON.stringify(rows.slice(0, 5)));
+  assert.ok(rows.some((r) => r[1] === 'evento STATE_CHANGED' && r[3] === 'estado ready'));
   await popup.close();
 });

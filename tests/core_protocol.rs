@@ -129,6 +129,11 @@ fn repeater_urls_and_origins() {
         "about:blank",
         "",
         "https://acme.brightpattern.com:99999/agentdesktop/UniversalRepeater.jsp",
+        // Found by the fuzzer: an authority of colons only.
+        "http://::/agentdesktop/UniversalRepeater.jsp#",
+        "http://[]/agentdesktop/UniversalRepeater.jsp",
+        "http://[::1/agentdesktop/UniversalRepeater.jsp",
+        "http://a:+80/agentdesktop/UniversalRepeater.jsp",
     ] {
         assert_eq!(repeater_origin(src), None, "{src}");
     }

@@ -33,21 +33,31 @@ impl Origin {
             return Err(bad());
         }
         // An IPv6 literal keeps its brackets; the port follows the closing one.
-        let (host, port) = if let Some(end) = authority.find(']') {
+        let (host, port) = if authority.starts_with('[') {
+            let end = authority.find(']').ok_or_else(bad)?;
             let (h, p) = authority.split_at(end + 1);
-            (h, p.strip_prefix(':'))
+            let inner = &h[1..h.len() - 1];
+            if inner.is_empty() || !inner.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+                return Err(bad());
+            }
+            match p {
+                "" => (h, None),
+                _ => (h, Some(p.strip_prefix(':').ok_or_else(bad)?)),
+            }
         } else {
-            match authority.rsplit_once(':') {
+            let (h, p) = match authority.rsplit_once(':') {
                 Some((h, p)) => (h, Some(p)),
                 None => (authority, None),
+            };
+            if h.is_empty() || !h.chars().all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)) {
+                return Err(bad());
             }
+            (h, p)
         };
-        if host.is_empty() || !host.chars().all(|c| c.is_ascii_alphanumeric() || "-.[]:_".contains(c)) {
-            return Err(bad());
-        }
         let port = match port {
             None | Some("") => None,
-            Some(p) => Some(p.parse::<u16>().map_err(|_| bad())?),
+            Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => Some(p.parse::<u16>().map_err(|_| bad())?),
+            Some(_) => return Err(bad()),
         };
         let default = if scheme == "https" { 443 } else { 80 };
         Ok(Origin {

@@ -205,8 +205,15 @@ export class Locator {
       await sleep(50);
     }
   }
-  async evaluate(fn, arg) { const el = await this._one(); return this.page.session.script(fn, [el, arg]); }
-  async evaluateAll(fn, arg) { const els = await this._resolve(); return this.page.session.script(fn, [els, arg]); }
+  /** Re-resolves and retries when the page replaced the element in between (stale reference). */
+  async _fresh(op) {
+    for (let i = 0; ; i++) {
+      try { return await op(); } catch (e) { if (e.code !== 'stale element reference' || i >= 10) throw e; }
+      await sleep(20);
+    }
+  }
+  async evaluate(fn, arg) { return this._fresh(async () => this.page.session.script(fn, [await this._one(), arg])); }
+  async evaluateAll(fn, arg) { return this._fresh(async () => this.page.session.script(fn, [await this._resolve(), arg])); }
   async click() {
     const el = await this._one();
     await this._waitEnabled(el);

@@ -303,3 +303,22 @@ fn log_ring_is_bounded_oldest_first_out() {
     let ring = LogRing::from_entries((0..3000).map(entry).collect(), 2000);
     assert_eq!((ring.len(), ring.iter().next().unwrap().ts), (2000, 1000.0));
 }
+
+#[test]
+fn a_removed_proxy_is_reopened_and_nothing_is_sent_twice() {
+    let mut s = live("busy", &["A"]);
+    let fx = click(&mut s, Button::Terminate, 100.0);
+    assert_eq!(posts(&fx).len(), 1);
+    let fx = s.apply(Input::ChannelLost { now: 150.0 });
+    assert!(fx.contains(&Effect::OpenChannel));
+    assert!(posts(&fx).is_empty());
+    assert_eq!(View::of(&s).status_key, "connecting");
+    // The new proxy loads: the state is asked for again; the Terminate is not re-sent.
+    let fx = s.apply(Input::ProxyLoaded { now: 300.0 });
+    let p = posts(&fx);
+    assert_eq!(p.len(), 1);
+    assert!(p[0].contains("GET_STATE"));
+    // Its confirmation still counts.
+    let fx = msg(&mut s, ev("STATE_CHANGED", r#"{"status":"after_call_work"}"#), 400.0);
+    assert!(logs(&fx).contains(&("Terminate".into(), "confirmed: after-call work".into())));
+}

@@ -117,6 +117,7 @@ pub mod display {
         ("sent with disposition/notes", "log_r_sent_disposition"),
         ("channel closed", "log_r_channel_closed"),
         ("proxy reloaded", "log_r_proxy_reloaded"),
+        ("proxy removed, reopening", "log_r_proxy_removed"),
         ("open", "log_r_open"),
         ("tenant trusted by the agent", "log_r_trusted"),
         ("no reply in 3 s", "log_r_no_reply"),

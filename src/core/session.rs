@@ -32,6 +32,8 @@ pub enum Button {
 pub enum Input {
     /// Our proxy iframe fired `load` (first time or after a reload).
     ProxyLoaded { now: f64 },
+    /// Our proxy iframe was removed (by the page, or a script that tidies iframes).
+    ChannelLost { now: f64 },
     /// A string that came from our proxy frame's window and the tenant origin.
     Message { text: String, now: f64 },
     /// A message that claimed to be a desktop message but failed the sender checks.
@@ -304,6 +306,16 @@ impl Session {
         let mut fx = Vec::new();
         match input {
             Input::ProxyLoaded { now } => self.on_proxy_loaded(now, &mut fx),
+            Input::ChannelLost { now } => {
+                // Reopen at once. Commands already sent keep waiting for their confirmation and
+                // are never sent again; the new proxy's load asks for the state afresh.
+                if self.trust == Trust::Trusted && self.channel != Channel::Closed {
+                    self.channel = Channel::Closed;
+                    self.pending.clear();
+                    fx.push(self.log_entry(now, "Channel", "", "proxy removed, reopening", None));
+                    self.open(&mut fx);
+                }
+            }
             Input::Message { text, now } => self.on_message(&text, now, &mut fx),
             Input::Ignored => self.ignored = self.ignored.saturating_add(1),
             Input::Click { button, now } => self.on_click(button, now, &mut fx),

@@ -185,9 +185,18 @@ fn copy(weak: &Weak<Shared>) {
     }
     let weak = weak.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
-        let ok = match clipboard {
-            Some(c) => wasm_bindgen_futures::JsFuture::from(c.write_text(&item)).await.is_ok(),
+        // The Clipboard API can wait forever on an unfocused document: give it one second.
+        let write = web_sys::window().map(|w| w.navigator().clipboard().write_text(&item));
+        let ok = match write {
+            Some(promise) => {
+                // A timer that settles with a marker; the clipboard settles with `undefined`.
+                let timeout = js_sys::Promise::new(&mut |resolve, _| {
+                    let args = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str("timeout"));
+                    let _ = web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments(&resolve, 1_000, &args));
+                });
+                let race = js_sys::Promise::race(&js_sys::Array::of2(&promise, &timeout));
+                matches!(wasm_bindgen_futures::JsFuture::from(race).await, Ok(v) if v.is_undefined())
+            }
             None => false,
         };
         dispatch(&weak, Input::Copied(ok));

@@ -47,6 +47,7 @@ pub fn classify(from_proxy: bool, origin: &str, tenant: &str, data: Option<Strin
 /// The proxy iframe inside our own shadow root, and the page window's `message` listener.
 pub struct DirectChannel {
     root: Node,
+    _watch: Option<super::dom::Observer>,
     tenant: String,
     sink: Sink,
     proxy: Option<HtmlIFrameElement>,
@@ -58,6 +59,7 @@ pub struct DirectChannel {
 impl DirectChannel {
     pub fn new(root: Node, tenant: &str, sink: Sink) -> Self {
         DirectChannel {
+            _watch: None,
             root,
             tenant: tenant.to_string(),
             sink,
@@ -87,6 +89,15 @@ impl Channel for DirectChannel {
         self._load = Some(EventListener::new(&frame, "load", move |_| sink(Input::ProxyLoaded { now: super::now() })));
         self.root.append_child(&frame)?;
         *self.proxy_window.borrow_mut() = frame.content_window().map(JsValue::from);
+        // Notice when the proxy is taken out of our shadow root, to open a new one.
+        let (sink, watched) = (self.sink.clone(), frame.clone());
+        let init = web_sys::MutationObserverInit::new();
+        init.set_child_list(true);
+        self._watch = Some(super::dom::Observer::new(&self.root, &init, move || {
+            if !watched.is_connected() {
+                sink(Input::ChannelLost { now: super::now() });
+            }
+        })?);
 
         let sink = self.sink.clone();
         let tenant = self.tenant.clone();
@@ -122,6 +133,7 @@ impl Channel for DirectChannel {
     }
 
     fn close(&mut self) {
+        self._watch = None;
         self._message = None;
         self._load = None;
         *self.proxy_window.borrow_mut() = None;

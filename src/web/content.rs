@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlIFrameElement, MutationObserver, MutationObserverInit, ShadowRootInit, ShadowRootMode};
+use web_sys::{Element, HtmlIFrameElement, MutationObserverInit, ShadowRootInit, ShadowRootMode};
 
 use super::app::{App, Host};
 use super::channel::DirectChannel;
@@ -40,16 +40,9 @@ impl Drop for Mounted {
 }
 
 struct ContentScript {
-    observer: MutationObserver,
-    _callback: Closure<dyn FnMut(Array, MutationObserver)>,
+    _observer: super::dom::Observer,
     mounted: Option<Mounted>,
     _hotkeys: Option<ext::ApiListener>,
-}
-
-impl Drop for ContentScript {
-    fn drop(&mut self) {
-        self.observer.disconnect();
-    }
 }
 
 thread_local! {
@@ -63,14 +56,12 @@ pub fn start_content(api: JsValue) -> Result<(), JsValue> {
     if CONTENT.with(|c| c.borrow().is_some()) {
         return Ok(());
     }
-    let callback = Closure::<dyn FnMut(Array, MutationObserver)>::new(|_records, _observer| rescan());
-    let observer = MutationObserver::new(callback.as_ref().unchecked_ref())?;
     let init = MutationObserverInit::new();
     init.set_child_list(true);
     init.set_subtree(true);
     init.set_attributes(true);
     init.set_attribute_filter(&Array::of1(&JsValue::from_str("src")));
-    observer.observe_with_options(&document()?.into(), &init)?;
+    let observer = super::dom::Observer::new(&document()?.into(), &init, rescan)?;
     // Keyboard shortcuts arrive from the background as messages to this tab.
     let hotkeys = ext::path(&["runtime", "onMessage"]).and_then(|event| {
         ext::ApiListener::new(event, |msg, _, _| {
@@ -86,7 +77,7 @@ pub fn start_content(api: JsValue) -> Result<(), JsValue> {
             JsValue::UNDEFINED
         })
     });
-    CONTENT.with(|c| *c.borrow_mut() = Some(ContentScript { observer, _callback: callback, mounted: None, _hotkeys: hotkeys.ok() }));
+    CONTENT.with(|c| *c.borrow_mut() = Some(ContentScript { _observer: observer, mounted: None, _hotkeys: hotkeys.ok() }));
     rescan();
     Ok(())
 }

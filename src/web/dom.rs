@@ -60,3 +60,25 @@ pub fn set_attr(e: &Element, name: &str, value: &str) {
         let _ = e.set_attribute(name, value);
     }
 }
+
+/// A MutationObserver and its callback, disconnected when dropped.
+pub struct Observer {
+    observer: web_sys::MutationObserver,
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array, web_sys::MutationObserver)>,
+}
+
+impl Observer {
+    /// Observes `target` with `init`, calling `f` after each batch of mutations.
+    pub fn new(target: &Node, init: &web_sys::MutationObserverInit, mut f: impl FnMut() + 'static) -> WebResult<Observer> {
+        let callback = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array, web_sys::MutationObserver)>::new(move |_, _| f());
+        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref())?;
+        observer.observe_with_options(target, init)?;
+        Ok(Observer { observer, _callback: callback })
+    }
+}
+
+impl Drop for Observer {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}

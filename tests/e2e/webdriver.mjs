@@ -310,8 +310,10 @@ export class Page {
       this.context.spare = this.handle;
       return;
     }
-    await this.session.cmd('DELETE', '/window');
-    this.session.current = null;
+    const left = await this.session.cmd('DELETE', '/window');
+    // WebDriver keeps pointing at the closed tab: select a live one before the next command.
+    await this.session.cmd('POST', '/window', { handle: left[0] });
+    this.session.current = left[0];
   }
 }
 

@@ -1,0 +1,57 @@
+// Faults we can cause: the page removes our proxy iframe mid-call; two tabs log a burst of
+// 1,000 actions each at the same time.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, toolbar, startCall, expectText, received, openPopup, inExtension, logRows } from './harness.mjs';
+
+let env, page;
+before(async () => { ({ env, page } = await setup('crm.html', { trusted: true, loggedIn: true })); });
+after(async () => env?.close());
+
+test('the proxy iframe removed mid-call: the toolbar reconnects and sends nothing twice', async () => {
+  const bar = toolbar(page);
+  const item = await startCall(page);
+  await bar.getByRole('button', { name: 'Terminate', exact: true }).click();
+  await expectText(bar.getByLabel('Agent status'), 'After-call work');
+  // A page script tidies up iframes, ours included (the shadow root is open).
+  await page.evaluate(() => document.querySelector('bp-call-toolbar').shadowRoot.querySelector('iframe').remove());
+  await bar.locator('iframe[title="Agent Desktop SDK channel"]').waitFor({ state: 'attached' });
+  await page.locator('bp-call-toolbar[data-live="true"]').waitFor({ state: 'attached' });
+  await bar.getByRole('button', { name: 'Complete', exact: true }).click();
+  await expectText(bar.getByRole('status'), `Completed ${item}.`);
+  const cmds = (await received(page)).filter((c) => c.command !== 'GET_STATE');
+  assert.deepEqual(cmds, [
+    { command: 'TERMINATE_INTERACTION_FROM_API', data: item },
+    { command: 'COMPLETE_INTERACTION_FROM_API', data: item },
+  ]);
+  const popup = await openPopup(env);
+  assert.ok((await logRows(popup)).some((r) => r[1] === 'Channel' && r[3] === 'proxy removed, reopening'));
+  await popup.close();
+});
+
+test('two tabs log 1,000 actions each at once: the background keeps all 2,000, in order per tab', async () => {
+  const [a, b] = [await openPopup(env), await openPopup(env)];
+  await inExtension(a, async (api) => api.runtime.sendMessage({ type: 'clearLog' }));
+  const burst = async (api, tab) => {
+    const sends = [];
+    for (let i = 0; i < 1000; i++) {
+      sends.push(api.runtime.sendMessage({ type: 'log', entries: [{ ts: Date.now(), action: `burst ${tab}`, item_id: String(i), result: 'sent' }] }));
+    }
+    await Promise.all(sends);
+    return true;
+  };
+  await Promise.all([inExtension(a, burst, 'A'), inExtension(b, burst, 'B')]);
+  let log = [];
+  for (let i = 0; i < 100; i++) {
+    log = await inExtension(a, async (api) => (await api.storage.local.get('log')).log ?? []);
+    if (log.filter((e) => e.action.startsWith('burst')).length >= 2000) break;
+    await a.waitForTimeout(100);
+  }
+  for (const tab of ['A', 'B']) {
+    const ids = log.filter((e) => e.action === `burst ${tab}`).map((e) => Number(e.item_id));
+    assert.equal(ids.length, 1000, `tab ${tab}`);
+    assert.deepEqual(ids, [...ids].sort((x, y) => x - y), `tab ${tab} in order`);
+  }
+  await a.close();
+  await b.close();
+});

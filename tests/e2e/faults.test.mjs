@@ -55,3 +55,35 @@ test('two tabs log 1,000 actions each at once: the background keeps all 2,000, i
   await a.close();
   await b.close();
 });
+
+test('the background stopped (Chromium service worker): the next action wakes it and the log keeps everything', async (t) => {
+  if (env.browser === 'firefox') return t.skip('Firefox has no way to stop an event page from a test');
+  const bar = toolbar(page);
+  const popup = await openPopup(env);
+  const before = (await logRows(popup)).length;
+  // Stop the extension's service worker, as the browser does when it is idle.
+  const cdp = await env.context.newCDPSession(page);
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${env.extId}/`));
+  assert.ok(worker, 'the background worker is running');
+  assert.equal((await cdp.send('Target.closeTarget', { targetId: worker.targetId })).success, true);
+  for (let i = 0; i < 50; i++) {
+    const { targetInfos: now } = await cdp.send('Target.getTargets');
+    if (!now.some((t) => t.targetId === worker.targetId)) break;
+    await page.waitForTimeout(100);
+  }
+  assert.ok(!(await cdp.send('Target.getTargets')).targetInfos.some((t) => t.targetId === worker.targetId), 'stopped');
+  await page.bringToFront();
+  await bar.getByRole('button', { name: 'Get State', exact: true }).click();
+  await expectText(bar.getByRole('status'), /^Desktop state:/);
+  let rows = [];
+  for (let i = 0; i < 50; i++) {
+    rows = await logRows(popup);
+    if (rows.length > before && rows[0][1] === 'Get State') break;
+    await page.waitForTimeout(100);
+  }
+  assert.equal(rows[0][1], 'Get State', 'the new entry is logged');
+  assert.equal(rows.length, Math.min(before + rows.filter((r) => r[1] === 'Get State').length, 2000));
+  assert.ok(rows.some((r) => r[1] === 'burst B'), 'the entries written before the stop are all still there');
+  await popup.close();
+});

@@ -30,7 +30,7 @@ struct Mounted {
     repeater: HtmlIFrameElement,
     src: String,
     host: Element,
-    _app: App,
+    app: App,
 }
 
 impl Drop for Mounted {
@@ -69,7 +69,7 @@ pub fn start_content(api: JsValue) -> Result<(), JsValue> {
                 if let Some(button) = button_for_command(&command) {
                     CONTENT.with(|c| {
                         if let Some(m) = c.borrow().as_ref().and_then(|cs| cs.mounted.as_ref()) {
-                            m._app.dispatch(Input::Click { button, now: super::now() });
+                            m.app.dispatch(Input::Click { button, now: super::now() });
                         }
                     });
                 }
@@ -262,7 +262,7 @@ fn restore_placement(site: String) {
         CONTENT.with(|c| {
             if let Some(m) = c.borrow().as_ref().and_then(|cs| cs.mounted.as_ref()) {
                 if p.collapsed {
-                    m._app.set_collapsed(true);
+                    m.app.set_collapsed(true);
                 }
                 PageHost { host: m.host.clone(), site: site.clone() }.place(p.x, p.y);
             }
@@ -296,5 +296,5 @@ fn mount(repeater: HtmlIFrameElement) -> WebResult<Mounted> {
     )
     .inspect_err(|_| host.remove())?;
     restore_placement(page);
-    Ok(Mounted { repeater, src, host, _app: app })
+    Ok(Mounted { repeater, src, host, app })
 }

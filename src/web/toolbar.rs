@@ -110,6 +110,7 @@ pub struct Toolbar {
     ignored: Element,
     disposition: HtmlInputElement,
     notes: web_sys::HtmlTextAreaElement,
+    copy: HtmlButtonElement,
     choices_key: String,
     _listeners: Vec<EventListener>,
 }
@@ -215,6 +216,7 @@ impl Toolbar {
             let f = on_event.clone();
             listeners.push(EventListener::new(&copy, "click", move |_| f(UiEvent::Copy)));
         }
+        let copy_button = copy.clone();
         {
             let f = on_event.clone();
             let b = collapse.clone();
@@ -266,6 +268,7 @@ impl Toolbar {
             ignored,
             disposition,
             notes,
+            copy: copy_button,
             choices_key: String::new(),
             _listeners: listeners,
         })
@@ -349,6 +352,11 @@ impl Toolbar {
             }
         }
 
+        // Nothing to copy without an Interaction ID.
+        let nothing = v.item_value.trim().is_empty();
+        if self.copy.disabled() != nothing {
+            self.copy.set_disabled(nothing);
+        }
         render_button(&self.get_state, v.get_state);
         render_button(&self.wrap_up, v.wrap_up);
         if self.disposition.value() != v.disposition {

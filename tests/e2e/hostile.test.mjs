@@ -13,6 +13,7 @@ after(async () => env?.close());
 test('the toolbar is visible, on screen and styled by itself', async () => {
   const host = page.locator('bp-call-toolbar');
   await host.waitFor({ state: 'attached' });
+  await expectText(toolbar(page).getByLabel('Agent status'), 'Not trusted'); // fully rendered
   const box = await host.boundingBox();
   assert.ok(box && box.width >= 380 && box.height > 80, `host box ${JSON.stringify(box)}`);
   assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= 1280 && box.y + box.height <= 860, 'inside the viewport');

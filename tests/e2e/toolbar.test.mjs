@@ -32,6 +32,7 @@ test('after-call work shows a count-up timer, and the badge tells the state', as
 test('Copy puts the Interaction ID on the clipboard', async () => {
   const bar = toolbar(page);
   const item = await startCall(page);
+  await expectText(bar.getByLabel('Interaction ID', { exact: true }), item);
   await page.bringToFront();
   await page.getByLabel('Search the CRM').click(); // the agent is working in the CRM page
   await bar.getByRole('button', { name: 'Copy Interaction ID', exact: true }).click();

@@ -467,8 +467,3 @@ fn render_button(b: &HtmlButtonElement, v: ButtonView) {
         b.set_class_name(class);
     }
 }
-
-/// Lets callers find the element type without importing web-sys themselves.
-pub fn as_element(n: &Node) -> Option<Element> {
-    n.clone().dyn_into::<Element>().ok()
-}

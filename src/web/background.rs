@@ -80,10 +80,7 @@ fn acw_alert(tab: i32, acw_ms: Option<f64>) {
             tenant: String::new(),
             page: String::new(),
         };
-        QUEUE.with(|q| q.borrow_mut().push_back(ToBackground::Log { entries: vec![entry] }));
-        if !RUNNING.with(|r| r.replace(true)) {
-            drain().await;
-        }
+        enqueue(ToBackground::Log { entries: vec![entry] });
     });
 }
 
@@ -123,10 +120,7 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
         }
         return true;
     }
-    QUEUE.with(|q| q.borrow_mut().push_back(msg));
-    if !RUNNING.with(|r| r.replace(true)) {
-        wasm_bindgen_futures::spawn_local(drain());
-    }
+    enqueue(msg);
     true
 }
 
@@ -175,6 +169,14 @@ fn set_badge(tab_id: &JsValue, text: &str, color: &str, title: &str) -> WebResul
     let tooltip = if title.is_empty() { crate::web::i18n::tk("actionTitle") } else { format!("{} · {title}", crate::web::i18n::tk("toolbar_title")) };
     ext::call(&action, "setTitle", &[&details("title", &tooltip)?])?;
     Ok(())
+}
+
+/// Queues a storage write for the one serial writer, starting it if it is idle.
+fn enqueue(msg: ToBackground) {
+    QUEUE.with(|q| q.borrow_mut().push_back(msg));
+    if !RUNNING.with(|r| r.replace(true)) {
+        wasm_bindgen_futures::spawn_local(drain());
+    }
 }
 
 async fn drain() {

@@ -3,12 +3,27 @@
 // message that wakes the worker is never lost while the wasm loads; it is handed to the Rust
 // once ready.
 /* global wasm_bindgen, importScripts */
-if (typeof wasm_bindgen === 'undefined') importScripts('pkg/bp_toolbar.js');
+if (typeof wasm_bindgen === 'undefined') importScripts('pkg/pages.js');
 
 const api = globalThis.browser ?? globalThis.chrome;
-const ready = wasm_bindgen({ module_or_path: api.runtime.getURL('pkg/bp_toolbar_bg.wasm') });
+const ready = wasm_bindgen({ module_or_path: api.runtime.getURL('pkg/pages_bg.wasm') });
+
+// The settings in force changed: the agent's (options page) or the organisation's policy.
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'managed' || (area === 'local' && 'settings' in changes)) ready.then(() => wasm_bindgen.background_settings_changed(api));
+});
 
 api.commands?.onCommand.addListener((name) => { ready.then(() => wasm_bindgen.background_command(api, name)); });
+
+// After an update or reload, open pages still run the old content script (Chromium does not
+// inject the new one into them). Inject it now; the loader makes the old copy leave.
+api.runtime.onInstalled.addListener(async ({ reason }) => {
+  if (reason !== 'update' && reason !== 'install') return;
+  const files = (api.runtime.getManifest().content_scripts?.[0]?.js) ?? [];
+  for (const tab of await api.tabs.query({ url: ['http://*/*', 'https://*/*'] })) {
+    api.scripting?.executeScript({ target: { tabId: tab.id, allFrames: true }, files }).catch(() => { /* a page we may not script */ });
+  }
+});
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (sender.id !== api.runtime.id) return false;

@@ -3,9 +3,25 @@
 // the Rust module. Pages without the desktop never load the wasm.
 (() => {
   'use strict';
+  // Not inside the tenant's own frames (the manifest excludes them; a re-injection after an
+  // update reaches every frame), and once per copy of the extension.
+  if (location.pathname.startsWith('/agentdesktop/') || globalThis.__bpCallToolbarLoaded) return;
+  globalThis.__bpCallToolbarLoaded = true;
   const api = globalThis.browser ?? globalThis.chrome;
   const NEEDLE = '/agentdesktop/UniversalRepeater.jsp';
   const isCandidate = (f) => f.src.includes(NEEDLE); // Rust checks the exact path and origin.
+
+  // Take-over after the extension is reloaded or updated under an open page. A copy whose
+  // extension context is gone (Chromium keeps such scripts running) leaves when a newer copy
+  // announces itself; the event alone cannot make a live copy leave, so a page that sends it
+  // achieves nothing. Whatever a dead copy left in the DOM (Firefox unloads such scripts
+  // without running them again) is removed by the newer copy.
+  const TAKEOVER = 'bp-call-toolbar-takeover';
+  let teardown = () => {};
+  document.addEventListener(TAKEOVER, () => { if (!api.runtime?.id) teardown(); });
+  document.dispatchEvent(new CustomEvent(TAKEOVER));
+  const stale = document.getElementsByTagName('bp-call-toolbar');
+  while (stale.length) stale[0].remove();
 
   const scan = (root) => {
     if (root.tagName === 'IFRAME') return isCandidate(root);
@@ -15,6 +31,7 @@
   };
 
   let started = false;
+  teardown = () => { observer.disconnect(); try { if (started) wasm_bindgen.stop_content(); } catch { /* not started yet */ } };
   const observer = new MutationObserver((records) => {
     for (const r of records) {
       if (r.type === 'attributes') {
@@ -31,10 +48,16 @@
     if (started) return;
     started = true;
     observer.disconnect();
+    // The settings that decide whether the toolbar may appear here, read while the wasm
+    // compiles. Managed storage rejects where no policy exists (Firefox): that is no policy.
+    const prefs = Promise.all([
+      api.storage.local.get('settings').then((v) => v.settings ?? null, () => null),
+      Promise.resolve(api.storage.managed?.get(null)).then((v) => v ?? {}, () => ({})),
+    ]).then(([settings, policy]) => ({ settings, policy }));
     try {
       // wasm_bindgen is the glue listed before this file in the manifest; only the .wasm is
       // fetched and compiled now.
-      await wasm_bindgen({ module_or_path: api.runtime.getURL('pkg/bp_toolbar_bg.wasm') });
+      await wasm_bindgen({ module_or_path: api.runtime.getURL('pkg/content_bg.wasm') });
     } catch (e) {
       // Chromium applies the page's Content-Security-Policy to content scripts: without
       // 'wasm-unsafe-eval' there, WebAssembly compilation throws CompileError. Firefox does not.
@@ -42,7 +65,7 @@
       relay();
       return;
     }
-    wasm_bindgen.start_content(api);
+    wasm_bindgen.start_content(api, await prefs);
   }
 
   // The relay for the toolbar frame: owns the proxy iframe, forwards messages both ways over a
@@ -63,6 +86,7 @@
     api.runtime.onMessage.addListener((msg) => {
       if (msg?.type === 'hotkey' && mounted?.port) mounted.port.postMessage({ t: 'hotkey', command: msg.command });
     });
+    teardown = () => { obs.disconnect(); unmount(); };
     const obs = new MutationObserver(check);
     obs.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['src'] });
     check();

@@ -1,3 +1,3 @@
 // Popup loader: start the Rust popup (the glue is loaded by popup.html before this file).
 /* global wasm_bindgen */
-wasm_bindgen({ module_or_path: 'pkg/bp_toolbar_bg.wasm' }).then(() => wasm_bindgen.start_popup(globalThis.browser ?? globalThis.chrome));
+wasm_bindgen({ module_or_path: 'pkg/pages_bg.wasm' }).then(() => wasm_bindgen.start_popup(globalThis.browser ?? globalThis.chrome));

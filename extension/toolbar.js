@@ -5,7 +5,7 @@
 (() => {
   const api = globalThis.browser ?? globalThis.chrome;
   const token = location.hash.slice(1);
-  const ready = wasm_bindgen({ module_or_path: 'pkg/bp_toolbar_bg.wasm' });
+  const ready = wasm_bindgen({ module_or_path: 'pkg/content_bg.wasm' });
 
   api.runtime.onConnect.addListener((port) => {
     if (!token || port.name !== 'bp-relay:' + token) return;

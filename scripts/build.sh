@@ -11,21 +11,27 @@ VERSION=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
 PKG=target/pkg
 start=$(date +%s)
 
+# Two modules from the one crate (Cargo.toml [features]): `content` for CRM pages (content
+# script and toolbar frame), `pages` for the popup, options page and background. A CRM page
+# never loads the code of the extension's own pages.
 # --mode no-install: use the wasm-bindgen on PATH, never download one.
 # --target no-modules: a classic script defining `wasm_bindgen`, usable as a content script,
 # in the service worker (importScripts) and in extension pages alike; no dynamic import().
-wasm-pack build --target no-modules --release --mode no-install --no-typescript --no-pack \
-  --out-dir "$PKG" --out-name bp_toolbar . >&2
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-reference-types --enable-multivalue --enable-mutable-globals \
-  "$PKG/bp_toolbar_bg.wasm" -o "$PKG/bp_toolbar_bg.wasm"
+MODULES="content pages"
+for m in $MODULES; do
+  wasm-pack build --target no-modules --release --mode no-install --no-typescript --no-pack \
+    --out-dir "$PKG" --out-name "$m" . -- --no-default-features --features "$m" >&2
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-reference-types --enable-multivalue --enable-mutable-globals \
+    "$PKG/${m}_bg.wasm" -o "$PKG/${m}_bg.wasm"
+done
 
 assemble() { # $1 = browser
   local out="dist/$1"
   rm -rf "$out"
   mkdir -p "$out/pkg"
   cp -r extension/. "$out/"
-  cp "$PKG/bp_toolbar.js" "$PKG/bp_toolbar_bg.wasm" "$out/pkg/"
+  for m in $MODULES; do cp "$PKG/$m.js" "$PKG/${m}_bg.wasm" "$out/pkg/"; done
   # One source manifest loads unchanged in both browsers; each package drops the background
   # key its browser ignores, so that neither browser nor web-ext lint warns about it:
   # Chromium reads background.service_worker and warns on background.scripts (MV2-only there);
@@ -45,6 +51,8 @@ PY
 assemble chrome
 assemble firefox
 
-raw=$(stat -c %s "$PKG/bp_toolbar_bg.wasm")
-gz=$(gzip -9 -c "$PKG/bp_toolbar_bg.wasm" | wc -c)
-echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start ))s; wasm ${raw} B raw, ${gz} B gzip -9" >&2
+sizes=""
+for m in $MODULES; do
+  sizes="$sizes; $m.wasm $(stat -c %s "$PKG/${m}_bg.wasm") B raw, $(gzip -9 -c "$PKG/${m}_bg.wasm" | wc -c) B gzip -9"
+done
+echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start ))s$sizes" >&2

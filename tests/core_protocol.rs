@@ -194,7 +194,7 @@ fn extension_messages_are_pinned() {
     };
     assert_eq!(
         serde_json::to_string(&ToBackground::Log { entries: vec![entry] }).unwrap(),
-        r#"{"type":"log","entries":[{"ts":1.0,"action":"Terminate","item_id":"A","result":"sent","tenant":"https://t.brightpattern.com","page":"crm.example"}]}"#
+        r#"{"type":"log","entries":[{"ts":1,"action":"Terminate","item_id":"A","result":"sent","tenant":"https://t.brightpattern.com","page":"crm.example"}]}"#
     );
     assert_eq!(serde_json::to_string(&ToBackground::ClearLog).unwrap(), r#"{"type":"clearLog"}"#);
     assert_eq!(serde_json::to_string(&ToBackground::Trust { origin: "o".into() }).unwrap(), r#"{"type":"trust","origin":"o"}"#);

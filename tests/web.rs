@@ -40,11 +40,11 @@ fn toolbar_renders_the_view_and_reports_clicks() {
     d.body().unwrap().append_child(&root).unwrap();
     let clicks = Rc::new(RefCell::new(Vec::new()));
     let c = clicks.clone();
-    let mut bar = Toolbar::build(&d, &root, move |ev| {
+    let mut bar = Toolbar::build(&d, &root, Rc::new(move |ev| {
         if let bp_toolbar::web::toolbar::UiEvent::Click(b) = ev {
             c.borrow_mut().push(b)
         }
-    })
+    }))
     .unwrap();
 
     let mut s = Session::new("http://localhost:8101", "crm", Trust::Trusted, 1);
@@ -86,7 +86,7 @@ fn toolbar_renders_the_view_and_reports_clicks() {
 #[wasm_bindgen_test]
 async fn content_script_mounts_with_the_repeater_and_leaves_with_it() {
     let d = doc();
-    start_content(wasm_bindgen::JsValue::UNDEFINED).unwrap();
+    start_content(wasm_bindgen::JsValue::UNDEFINED, wasm_bindgen::JsValue::UNDEFINED).unwrap();
     assert!(d.query_selector(HOST_TAG).unwrap().is_none(), "no repeater: nothing injected");
 
     let frame = d.create_element("iframe").unwrap();

@@ -75,7 +75,7 @@ impl Origin {
         }
     }
 
-    fn is_loopback(&self) -> bool {
+    pub fn is_loopback(&self) -> bool {
         self.host == "localhost" || self.host == "127.0.0.1" || self.host == "[::1]"
     }
 }
@@ -106,6 +106,8 @@ pub enum Trust {
     Refused,
     /// Not decided yet: the stored list is still being read. Nothing is sent meanwhile.
     Pending,
+    /// Not on the organisation's list, and the organisation has turned the Trust prompt off.
+    NotListed,
 }
 
 /// Decides trust for `origin` given the user's list of trusted origins.
@@ -122,5 +124,16 @@ pub fn trust_of(origin: &str, user_trusted: &[String]) -> Trust {
         Trust::Trusted
     } else {
         Trust::Askable
+    }
+}
+
+/// Decides trust under the settings in force: the built-in rule, then the organisation's list
+/// (`policy_tenants`), then the agent's own list, which counts only while the Trust prompt is
+/// allowed; an origin none of them trusts is askable, or `NotListed` when the prompt is off.
+pub fn trust_under(origin: &str, user_trusted: &[String], policy_tenants: &[String], prompt: bool) -> Trust {
+    match trust_of(origin, policy_tenants) {
+        Trust::Askable if prompt => trust_of(origin, user_trusted),
+        Trust::Askable => Trust::NotListed,
+        t => t,
     }
 }

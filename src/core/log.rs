@@ -13,6 +13,7 @@ pub const MIN_LIMIT: usize = 1_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogEntry {
     /// Milliseconds since the Unix epoch.
+    #[serde(serialize_with = "super::messages::whole::ser")]
     pub ts: f64,
     /// What happened: "Terminate", "Get State", "event STATE_CHANGED", "ignored message"…
     pub action: String,
@@ -51,6 +52,20 @@ impl LogRing {
         ring
     }
 
+    /// A new size limit (the settings in force changed); the oldest entries go if need be.
+    pub fn set_limit(&mut self, limit: usize) {
+        self.limit = limit.max(MIN_LIMIT);
+        self.trim();
+    }
+
+    /// Drops entries older than `cutoff` (ms since the epoch): the retention setting. Returns
+    /// whether anything was dropped.
+    pub fn drop_older_than(&mut self, cutoff: f64) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|e| e.ts >= cutoff);
+        self.entries.len() != before
+    }
+
     pub fn push(&mut self, entry: LogEntry) {
         self.entries.push_back(entry);
         self.trim();
@@ -82,6 +97,162 @@ impl LogRing {
             self.entries.pop_front();
         }
     }
+}
+
+/// What a masked phone number or free text reads as in a redacted entry.
+pub const REDACTED: &str = "[redacted]";
+
+/// The entry as the log stores it when redaction is on (a setting, possibly the
+/// organisation's): phone numbers (7 or more digits, with the usual separators) in the action and
+/// result become [`REDACTED`], and so does the free text an agent typed (the disposition). The
+/// time, the item_id (the key to the desktop's own records), the latency and the origins stay.
+pub fn redact(entry: &LogEntry) -> LogEntry {
+    let mut out = entry.clone();
+    out.action = mask_phones(&entry.action);
+    out.result = match entry.result.strip_prefix("completed, disposition ") {
+        Some(_) => format!("completed, disposition {REDACTED}"),
+        None => mask_phones(&entry.result),
+    };
+    out
+}
+
+/// Replaces every run of digits and phone separators that holds at least 7 digits.
+pub fn mask_phones(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let starts = chars[i].is_ascii_digit() || (chars[i] == '+' && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())) || (chars[i] == '(' && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()));
+        if !starts {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut digits = 0;
+        let mut last_digit = i;
+        while j < chars.len() && (chars[j].is_ascii_digit() || matches!(chars[j], '+' | '(' | ')' | '-' | '.' | ' ')) {
+            if chars[j].is_ascii_digit() {
+                digits += 1;
+                last_digit = j;
+            }
+            j += 1;
+        }
+        if digits >= 7 {
+            out.push_str(REDACTED);
+            // Separators after the last digit (a trailing space or dot) are kept.
+            i = last_digit + 1;
+        } else {
+            out.extend(&chars[i..j]);
+            i = j;
+        }
+    }
+    out
+}
+
+/// The action groups the log panel filters by: each stored action falls in exactly one.
+pub const ACTION_GROUPS: &[&str] = &["commands", "wrap_up", "get_state", "events", "channel", "alerts"];
+
+/// The filter group of a stored action.
+pub fn action_group(action: &str) -> &'static str {
+    match action {
+        "Terminate" | "Complete" => "commands",
+        "Wrap up" => "wrap_up",
+        a if a.starts_with("Get State") => "get_state",
+        a if a.starts_with("event ") => "events",
+        "ACW alert" => "alerts",
+        _ => "channel",
+    }
+}
+
+/// The entries the log panel shows: newest first, in `group` (None = all), matching `query`
+/// (case-insensitive, in the item_id, action, result, tenant or page; empty = all).
+pub fn select<'a>(entries: &'a [LogEntry], group: Option<&str>, query: &str) -> Vec<&'a LogEntry> {
+    let q = query.trim().to_lowercase();
+    entries
+        .iter()
+        .rev()
+        .filter(|e| group.is_none_or(|g| action_group(&e.action) == g))
+        .filter(|e| {
+            q.is_empty() || [&e.item_id, &e.action, &e.result, &e.tenant, &e.page].iter().any(|f| f.to_lowercase().contains(&q))
+        })
+        .collect()
+}
+
+/// Time as ISO 8601 UTC with milliseconds, from ms since the epoch (no clock library needed).
+pub fn iso_time(ts: f64) -> String {
+    let ms = ts.max(0.0) as i64;
+    let (secs, milli) = (ms.div_euclid(1000), ms.rem_euclid(1000));
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// The entries as a JSON array (what the log stores, plus the time in ISO form).
+pub fn export_json(entries: &[&LogEntry]) -> String {
+    let rows: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "time": iso_time(e.ts),
+                "ts": e.ts as i64,
+                "action": e.action,
+                "item_id": e.item_id,
+                "result": e.result,
+                "latency_ms": e.latency_ms,
+                "tenant": e.tenant,
+                "page": e.page,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+/// The entries as CSV (RFC 4180, CRLF line ends, a header row). A cell that a spreadsheet would
+/// run as a formula (starting with = + - @ or a tab/return) gets a leading apostrophe: a log of
+/// wire text must not become code when opened.
+pub fn export_csv(entries: &[&LogEntry]) -> String {
+    fn cell(v: &str) -> String {
+        let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_string() };
+        if v.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v
+        }
+    }
+    let mut out = String::from("time,action,item_id,result,latency_ms,tenant,page\r\n");
+    for e in entries {
+        let latency = e.latency_ms.map(|l| l.to_string()).unwrap_or_default();
+        let cells = [iso_time(e.ts), e.action.clone(), e.item_id.clone(), e.result.clone(), latency, e.tenant.clone(), e.page.clone()];
+        out.push_str(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// One entry as a line of text, for the clipboard.
+pub fn entry_line(e: &LogEntry) -> String {
+    let mut parts = vec![iso_time(e.ts), e.action.clone()];
+    if !e.item_id.is_empty() {
+        parts.push(e.item_id.clone());
+    }
+    parts.push(e.result.clone());
+    if let Some(l) = e.latency_ms {
+        parts.push(format!("{l} ms"));
+    }
+    if !e.page.is_empty() {
+        parts.push(e.page.clone());
+    }
+    parts.join(" | ")
 }
 
 /// Formats a latency for display: "120 ms", "3.0 s".

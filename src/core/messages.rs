@@ -5,6 +5,24 @@ use serde::{Deserialize, Serialize};
 
 use super::log::LogEntry;
 
+/// Serialises a millisecond or pixel figure as a whole number. The values are whole in
+/// practice; writing them as integers keeps float formatting out of the content script's
+/// module (about 20 KB of code). Reading still accepts any JSON number.
+pub mod whole {
+    use serde::Serializer;
+
+    pub fn ser<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(v.round() as i64)
+    }
+
+    pub fn opt<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => ser(v, s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
 /// Storage key of the log (an array of [`LogEntry`] objects, oldest first).
 pub const LOG_KEY: &str = "log";
 /// Storage key of the agent's trusted tenant origins (an array of strings).
@@ -28,7 +46,7 @@ pub enum ToBackground {
         text: String,
         color: String,
         title: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "whole::opt")]
         acw_ms: Option<f64>,
     },
     /// Save the agent's settings.
@@ -64,24 +82,7 @@ pub fn button_for_command(command: &str) -> Option<crate::core::session::Button>
     }
 }
 
-/// Storage key of the agent's settings (a [`Settings`] object).
-pub const SETTINGS_KEY: &str = "settings";
-
-/// The agent's own settings (the options issue adds more).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Settings {
-    /// Show a desktop notification once after-call work has lasted this many minutes; 0 = never.
-    #[serde(default)]
-    pub acw_alert_minutes: f64,
-}
-
-impl Settings {
-    /// Whether an after-call-work episode of `acw_ms` has passed the alert threshold.
-    pub fn acw_alert_due(&self, acw_ms: f64) -> bool {
-        self.acw_alert_minutes > 0.0 && acw_ms >= self.acw_alert_minutes * 60_000.0
-    }
-}
+pub use super::settings::{Settings, SETTINGS_KEY};
 
 /// Storage key of the toolbar placements per site (an object: site -> [`Placement`]).
 pub const PLACEMENTS_KEY: &str = "placements";
@@ -89,7 +90,9 @@ pub const PLACEMENTS_KEY: &str = "placements";
 /// Where the agent left the toolbar on one site.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Placement {
+    #[serde(serialize_with = "whole::ser")]
     pub x: f64,
+    #[serde(serialize_with = "whole::ser")]
     pub y: f64,
     #[serde(default)]
     pub collapsed: bool,
@@ -131,7 +134,18 @@ pub enum ToRelay {
     /// The toolbar's content size in CSS pixels.
     Size { width: u32, height: u32 },
     /// Move the toolbar frame's host by (dx, dy); answer with `Placed` when `end`.
-    Move { dx: f64, dy: f64, end: bool },
+    Move {
+        #[serde(serialize_with = "whole::ser")]
+        dx: f64,
+        #[serde(serialize_with = "whole::ser")]
+        dy: f64,
+        end: bool,
+    },
     /// Put the host's top-left corner at (x, y) (a remembered placement).
-    Place { x: f64, y: f64 },
+    Place {
+        #[serde(serialize_with = "whole::ser")]
+        x: f64,
+        #[serde(serialize_with = "whole::ser")]
+        y: f64,
+    },
 }

@@ -10,6 +10,7 @@ pub mod messages;
 pub mod protocol;
 pub mod requests;
 pub mod session;
+pub mod settings;
 pub mod text;
 pub mod view;
 pub mod wrapup;

@@ -200,7 +200,9 @@ fn interaction(obj: &Map<String, Value>) -> Option<InteractionInfo> {
 fn text_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
     match obj.get(key)? {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        // Integers only: ids are never fractional, and this keeps float formatting out of the
+        // content script's module.
+        Value::Number(n) => n.as_i64().map(|i| i.to_string()).or_else(|| n.as_u64().map(|u| u.to_string())),
         _ => None,
     }
 }

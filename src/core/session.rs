@@ -52,6 +52,8 @@ pub enum Input {
     Copied(bool),
     /// The trusted list changed elsewhere (popup, another tab).
     TrustChanged { trust: Trust, now: f64 },
+    /// The settings in force say whether Complete needs a disposition (options or policy).
+    RequireDisposition(bool),
     /// Time passed (the glue wakes us at [`Session::next_deadline`]).
     Tick { now: f64 },
 }
@@ -209,6 +211,8 @@ pub struct Session {
     pub wrap: Option<WrapUp>,
     /// Disposition and notes per item_id, kept until the item completes.
     pub wrap_fields: Vec<(String, WrapFields)>,
+    /// Complete and Wrap up need a disposition first (a setting, possibly the organisation's).
+    pub require_disposition: bool,
     ids: RequestIds,
     pending: Pending,
     /// Commands asked for before the proxy loaded; sent on load, never lost.
@@ -232,6 +236,7 @@ impl Session {
             commands: Vec::new(),
             wrap: None,
             wrap_fields: Vec::new(),
+            require_disposition: false,
             ids: RequestIds::new(seed),
             pending: Pending::default(),
             outbox: Vec::new(),
@@ -270,6 +275,11 @@ impl Session {
     }
 
     /// The disposition and notes the agent typed for an item.
+    /// A disposition is required and the current item has none yet.
+    pub fn disposition_missing(&self) -> bool {
+        self.require_disposition && self.fields_of(self.current_item()).disposition.trim().is_empty()
+    }
+
     pub fn fields_of(&self, item_id: &str) -> WrapFields {
         self.wrap_fields.iter().find(|(id, _)| id == item_id).map(|(_, f)| f.clone()).unwrap_or_default()
     }
@@ -348,6 +358,7 @@ impl Session {
                 }
             }
             Input::TrustChanged { trust, now } => self.on_trust_changed(trust, now, &mut fx),
+            Input::RequireDisposition(on) => self.require_disposition = on,
             Input::Tick { now } => self.on_tick(now, &mut fx),
         }
         fx
@@ -458,6 +469,12 @@ impl Session {
                 let id = self.ids.next_id();
                 self.notice = Some(Notice::new(NoticeKind::Info, "notice_asking", ""));
                 self.send(ToDesktop::GetState { request_id: id }, requests::Origin::Agent, now, fx);
+            }
+            Button::WrapUp | Button::Complete if self.disposition_missing() => {
+                // The button is disabled too; this catches the keyboard shortcut.
+                if !self.current_item().is_empty() {
+                    self.notice = Some(Notice::new(NoticeKind::Error, "hint_disposition_required", ""));
+                }
             }
             Button::WrapUp => self.start_wrap(now, fx),
             Button::Terminate | Button::Complete => {

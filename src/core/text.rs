@@ -2,8 +2,16 @@
 //! language: it names a message of `extension/_locales/*/messages.json` and its arguments; the
 //! glue renders it with the browser's `i18n.getMessage` in the agent's language.
 
+#[cfg(any(not(target_arch = "wasm32"), feature = "english"))]
 mod table {
     include!(concat!(env!("OUT_DIR"), "/messages_en.rs"));
+}
+
+/// The shipped modules leave the table out: in an installed extension `i18n.getMessage` always
+/// answers, so English would only be dead weight on every CRM page (see Cargo.toml's features).
+#[cfg(all(target_arch = "wasm32", not(feature = "english")))]
+mod table {
+    pub static EN: &[(&str, &str)] = &[];
 }
 
 /// One argument of a message: text from the wire or the agent, or another message's key

@@ -32,6 +32,8 @@ pub enum TrustView {
     Refused,
     /// The stored list is being read.
     Checking,
+    /// Not on the organisation's list; the Trust prompt is off by policy.
+    NotListed,
 }
 
 /// Everything the toolbar renders.
@@ -54,6 +56,9 @@ pub struct View {
     pub complete: ButtonView,
     /// The current item's disposition and notes as typed.
     pub disposition: String,
+    /// A disposition is required and missing: Complete and Wrap up wait for it, and the
+    /// toolbar says so next to the field.
+    pub disposition_required: bool,
     pub notes: String,
     pub notice: Option<Notice>,
     pub ignored: u32,
@@ -139,6 +144,7 @@ impl View {
             Trust::Askable => TrustView::Ask,
             Trust::Refused => TrustView::Refused,
             Trust::Pending => TrustView::Checking,
+            Trust::NotListed => TrustView::NotListed,
         };
         let (status, status_key) = if trust == TrustView::Checking {
             (Msg::new("status_connecting"), "connecting".to_string())
@@ -179,6 +185,7 @@ impl View {
         let wrapping = s.wrap.is_some();
         let complete_primary = has_item && (ended || s.agent.in_acw());
         let fields = s.fields_of(item);
+        let needs_disposition = has_item && s.disposition_missing();
         let get_state_busy = s.get_state_busy();
         let choices = if s.agent.interactions.len() > 1 {
             s.agent
@@ -218,7 +225,7 @@ impl View {
             },
             // One click for the whole sequence: the obvious step while a call is live.
             wrap_up: ButtonView {
-                enabled: has_item && !wrapping && !complete_busy,
+                enabled: has_item && !wrapping && !complete_busy && !needs_disposition,
                 busy: wrapping,
                 primary: has_item && !complete_primary,
             },
@@ -229,11 +236,12 @@ impl View {
                 primary: false,
             },
             complete: ButtonView {
-                enabled: has_item && !complete_busy && !wrapping,
+                enabled: has_item && !complete_busy && !wrapping && !needs_disposition,
                 busy: complete_busy,
                 primary: complete_primary && !wrapping,
             },
             disposition: fields.disposition,
+            disposition_required: needs_disposition,
             notes: fields.notes,
             notice: s.notice.clone(),
             ignored: s.ignored,

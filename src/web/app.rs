@@ -13,8 +13,8 @@ use super::channel::{Channel, Sink};
 use super::i18n::t;
 use super::toolbar::{Toolbar, UiEvent};
 use super::{ext, warn, WebResult};
-use crate::core::detect::{trust_of, Trust};
-use crate::core::messages::{ToBackground, TRUSTED_KEY};
+use crate::core::detect::{trust_of, trust_under, Trust};
+use crate::core::messages::{ToBackground, SETTINGS_KEY, TRUSTED_KEY};
 use crate::core::session::{Effect, Input, Session};
 use crate::core::view::View;
 
@@ -36,7 +36,7 @@ struct Inner {
     timer: Option<Timeout>,
     ticker: Option<Interval>,
     badge: Option<(String, String, String)>,
-    _trust_listener: Option<ext::ApiListener>,
+    _listeners: Vec<ext::ApiListener>,
 }
 
 struct Shared {
@@ -66,21 +66,27 @@ impl App {
             Rc::new(move |input| dispatch(&weak, input))
         };
         let ui_weak = weak.clone();
-        let toolbar = Toolbar::build(doc, root, move |ev| ui(&ui_weak, ev))?;
-        // The built-in rule decides at once; anything else waits for the stored list.
+        let toolbar = Toolbar::build(doc, root, Rc::new(move |ev| ui(&ui_weak, ev)))?;
+        // The built-in rule decides at once; anything else waits for the stored lists and the
+        // policy.
         let builtin = trust_of(tenant, &[]);
         let trust = if builtin == Trust::Askable { Trust::Pending } else { builtin };
         let seed = (js_sys::Math::random() * 1_000_000.0) as u32;
         let session = Session::new(tenant, page, trust, seed);
-        let tenant_owned = tenant.to_string();
-        let trust_sink = sink.clone();
-        let trust_listener = ext::on_storage_change(TRUSTED_KEY, move |v| {
-            let list: Vec<String> = ext::from_js(&v).unwrap_or_default();
-            trust_sink(Input::TrustChanged { trust: trust_of(&tenant_owned, &list), now: super::now() });
-        });
-        if let Err(e) = &trust_listener {
-            warn("trust listener", e);
-        }
+        let refresh = {
+            let tenant = tenant.to_string();
+            let sink = sink.clone();
+            move || refresh_settings(tenant.clone(), sink.clone())
+        };
+        let on_trusted = refresh.clone();
+        let on_settings = refresh.clone();
+        let listeners: Vec<ext::ApiListener> = [
+            ext::on_storage_change(TRUSTED_KEY, move |_| on_trusted()),
+            ext::on_storage_change(SETTINGS_KEY, move |_| on_settings()),
+        ]
+        .into_iter()
+        .filter_map(|l| l.map_err(|e| warn("settings listener", &e)).ok())
+        .collect();
         *shared.inner.borrow_mut() = Some(Inner {
             session,
             toolbar,
@@ -89,15 +95,9 @@ impl App {
             timer: None,
             ticker: None,
             badge: None,
-            _trust_listener: trust_listener.ok(),
+            _listeners: listeners,
         });
-        if trust == Trust::Pending {
-            let tenant = tenant.to_string();
-            wasm_bindgen_futures::spawn_local(async move {
-                let list = ext::trusted_origins().await;
-                sink(Input::TrustChanged { trust: trust_of(&tenant, &list), now: super::now() });
-            });
-        }
+        refresh();
         // Start: opens the channel at once for a trusted tenant.
         let effects = shared.inner.borrow_mut().as_mut().map(|i| i.session.start()).unwrap_or_default();
         run_effects(&shared, effects);
@@ -337,4 +337,16 @@ fn schedule(shared: &Rc<Shared>, weak: Weak<Shared>) {
             });
         }
     }
+}
+
+/// Reads the trusted list, the agent's settings and the policy, and feeds what they decide:
+/// the tenant's trust (the built-in rule, the organisation's list, the agent's list while the
+/// Trust prompt is allowed) and whether Complete needs a disposition.
+fn refresh_settings(tenant: String, sink: Sink) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let (list, eff) = (ext::trusted_origins().await, ext::effective().await);
+        sink(Input::RequireDisposition(eff.settings.require_disposition));
+        let trust = trust_under(&tenant, &list, &eff.policy_tenants, eff.trust_prompt);
+        sink(Input::TrustChanged { trust, now: super::now() });
+    });
 }

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 
 use super::{ext, warn, WebResult};
-use crate::core::log::{LogEntry, LogRing, DEFAULT_LIMIT};
+use crate::core::log::{LogEntry, LogRing};
 use crate::core::messages::{Placement, Settings, ToBackground, LOG_KEY, PLACEMENTS_KEY, SETTINGS_KEY, TRUSTED_KEY};
 
 /// At most this many sites keep a remembered toolbar placement.
@@ -30,13 +30,34 @@ thread_local! {
     static SETTINGS: RefCell<Option<Settings>> = const { RefCell::new(None) };
 }
 
+/// The settings in force (the agent's with the policy over them), read once per worker life
+/// and refreshed when either changes.
 async fn settings() -> Settings {
-    if let Some(s) = SETTINGS.with(|s| *s.borrow()) {
+    if let Some(s) = SETTINGS.with(|s| s.borrow().clone()) {
         return s;
     }
-    let s = ext::settings().await;
-    SETTINGS.with(|c| *c.borrow_mut() = Some(s));
+    let s = ext::effective().await.settings;
+    SETTINGS.with(|c| *c.borrow_mut() = Some(s.clone()));
     s
+}
+
+/// Forgets the cached settings (storage or policy changed) and applies the log limits anew.
+fn settings_changed() {
+    SETTINGS.with(|c| *c.borrow_mut() = None);
+    wasm_bindgen_futures::spawn_local(async {
+        let s = settings().await;
+        let changed = STORE.with(|st| {
+            let mut st = st.borrow_mut();
+            let Some(log) = st.log.as_mut() else { return false };
+            let before = log.len();
+            log.set_limit(s.log_limit as usize);
+            let aged = s.log_retention_days > 0 && log.drop_older_than(super::now() - f64::from(s.log_retention_days) * 86_400_000.0);
+            aged || log.len() != before
+        });
+        if changed {
+            enqueue(ToBackground::Log { entries: Vec::new() });
+        }
+    });
 }
 
 /// The optional after-call-work alert: once per episode per tab, past the agent's threshold.
@@ -91,8 +112,8 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
     ext::set_api(api);
     let Ok(msg) = ext::from_js::<ToBackground>(&msg) else { return false };
     if let ToBackground::Settings { settings } = &msg {
-        let s = *settings;
-        SETTINGS.with(|c| *c.borrow_mut() = Some(s));
+        // The options page validated them; a message that fails the same check saves nothing.
+        let Ok(s) = crate::core::settings::validate(settings) else { return true };
         wasm_bindgen_futures::spawn_local(async move {
             let result = match ext::to_js(&s) {
                 Ok(v) => ext::storage_set(SETTINGS_KEY, &v).await,
@@ -101,6 +122,7 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
             if let Err(e) = result {
                 warn("settings", &e);
             }
+            settings_changed();
         });
         return true;
     }
@@ -122,6 +144,13 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
     }
     enqueue(msg);
     true
+}
+
+/// `storage.onChanged` for the settings or the managed policy (registered by the loader).
+#[wasm_bindgen]
+pub fn background_settings_changed(api: JsValue) {
+    ext::set_api(api);
+    settings_changed();
 }
 
 /// `commands.onCommand`: a shortcut goes to the toolbar of the active tab.
@@ -194,12 +223,17 @@ async fn drain() {
 
 async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
     let (mut log_dirty, mut trust_dirty, mut place_dirty) = (false, false, false);
+    let (retention_days, redacting) = {
+        let s = settings().await;
+        (s.log_retention_days, s.redact)
+    };
     if STORE.with(|s| s.borrow().log.is_none()) {
         let entries: Vec<LogEntry> = match ext::storage_get(LOG_KEY).await? {
             Some(v) => ext::from_js(&v).unwrap_or_default(),
             None => Vec::new(),
         };
-        STORE.with(|s| s.borrow_mut().log = Some(LogRing::from_entries(entries, DEFAULT_LIMIT)));
+        let limit = settings().await.log_limit as usize;
+        STORE.with(|s| s.borrow_mut().log = Some(LogRing::from_entries(entries, limit)));
     }
     if STORE.with(|s| s.borrow().trusted.is_none()) {
         let list = ext::trusted_origins().await;
@@ -220,7 +254,7 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
             match msg {
                 ToBackground::Log { entries } => {
                     for e in entries {
-                        log.push(e);
+                        log.push(if redacting { crate::core::log::redact(&e) } else { e });
                     }
                     log_dirty = true;
                 }
@@ -252,6 +286,10 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
             }
         }
     });
+    if log_dirty && retention_days > 0 {
+        let cutoff = super::now() - f64::from(retention_days) * 86_400_000.0;
+        STORE.with(|s| s.borrow_mut().log.as_mut().map(|l| l.drop_older_than(cutoff)));
+    }
     if log_dirty {
         let entries: Vec<LogEntry> = STORE.with(|s| s.borrow().log.as_ref().map(|l| l.iter().cloned().collect()).unwrap_or_default());
         ext::storage_set(LOG_KEY, &ext::to_js(&entries)?).await?;

@@ -49,11 +49,28 @@ thread_local! {
     static CONTENT: RefCell<Option<ContentScript>> = const { RefCell::new(None) };
 }
 
-/// Entry point of the content script (called by the loader once a candidate iframe exists).
+/// What the loader read from storage while the wasm compiled: the agent's settings and the
+/// organisation's policy (either may be absent).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct Prefs {
+    settings: Option<crate::core::settings::Settings>,
+    policy: crate::core::settings::Policy,
+}
+
+/// Entry point of the content script (called by the loader once a candidate iframe exists),
+/// with the settings the loader read meanwhile. On a site the agent or the organisation
+/// blocked, nothing is mounted or watched.
 #[wasm_bindgen]
-pub fn start_content(api: JsValue) -> Result<(), JsValue> {
+pub fn start_content(api: JsValue, prefs: JsValue) -> Result<(), JsValue> {
     ext::set_api(api);
     if CONTENT.with(|c| c.borrow().is_some()) {
+        return Ok(());
+    }
+    let prefs: Prefs = if prefs.is_object() { ext::from_js(&prefs).unwrap_or_default() } else { Prefs::default() };
+    let eff = crate::core::settings::overlay(&prefs.settings.unwrap_or_default(), &prefs.policy);
+    let host = window()?.location().hostname().unwrap_or_default();
+    if crate::core::settings::is_blocked(&host, &eff.settings.blocked_sites) {
         return Ok(());
     }
     let init = MutationObserverInit::new();
@@ -82,7 +99,10 @@ pub fn start_content(api: JsValue) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Tears everything down (also used when the extension context is gone).
+/// Tears everything down: the toolbar, our proxy iframe and channel, the observers. Called when
+/// the extension context is gone, and by the loader when a newer copy of the extension takes
+/// the page over.
+#[wasm_bindgen]
 pub fn stop_content() {
     let old = CONTENT.with(|c| c.borrow_mut().take());
     drop(old);
@@ -218,7 +238,8 @@ impl PageHost {
             .unwrap_or((800.0, 600.0));
         let x = x.clamp(0.0, (vw - rect.width()).max(0.0)).round();
         let y = y.clamp(0.0, (vh - rect.height()).max(0.0)).round();
-        for (k, v) in [("left", format!("{x}px")), ("top", format!("{y}px")), ("right", "auto".into()), ("bottom", "auto".into())] {
+        // Whole pixels, formatted as integers: float formatting is not worth its code size here.
+        for (k, v) in [("left", format!("{}px", x as i32)), ("top", format!("{}px", y as i32)), ("right", "auto".into()), ("bottom", "auto".into())] {
             let _ = style.set_property_with_priority(k, &v, "important");
         }
         (x, y)

@@ -174,6 +174,25 @@ pub async fn settings() -> crate::core::messages::Settings {
     }
 }
 
+/// The organisation's policy from `storage.managed` (empty where none is set: Firefox rejects
+/// the read when no policy names the extension, Chrome answers with an empty object).
+pub async fn policy() -> crate::core::settings::Policy {
+    let read = async {
+        let managed = path(&["storage", "managed"])?;
+        settle(call(&managed, "get", &[&JsValue::NULL])?).await
+    };
+    match read.await {
+        Ok(v) => from_js(&v).unwrap_or_default(),
+        Err(_) => Default::default(),
+    }
+}
+
+/// The settings in force: the agent's, with the organisation's policy laid over them.
+pub async fn effective() -> crate::core::settings::Effective {
+    let (user, policy) = (settings().await, policy().await);
+    crate::core::settings::overlay(&user, &policy)
+}
+
 /// The toolbar placement the agent left on a site, if any.
 pub async fn placement(site: &str) -> Option<crate::core::messages::Placement> {
     let all = storage_get(crate::core::messages::PLACEMENTS_KEY).await.ok()??;

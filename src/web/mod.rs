@@ -2,15 +2,24 @@
 //! `Input`s and carries out the core's `Effect`s. Exists only on wasm32.
 #![deny(clippy::unwrap_used)]
 
+#[cfg(feature = "content")]
 pub mod app;
+#[cfg(feature = "pages")]
 pub mod background;
+#[cfg(feature = "content")]
 pub mod channel;
+#[cfg(feature = "content")]
 pub mod content;
 pub mod dom;
 pub mod ext;
+#[cfg(feature = "content")]
 pub mod frame;
 pub mod i18n;
+#[cfg(feature = "pages")]
+pub mod options;
+#[cfg(feature = "pages")]
 pub mod popup;
+#[cfg(feature = "content")]
 pub mod toolbar;
 
 use wasm_bindgen::JsValue;

@@ -11,8 +11,7 @@ use super::dom::{append, document, el, set_text};
 use super::i18n::{ta, tk};
 use super::{ext, WebError, WebResult};
 use crate::core::log::{display, format_latency, LogEntry};
-use crate::core::messages::{button_for_command, Settings, ToBackground, LOG_KEY, TRUSTED_KEY};
-use wasm_bindgen::JsCast;
+use crate::core::messages::{button_for_command, ToBackground, LOG_KEY, TRUSTED_KEY};
 
 struct Popup {
     doc: Document,
@@ -74,30 +73,16 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
     append(&keys_section, &[&keys_title, &keys])?;
     let settings_section = el(&doc, "section", &[("aria-labelledby", "settings-title")], "")?;
     let settings_title = el(&doc, "h2", &[("id", "settings-title")], &tk("settings_title"))?;
-    let alert_row = el(&doc, "p", &[("class", "setting")], "")?;
-    let alert_label = el(&doc, "label", &[("for", "acw-alert")], &tk("acw_alert_label"))?;
-    let alert: web_sys::HtmlInputElement = el(
-        &doc,
-        "input",
-        &[("id", "acw-alert"), ("type", "number"), ("min", "0"), ("step", "any"), ("inputmode", "decimal"), ("aria-describedby", "acw-alert-hint")],
-        "",
-    )?
-    .dyn_into()
-    .map_err(|_| WebError::Missing("input"))?;
-    let alert_hint = el(&doc, "span", &[("id", "acw-alert-hint"), ("class", "note")], &tk("acw_alert_hint"))?;
-    append(&alert_row, &[&alert_label, &alert, &alert_hint])?;
-    append(&settings_section, &[&settings_title, &alert_row])?;
+    let settings_note = el(&doc, "p", &[("class", "note")], &tk("settings_note"))?;
+    let open_options = el(&doc, "button", &[("type", "button")], &tk("btn_options"))?;
+    append(&settings_section, &[&settings_title, &settings_note, &open_options])?;
     append(&root, &[&log_section, &trust_section, &keys_section, &settings_section])?;
-    let alert_input = alert.clone();
-    let alert_listener = EventListener::new(&alert, "change", move |_| {
-        let minutes = alert_input.value_as_number();
-        let minutes = if minutes.is_finite() && minutes > 0.0 { minutes } else { 0.0 };
-        ext::post_to_background(ToBackground::Settings { settings: Settings { acw_alert_minutes: minutes } });
-    });
-    let alert_fill = alert.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let s = ext::settings().await;
-        alert_fill.set_value(&s.acw_alert_minutes.to_string());
+    let options_listener = EventListener::new(&open_options, "click", |_| {
+        if let Ok(runtime) = ext::path(&["runtime"]) {
+            if let Err(e) = ext::call(&runtime, "openOptionsPage", &[]) {
+                super::warn("options", &e);
+            }
+        }
     });
     let keys_doc = doc.clone();
     wasm_bindgen_futures::spawn_local(async move {
@@ -106,7 +91,7 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
         }
     });
 
-    let listeners = vec![EventListener::new(&clear, "click", |_| ext::post_to_background(ToBackground::ClearLog)), alert_listener];
+    let listeners = vec![EventListener::new(&clear, "click", |_| ext::post_to_background(ToBackground::ClearLog)), options_listener];
     let storage = vec![
         ext::on_storage_change(LOG_KEY, |v| render_log(&entries_of(&v)))?,
         ext::on_storage_change(TRUSTED_KEY, |v| render_trusted(&ext::from_js::<Vec<String>>(&v).unwrap_or_default()))?,

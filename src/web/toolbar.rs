@@ -3,6 +3,7 @@
 //! goes in through `textContent` and `value` only.
 
 use gloo_events::EventListener;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement, HtmlSelectElement, Node};
 
@@ -60,6 +61,7 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
 .bar.collapsed .head { margin: 0; }
 .bar.collapsed .title, .bar.collapsed > :not(.head) { display: none !important; }
 .notice { margin: 8px 0 0; font-size: 12px; min-height: 1em; }
+.hint { margin: 6px 0 0; font-size: 12px; color: #8a4b00; }
 .notice[data-kind=error], .notice[data-kind=waiting] { color: #a11b1b; }
 .notice[data-kind=success] { color: #0b5a2a; }
 .ignored { margin: 4px 0 0; font-size: 11px; color: #6b7487; }
@@ -68,6 +70,7 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
   .bar { color: #e6e9ef; background: #1b1f27; border-color: #4a5466; box-shadow: 0 6px 24px rgba(0, 0, 0, .6); }
   label, .agent, details.wrap-fields summary { color: #b8c0cc; }
   .ignored { color: #a3acbb; }
+  .hint { color: #ffc27a; }
   input, select, textarea { background: #262b35; color: #e6e9ef; border-color: #6b7487; }
   button { background: #2a303b; color: #e6e9ef; border-color: #6b7487; }
   button.primary { background: #6ea0ff; border-color: #6ea0ff; color: #0b1220; }
@@ -109,6 +112,8 @@ pub struct Toolbar {
     notice: Element,
     ignored: Element,
     disposition: HtmlInputElement,
+    details: Element,
+    hint: Element,
     notes: web_sys::HtmlTextAreaElement,
     copy: HtmlButtonElement,
     choices_key: String,
@@ -132,7 +137,9 @@ pub enum UiEvent {
 
 impl Toolbar {
     /// Builds the toolbar under `root`; `on_event` receives the agent's actions.
-    pub fn build(doc: &Document, root: &Node, on_event: impl Fn(UiEvent) + Clone + 'static) -> WebResult<Toolbar> {
+    /// `on_event` is a trait object, not a generic: the two hosts (page and toolbar frame) would
+    /// otherwise each get their own copy of this, the largest function in the module.
+    pub fn build(doc: &Document, root: &Node, on_event: Rc<dyn Fn(UiEvent)>) -> WebResult<Toolbar> {
         let style = el(doc, "style", &[], STYLE)?;
         let bar = el(doc, "div", &[("class", "bar"), ("role", "region"), ("aria-label", &tk("toolbar_region"))], "")?;
         let head = el(doc, "div", &[("class", "head")], "")?;
@@ -189,7 +196,8 @@ impl Toolbar {
         let notes: web_sys::HtmlTextAreaElement = el_as(doc, "textarea", &[("id", "bp-notes"), ("rows", "2")], "")?;
         append(&notes_row, &[&notes_label, &notes])?;
         append(&details, &[&summary, &disp_row, &notes_row])?;
-        append(&main, &[&item_row, &pick_row, &buttons, &details])?;
+        let hint = el(doc, "p", &[("class", "hint"), ("id", "bp-hint"), ("hidden", "")], &tk("hint_disposition_required"))?;
+        append(&main, &[&item_row, &pick_row, &buttons, &hint, &details])?;
 
         let notice = el(doc, "p", &[("class", "notice"), ("role", "status"), ("aria-live", "polite")], "")?;
         let ignored = el(doc, "p", &[("class", "ignored")], "")?;
@@ -267,6 +275,8 @@ impl Toolbar {
             notice,
             ignored,
             disposition,
+            details,
+            hint,
             notes,
             copy: copy_button,
             choices_key: String::new(),
@@ -319,6 +329,10 @@ impl Toolbar {
                 set_text(&self.trust_text, &ta("trust_refused", &[&v.tenant]));
                 set_flag(&self.trust_button, "hidden", true);
             }
+            TrustView::NotListed => {
+                set_text(&self.trust_text, &ta("trust_not_listed", &[&v.tenant]));
+                set_flag(&self.trust_button, "hidden", true);
+            }
             TrustView::Trusted | TrustView::Checking => {}
         }
 
@@ -362,6 +376,22 @@ impl Toolbar {
         if self.disposition.value() != v.disposition {
             self.disposition.set_value(&v.disposition);
         }
+        // A required disposition: say so, open the fields, and tie the hint to the buttons.
+        let required = v.disposition_required;
+        if self.hint.has_attribute("hidden") == required {
+            set_flag(&self.hint, "hidden", !required);
+            set_attr(&self.disposition, "aria-required", if required { "true" } else { "false" });
+            for b in [&self.complete, &self.wrap_up] {
+                if required {
+                    set_attr(b, "aria-describedby", "bp-hint");
+                } else {
+                    let _ = b.remove_attribute("aria-describedby");
+                }
+            }
+            if required {
+                set_attr(&self.details, "open", "");
+            }
+        }
         if self.notes.value() != v.notes {
             self.notes.set_value(&v.notes);
         }
@@ -393,9 +423,8 @@ impl Toolbar {
 }
 
 /// Pointer drag and arrow keys on the handle, reported as moves.
-fn drag_listeners(handle: &HtmlButtonElement, f: impl Fn(UiEvent) + Clone + 'static) -> Vec<EventListener> {
+fn drag_listeners(handle: &HtmlButtonElement, f: Rc<dyn Fn(UiEvent)>) -> Vec<EventListener> {
     use std::cell::Cell;
-    use std::rc::Rc;
     let dragging = Rc::new(Cell::new(None::<i32>));
     let mut out = Vec::new();
     {

@@ -1,8 +1,9 @@
 // Faults we can cause: the page removes our proxy iframe mid-call; two tabs log a burst of
-// 1,000 actions each at the same time.
+// 1,000 actions each at the same time; the background stops; the extension is reloaded (as an
+// update does) under an open page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, startCall, expectText, received, openPopup, inExtension, logRows } from './harness.mjs';
+import { setup, toolbar, startCall, expectText, received, openPopup, inExtension, logRows, reloadExtension } from './harness.mjs';
 
 let env, page;
 before(async () => { ({ env, page } = await setup('crm.html', { trusted: true, loggedIn: true })); });
@@ -85,5 +86,35 @@ test('the background stopped (Chromium service worker): the next action wakes it
   assert.equal(rows[0][1], 'Get State', 'the new entry is logged');
   assert.equal(rows.length, Math.min(before + rows.filter((r) => r[1] === 'Get State').length, 2000));
   assert.ok(rows.some((r) => r[1] === 'burst B'), 'the entries written before the stop are all still there');
+  await popup.close();
+});
+
+test('the extension reloaded under an open page: the old toolbar leaves, the new copy takes over', async () => {
+  const bar = toolbar(page);
+  await page.bringToFront();
+  await page.locator('bp-call-toolbar[data-live="true"]').waitFor({ state: 'attached' });
+  // Mark the old copy's host, to tell it from the new one.
+  await page.evaluate(() => { document.querySelector('bp-call-toolbar').dataset.copy = 'old'; });
+  await reloadExtension(env);
+  await page.bringToFront();
+  await page.locator('bp-call-toolbar:not([data-copy="old"])[data-live="true"]').waitFor({ state: 'attached', timeout: 15000 });
+  const copies = await page.evaluate(() => [...document.querySelectorAll('bp-call-toolbar')].map((h) => ({
+    old: h.dataset.copy === 'old',
+    proxies: h.shadowRoot?.querySelectorAll('iframe[title="Agent Desktop SDK channel"]').length ?? 0,
+  })));
+  assert.deepEqual(copies, [{ old: false, proxies: 1 }], 'one toolbar, the new one, with one channel');
+  const sent = (await received(page)).length;
+  await bar.getByRole('button', { name: 'Get State', exact: true }).click();
+  await expectText(bar.getByRole('status'), /^Desktop state:/);
+  const after = (await received(page)).slice(sent);
+  assert.equal(after.filter((c) => c.command === 'GET_STATE').length >= 1, true);
+  // The new copy logs through the new background.
+  const popup = await openPopup(env);
+  let rows = [];
+  for (let i = 0; i < 50 && !rows.some((r) => r[1] === 'Get State'); i++) {
+    rows = await logRows(popup);
+    await page.waitForTimeout(100);
+  }
+  assert.ok(rows.some((r) => r[1] === 'Get State'), 'the Get State after the reload is in the log');
   await popup.close();
 });

@@ -31,9 +31,11 @@ export async function launch(opts = {}) {
   return BROWSER === 'firefox' ? launchFirefox(opts) : launchChromium(opts);
 }
 
-async function launchFirefox({ headless = true, lang, dark = false } = {}) {
+/** Firefox through geckodriver; `extension: false` gives the same browser without it (the
+ *  benchmark's baseline). */
+export async function launchFirefox({ headless = true, lang, dark = false, extension = true, extDir = path.join(root, 'dist/firefox') } = {}) {
   const servers = await startServers();
-  const manifest = JSON.parse(await readFile(path.join(EXT_DIR, 'manifest.json'), 'utf8'));
+  const manifest = JSON.parse(await readFile(path.join(extDir, 'manifest.json'), 'utf8'));
   const geckoId = manifest.browser_specific_settings.gecko.id;
   const uuid = randomUUID();
   const driver = await startGeckodriver(GECKODRIVER);
@@ -53,7 +55,7 @@ async function launchFirefox({ headless = true, lang, dark = false } = {}) {
       },
     } } });
     await session.cmd('POST', '/window/rect', { width: 1280, height: 860 });
-    await session.cmd('POST', '/moz/addon/install', { path: EXT_DIR, temporary: true });
+    if (extension) await session.cmd('POST', '/moz/addon/install', { path: extDir, temporary: true });
   } catch (e) {
     await session?.quit();
     driver.proc.kill();
@@ -82,7 +84,8 @@ async function launchChromium({ headless = true, lang, dark = false } = {}) {
     executablePath: CHROMIUM,
     headless: false, // --headless=new is passed below: the old headless mode has no extensions
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: [...FLAGS.filter((f) => headless || f !== '--headless=new'), `--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`, ...(lang ? [`--lang=${lang}`] : [])],
+    // --enable-unsafe-extension-debugging: lets reloadExtension() update the extension over CDP.
+    args: [...FLAGS.filter((f) => headless || f !== '--headless=new'), '--enable-unsafe-extension-debugging', `--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`, ...(lang ? [`--lang=${lang}`] : [])],
     ...(lang ? { locale: lang } : {}),
     colorScheme: dark ? 'dark' : 'light',
     viewport: { width: 1280, height: 860 },
@@ -164,6 +167,14 @@ export async function openPopup(env) {
   return page;
 }
 
+/** Opens the options page in a tab and waits for it to render. */
+export async function openOptions(env) {
+  const page = await env.context.newPage();
+  await page.goto(env.popupUrl.replace('popup.html', 'options.html'));
+  await page.locator('body[data-ready="true"]').waitFor();
+  return page;
+}
+
 /** The popup's log rows as arrays of cell texts, newest first. */
 export async function logRows(popup) {
   return popup.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
@@ -183,6 +194,21 @@ export async function setup(file, { trusted = false, loggedIn = false, mode = 'd
     await env.close();
     throw e;
   }
+}
+
+/** Reloads the extension as an update does, with the CRM pages left open: Chromium restarts
+ *  it from its service worker; Firefox installs the same temporary add-on again. Resolves once
+ *  the new copy's background runs. */
+export async function reloadExtension(env) {
+  if (env.browser === 'firefox') {
+    await env.context.session.cmd('POST', '/moz/addon/install', { path: EXT_DIR, temporary: true });
+    return;
+  }
+  // Loading the same unpacked directory again is how Chromium updates it in place (same id);
+  // runtime.reload() would unload a command-line extension for good.
+  const cdp = await env.context.browser().newBrowserCDPSession();
+  await cdp.send('Extensions.loadUnpacked', { path: EXT_DIR });
+  await cdp.detach();
 }
 
 /** Runs `fn(api, arg)` in an extension page (the popup) and returns its resolved value. */

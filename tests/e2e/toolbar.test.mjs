@@ -2,7 +2,7 @@
 // (remembered per site), keyboard shortcuts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, login, startCall, expectText, openPopup, badges, shortcut, received, inExtension, logRows, dragBy } from './harness.mjs';
+import { setup, toolbar, desktop, login, startCall, expectText, openPopup, badges, shortcut, received, inExtension, logRows, dragBy, openOptions } from './harness.mjs';
 
 let env, page, popup;
 before(async () => {
@@ -91,12 +91,14 @@ test('drag the toolbar with the pointer', async () => {
 });
 
 test('an after-call-work alert fires once past the threshold the agent set', async () => {
+  const options = await openOptions(env);
+  await options.getByLabel('Alert me when after-call work lasts longer than (minutes)').fill('0.03'); // about 2 s
+  await options.getByRole('button', { name: 'Save settings', exact: true }).click();
+  await expectText(options.getByRole('status'), 'Saved.');
+  await options.close();
   await popup.bringToFront();
   await popup.reload();
   await popup.locator('body[data-ready="true"]').waitFor();
-  const field = popup.getByLabel('Alert me when after-call work lasts longer than (minutes)');
-  await field.fill('0.03'); // about 2 s
-  await field.press('Tab'); // commits the value (change event)
   await page.bringToFront();
   await login(page); // the desktop simulator starts logged out after the reload above
   await startCall(page);

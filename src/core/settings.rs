@@ -1,0 +1,260 @@
+//! Settings: the agent's own (options page), the organisation's (enterprise policy through
+//! `storage.managed`), and the overlay of the one on the other that every surface obeys.
+//!
+//! The rule of the overlay: a value the policy sets wins and is locked (the options page shows
+//! it and cannot change it); lists add up (the policy's entries are locked, the agent's stay
+//! editable); a policy that turns the Trust prompt off leaves only the built-in rule and the
+//! policy's own list of tenants.
+
+use serde::{Deserialize, Serialize};
+
+use super::detect::Origin;
+use super::text::Msg;
+
+/// Storage key of the agent's settings (a [`Settings`] object in `storage.local`).
+pub const SETTINGS_KEY: &str = "settings";
+
+/// Bounds of the log size limit (entries).
+pub const LOG_LIMIT_MIN: u32 = 1_000;
+pub const LOG_LIMIT_MAX: u32 = 20_000;
+pub const LOG_LIMIT_DEFAULT: u32 = 2_000;
+/// Longest retention the options page accepts (days; 0 = kept until the size limit).
+pub const RETENTION_MAX_DAYS: u32 = 365;
+/// Longest after-call-work alert threshold (minutes; 0 = never).
+pub const ACW_ALERT_MAX_MINUTES: f64 = 240.0;
+/// At most this many entries per list (trusted tenants, blocked sites).
+pub const LIST_MAX: usize = 200;
+
+fn default_log_limit() -> u32 {
+    LOG_LIMIT_DEFAULT
+}
+
+/// The agent's settings, as stored. Every field has a default, so an older stored object or
+/// an empty one reads as the defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// Show a desktop notification once after-call work has lasted this many minutes; 0 = never.
+    pub acw_alert_minutes: f64,
+    /// The log keeps at most this many entries (oldest fall off).
+    #[serde(default = "default_log_limit")]
+    pub log_limit: u32,
+    /// Entries older than this many days are dropped; 0 = only the size limit applies.
+    pub log_retention_days: u32,
+    /// Phone numbers and free text (notes, screen-pop data) are masked in the stored log and
+    /// in exports.
+    pub redact: bool,
+    /// Complete (and Wrap up) need a disposition first.
+    pub require_disposition: bool,
+    /// Sites (host names, `*.example.com` for a domain and its subdomains) where the toolbar
+    /// never appears.
+    pub blocked_sites: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            acw_alert_minutes: 0.0,
+            log_limit: LOG_LIMIT_DEFAULT,
+            log_retention_days: 0,
+            redact: false,
+            require_disposition: false,
+            blocked_sites: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Whether an after-call-work episode of `acw_ms` has passed the alert threshold.
+    pub fn acw_alert_due(&self, acw_ms: f64) -> bool {
+        self.acw_alert_minutes > 0.0 && acw_ms >= self.acw_alert_minutes * 60_000.0
+    }
+}
+
+/// What an administrator can set (`storage.managed`; Chrome's `managed_schema.json`, Firefox's
+/// `policies.json` → `3rdparty` → `Extensions`). Absent = not managed.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Policy {
+    pub trusted_tenants: Option<Vec<String>>,
+    pub blocked_sites: Option<Vec<String>>,
+    pub disable_trust_prompt: Option<bool>,
+    pub acw_alert_minutes: Option<f64>,
+    pub log_limit: Option<u32>,
+    pub log_retention_days: Option<u32>,
+    pub redact: Option<bool>,
+    pub require_disposition: Option<bool>,
+}
+
+/// A setting's name, as the options page and the admin guide call it (the JSON key).
+pub type Key = &'static str;
+
+/// The settings in force, with what the policy locked.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Effective {
+    pub settings: Settings,
+    /// Settings the policy fixed: shown locked, not editable.
+    pub locked: Vec<Key>,
+    /// Tenant origins the policy trusts (canonical).
+    pub policy_tenants: Vec<String>,
+    /// Blocked-site patterns from the policy (locked entries of `settings.blocked_sites`).
+    pub policy_sites: Vec<String>,
+    /// Whether an agent may trust a tenant that no rule or list trusts.
+    pub trust_prompt: bool,
+    /// Policy entries that were not usable, for the options page to show an administrator.
+    pub problems: Vec<String>,
+}
+
+impl Effective {
+    pub fn is_locked(&self, key: Key) -> bool {
+        self.locked.contains(&key)
+    }
+}
+
+/// The overlay of `policy` on the agent's `user` settings.
+pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
+    let mut out = Effective { settings: user.clone(), trust_prompt: true, ..Effective::default() };
+    let lock = |key: Key, out: &mut Effective| out.locked.push(key);
+    if let Some(v) = policy.acw_alert_minutes {
+        if v.is_finite() && (0.0..=ACW_ALERT_MAX_MINUTES).contains(&v) {
+            out.settings.acw_alert_minutes = v;
+        } else {
+            out.problems.push(format!("acwAlertMinutes: {v} is outside 0..{ACW_ALERT_MAX_MINUTES}"));
+        }
+        lock("acwAlertMinutes", &mut out);
+    }
+    if let Some(v) = policy.log_limit {
+        out.settings.log_limit = v.clamp(LOG_LIMIT_MIN, LOG_LIMIT_MAX);
+        if out.settings.log_limit != v {
+            out.problems.push(format!("logLimit: {v} is outside {LOG_LIMIT_MIN}..{LOG_LIMIT_MAX}"));
+        }
+        lock("logLimit", &mut out);
+    }
+    if let Some(v) = policy.log_retention_days {
+        out.settings.log_retention_days = v.min(RETENTION_MAX_DAYS);
+        if v > RETENTION_MAX_DAYS {
+            out.problems.push(format!("logRetentionDays: {v} is over {RETENTION_MAX_DAYS}"));
+        }
+        lock("logRetentionDays", &mut out);
+    }
+    if let Some(v) = policy.redact {
+        out.settings.redact = v;
+        lock("redact", &mut out);
+    }
+    if let Some(v) = policy.require_disposition {
+        out.settings.require_disposition = v;
+        lock("requireDisposition", &mut out);
+    }
+    if let Some(v) = policy.disable_trust_prompt {
+        out.trust_prompt = !v;
+        lock("disableTrustPrompt", &mut out);
+    }
+    for raw in policy.trusted_tenants.iter().flatten() {
+        match parse_tenant(raw) {
+            Ok(o) if !out.policy_tenants.contains(&o) => out.policy_tenants.push(o),
+            Ok(_) => {}
+            Err(_) => out.problems.push(format!("trustedTenants: {raw:?} is not an https origin")),
+        }
+    }
+    for raw in policy.blocked_sites.iter().flatten() {
+        match parse_site(raw) {
+            Ok(p) if !out.policy_sites.contains(&p) => out.policy_sites.push(p),
+            Ok(_) => {}
+            Err(_) => out.problems.push(format!("blockedSites: {raw:?} is not a host name or *.domain")),
+        }
+    }
+    // The agent's own blocked sites stay, after the policy's; duplicates once.
+    let mut sites = out.policy_sites.clone();
+    for s in &user.blocked_sites {
+        if !sites.contains(s) {
+            sites.push(s.clone());
+        }
+    }
+    out.settings.blocked_sites = sites;
+    out.problems.truncate(LIST_MAX);
+    out
+}
+
+/// Reads a tenant origin as an agent or administrator types it: `https://tenant.example.com`,
+/// with or without a trailing slash, or a bare host name (https is assumed). Plain http is
+/// accepted for loopback hosts only (a local test desktop). Returns the canonical origin.
+pub fn parse_tenant(input: &str) -> Result<String, Msg> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(Msg::new("opt_err_empty"));
+    }
+    let with_scheme = if s.contains("://") { s.to_string() } else { format!("https://{s}") };
+    let rest = with_scheme.split_once("://").map(|(_, r)| r).unwrap_or("");
+    let path = rest.find('/').map(|i| &rest[i..]).unwrap_or("");
+    if !(path.is_empty() || path == "/") || rest.contains(['?', '#', '@']) {
+        return Err(Msg::with("opt_err_origin_path", &[s]));
+    }
+    let o = Origin::parse(&with_scheme).map_err(|_| Msg::with("opt_err_origin", &[s]))?;
+    match o.scheme.as_str() {
+        "https" => Ok(o.serialize()),
+        "http" if o.is_loopback() => Ok(o.serialize()),
+        "http" => Err(Msg::with("opt_err_http", &[s])),
+        _ => Err(Msg::with("opt_err_origin", &[s])),
+    }
+}
+
+/// Reads a blocked-site pattern: a host name (`crm.example.com`) or a domain with all its
+/// subdomains (`*.example.com`). A pasted URL is reduced to its host. Lowercased.
+pub fn parse_site(input: &str) -> Result<String, Msg> {
+    let s = input.trim().to_ascii_lowercase();
+    if s.is_empty() {
+        return Err(Msg::new("opt_err_empty"));
+    }
+    let host = match s.split_once("://") {
+        Some((_, rest)) => rest.split(['/', '?', '#']).next().unwrap_or("").rsplit('@').next().unwrap_or("").to_string(),
+        None => s.trim_end_matches('/').to_string(),
+    };
+    let host = host.split(':').next().unwrap_or("").to_string();
+    let (wild, name) = match host.strip_prefix("*.") {
+        Some(rest) => (true, rest),
+        None => (false, host.as_str()),
+    };
+    let label_ok = |l: &str| {
+        !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    if name.is_empty() || name.len() > 253 || !name.split('.').all(label_ok) {
+        return Err(Msg::with("opt_err_site", &[input.trim()]));
+    }
+    Ok(if wild { format!("*.{name}") } else { name.to_string() })
+}
+
+/// Whether the toolbar must stay off a page on `host` (no port) under `patterns`.
+pub fn is_blocked(host: &str, patterns: &[String]) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    patterns.iter().any(|p| match p.strip_prefix("*.") {
+        Some(domain) => host == domain || host.strip_suffix(domain).is_some_and(|r| r.ends_with('.')),
+        None => host == *p,
+    })
+}
+
+/// The settings an agent submits on the options page, checked as a whole: either all of them
+/// are usable (and come back normalised) or nothing is saved and the first problem is named
+/// with the field it belongs to.
+pub fn validate(input: &Settings) -> Result<Settings, (Key, Msg)> {
+    let mut out = input.clone();
+    if !input.acw_alert_minutes.is_finite() || !(0.0..=ACW_ALERT_MAX_MINUTES).contains(&input.acw_alert_minutes) {
+        return Err(("acwAlertMinutes", Msg::with("opt_err_range", &["0", "240"])));
+    }
+    if !(LOG_LIMIT_MIN..=LOG_LIMIT_MAX).contains(&input.log_limit) {
+        return Err(("logLimit", Msg::with("opt_err_range", &["1000", "20000"])));
+    }
+    if input.log_retention_days > RETENTION_MAX_DAYS {
+        return Err(("logRetentionDays", Msg::with("opt_err_range", &["0", "365"])));
+    }
+    if input.blocked_sites.len() > LIST_MAX {
+        return Err(("blockedSites", Msg::with("opt_err_too_many", &["200"])));
+    }
+    out.blocked_sites.clear();
+    for raw in &input.blocked_sites {
+        let p = parse_site(raw).map_err(|m| ("blockedSites", m))?;
+        if !out.blocked_sites.contains(&p) {
+            out.blocked_sites.push(p);
+        }
+    }
+    Ok(out)
+}

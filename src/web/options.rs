@@ -1,0 +1,455 @@
+//! The options page: trusted tenant origins, sites where the toolbar never appears, and the
+//! settings (after-call-work alert, log size and retention, redaction, required disposition).
+//! Everything the organisation's policy sets is shown locked. Input is checked by the core
+//! (`settings::parse_tenant`, `parse_site`, `validate`): a bad value gets a message next to its
+//! field and nothing is saved half-way. Writes go through the background, the only writer.
+
+use std::cell::RefCell;
+
+use gloo_events::EventListener;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlInputElement};
+
+use super::dom::{append, document, el, el_as, set_attr, set_flag, set_text};
+use super::i18n::{t, ta, tk};
+use super::{ext, WebError, WebResult};
+use crate::core::messages::{ToBackground, SETTINGS_KEY, TRUSTED_KEY};
+use crate::core::settings::{overlay, parse_site, parse_tenant, validate, Effective, Key, Policy, Settings};
+
+/// One number or checkbox setting of the form.
+struct Field {
+    key: Key,
+    input: HtmlInputElement,
+    locked_note: Element,
+}
+
+struct Options {
+    doc: Document,
+    user: Settings,
+    policy: Policy,
+    trusted: Vec<String>,
+    tenants: Element,
+    tenant_input: HtmlInputElement,
+    tenant_add: Element,
+    tenant_error: Element,
+    tenant_note: Element,
+    sites: Element,
+    site_error: Element,
+    fields: Vec<Field>,
+    settings_error: Element,
+    settings_status: Element,
+    problems: Element,
+    _listeners: Vec<EventListener>,
+    _list_listeners: Vec<EventListener>,
+    _storage: Vec<ext::ApiListener>,
+}
+
+thread_local! {
+    static OPTIONS: RefCell<Option<Options>> = const { RefCell::new(None) };
+}
+
+fn input(doc: &Document, attrs: &[(&str, &str)]) -> WebResult<HtmlInputElement> {
+    el_as(doc, "input", attrs, "")
+}
+
+/// Entry point of `options.html`.
+#[wasm_bindgen]
+pub fn start_options(api: JsValue) -> Result<(), JsValue> {
+    ext::set_api(api);
+    let doc = document()?;
+    let root = doc.get_element_by_id("app").ok_or(WebError::Missing("#app"))?;
+    doc.set_title(&tk("options_title"));
+    if let Some(h1) = doc.get_element_by_id("title") {
+        h1.set_text_content(Some(&tk("options_title")));
+    }
+    if let (Some(html), Ok(i18n)) = (doc.document_element(), ext::path(&["i18n"])) {
+        if let Some(lang) = ext::call(&i18n, "getUILanguage", &[]).ok().and_then(|l| l.as_string()) {
+            let _ = html.set_attribute("lang", &lang);
+        }
+    }
+    let mut listeners = Vec::new();
+
+    // Trusted tenants.
+    let tenants_section = el(&doc, "section", &[("aria-labelledby", "tenants-title")], "")?;
+    let tenants_title = el(&doc, "h2", &[("id", "tenants-title")], &tk("opt_tenants_title"))?;
+    let tenant_note = el(&doc, "p", &[("class", "note")], &tk("opt_tenants_note"))?;
+    let tenants = el(&doc, "ul", &[("class", "list")], "")?;
+    let tenant_row = el(&doc, "p", &[("class", "add")], "")?;
+    let tenant_label = el(&doc, "label", &[("for", "tenant-input")], &tk("opt_tenant_label"))?;
+    let tenant_input = input(&doc, &[("id", "tenant-input"), ("type", "text"), ("placeholder", "https://tenant.brightpattern.com"), ("aria-describedby", "tenant-error"), ("autocomplete", "off"), ("spellcheck", "false")])?;
+    let tenant_add = el(&doc, "button", &[("type", "button")], &tk("opt_btn_add_tenant"))?;
+    let tenant_error = el(&doc, "p", &[("id", "tenant-error"), ("class", "error"), ("role", "alert")], "")?;
+    append(&tenant_row, &[&tenant_label, tenant_input.as_ref(), &tenant_add])?;
+    append(&tenants_section, &[&tenants_title, &tenant_note, &tenants, &tenant_row, &tenant_error])?;
+
+    // Blocked sites.
+    let sites_section = el(&doc, "section", &[("aria-labelledby", "sites-title")], "")?;
+    let sites_title = el(&doc, "h2", &[("id", "sites-title")], &tk("opt_sites_title"))?;
+    let sites_note = el(&doc, "p", &[("class", "note")], &tk("opt_sites_note"))?;
+    let sites = el(&doc, "ul", &[("class", "list")], "")?;
+    let site_row = el(&doc, "p", &[("class", "add")], "")?;
+    let site_label = el(&doc, "label", &[("for", "site-input")], &tk("opt_site_label"))?;
+    let site_input = input(&doc, &[("id", "site-input"), ("type", "text"), ("placeholder", "crm.example.com"), ("aria-describedby", "site-error"), ("autocomplete", "off"), ("spellcheck", "false")])?;
+    let site_add = el(&doc, "button", &[("type", "button")], &tk("opt_btn_add_site"))?;
+    let site_error = el(&doc, "p", &[("id", "site-error"), ("class", "error"), ("role", "alert")], "")?;
+    append(&site_row, &[&site_label, site_input.as_ref(), &site_add])?;
+    append(&sites_section, &[&sites_title, &sites_note, &sites, &site_row, &site_error])?;
+
+    // Settings.
+    let settings_section = el(&doc, "section", &[("aria-labelledby", "settings-title")], "")?;
+    let settings_title = el(&doc, "h2", &[("id", "settings-title")], &tk("opt_settings_title"))?;
+    append(&settings_section, &[&settings_title])?;
+    let mut fields = Vec::new();
+    for (key, label, kind, attrs) in [
+        ("acwAlertMinutes", "acw_alert_label", "number", [("min", "0"), ("max", "240"), ("step", "any")]),
+        ("logLimit", "opt_log_limit_label", "number", [("min", "1000"), ("max", "20000"), ("step", "1")]),
+        ("logRetentionDays", "opt_retention_label", "number", [("min", "0"), ("max", "365"), ("step", "1")]),
+        ("redact", "opt_redact_label", "checkbox", [("", ""), ("", ""), ("", "")]),
+        ("requireDisposition", "opt_require_disposition_label", "checkbox", [("", ""), ("", ""), ("", "")]),
+    ] {
+        let row = el(&doc, "p", &[("class", if kind == "checkbox" { "setting check" } else { "setting" })], "")?;
+        let id = format!("opt-{key}");
+        let field = input(&doc, &[("id", &id), ("type", kind), ("aria-describedby", "settings-error")])?;
+        for (k, v) in attrs.iter().filter(|(k, _)| !k.is_empty()) {
+            set_attr(&field, k, v);
+        }
+        let label = el(&doc, "label", &[("for", &id)], &tk(label))?;
+        let locked_note = el(&doc, "span", &[("class", "locked"), ("hidden", "")], &tk("opt_locked"))?;
+        if kind == "checkbox" {
+            append(&row, &[field.as_ref(), &label, &locked_note])?;
+        } else {
+            append(&row, &[&label, field.as_ref(), &locked_note])?;
+        }
+        settings_section.append_child(&row)?;
+        fields.push(Field { key, input: field, locked_note });
+    }
+    let hint = el(&doc, "p", &[("class", "note")], &tk("opt_settings_note"))?;
+    let save_row = el(&doc, "p", &[("class", "add")], "")?;
+    let save = el(&doc, "button", &[("type", "button"), ("class", "primary")], &tk("opt_btn_save"))?;
+    let settings_status = el(&doc, "span", &[("role", "status"), ("class", "note")], "")?;
+    append(&save_row, &[&save, &settings_status])?;
+    let settings_error = el(&doc, "p", &[("id", "settings-error"), ("class", "error"), ("role", "alert")], "")?;
+    append(&settings_section, &[&hint, &save_row, &settings_error])?;
+
+    // What the policy set that could not be used (for the administrator).
+    let problems = el(&doc, "section", &[("aria-labelledby", "problems-title"), ("hidden", "")], "")?;
+    append(&root, &[&tenants_section, &sites_section, &settings_section, &problems])?;
+
+    {
+        let field = tenant_input.clone();
+        listeners.push(EventListener::new(&tenant_add, "click", move |_| add_tenant(&field)));
+        let field = tenant_input.clone();
+        listeners.push(EventListener::new(&tenant_input, "keydown", move |e| {
+            if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Enter") {
+                add_tenant(&field);
+            }
+        }));
+        let field = site_input.clone();
+        listeners.push(EventListener::new(&site_add, "click", move |_| add_site(&field)));
+        let field = site_input.clone();
+        listeners.push(EventListener::new(&site_input, "keydown", move |e| {
+            if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Enter") {
+                add_site(&field);
+            }
+        }));
+        listeners.push(EventListener::new(&save, "click", |_| save_settings()));
+    }
+    let storage = vec![
+        ext::on_storage_change(TRUSTED_KEY, |v| {
+            let list: Vec<String> = ext::from_js(&v).unwrap_or_default();
+            with(|o| o.trusted = list);
+            render();
+        })?,
+        ext::on_storage_change(SETTINGS_KEY, |v| {
+            let s: Settings = ext::from_js(&v).unwrap_or_default();
+            with(|o| o.user = s);
+            render();
+            fill_form();
+        })?,
+    ];
+    OPTIONS.with(|o| {
+        *o.borrow_mut() = Some(Options {
+            doc,
+            user: Settings::default(),
+            policy: Policy::default(),
+            trusted: Vec::new(),
+            tenants,
+            tenant_input,
+            tenant_add,
+            tenant_error,
+            tenant_note,
+            sites,
+            site_error,
+            fields,
+            settings_error,
+            settings_status,
+            problems,
+            _listeners: listeners,
+            _list_listeners: Vec::new(),
+            _storage: storage,
+        })
+    });
+    wasm_bindgen_futures::spawn_local(async {
+        let (user, policy, trusted) = (ext::settings().await, ext::policy().await, ext::trusted_origins().await);
+        with(|o| {
+            o.user = user;
+            o.policy = policy;
+            o.trusted = trusted;
+        });
+        render();
+        fill_form();
+        if let Ok(body) = document().and_then(|d| d.body().ok_or(WebError::Missing("body"))) {
+            let _ = body.set_attribute("data-ready", "true");
+        }
+    });
+    Ok(())
+}
+
+fn with<R>(f: impl FnOnce(&mut Options) -> R) -> Option<R> {
+    OPTIONS.with(|o| o.borrow_mut().as_mut().map(f))
+}
+
+fn effective(o: &Options) -> Effective {
+    overlay(&o.user, &o.policy)
+}
+
+fn add_tenant(field: &HtmlInputElement) {
+    let result = parse_tenant(&field.value());
+    with(|o| match result {
+        Ok(origin) => {
+            set_text(&o.tenant_error, "");
+            field.set_value("");
+            if !o.trusted.contains(&origin) {
+                o.trusted.push(origin.clone());
+            }
+            ext::post_to_background(ToBackground::Trust { origin });
+        }
+        Err(msg) => {
+            set_text(&o.tenant_error, &t(&msg));
+            let _ = field.focus();
+        }
+    });
+    render();
+}
+
+fn add_site(field: &HtmlInputElement) {
+    let result = parse_site(&field.value());
+    let saved = with(|o| match result {
+        Ok(site) => {
+            set_text(&o.site_error, "");
+            field.set_value("");
+            let mut next = o.user.clone();
+            if !next.blocked_sites.contains(&site) && !effective(o).policy_sites.contains(&site) {
+                next.blocked_sites.push(site);
+            }
+            submit(o, next, "blockedSites").is_ok()
+        }
+        Err(msg) => {
+            set_text(&o.site_error, &t(&msg));
+            let _ = field.focus();
+            false
+        }
+    });
+    if saved == Some(true) {
+        render();
+    }
+}
+
+fn remove_site(site: &str) {
+    with(|o| {
+        let mut next = o.user.clone();
+        next.blocked_sites.retain(|s| s != site);
+        let _ = submit(o, next, "blockedSites");
+    });
+    render();
+}
+
+/// Validates the whole settings object; saves it only if all of it is usable.
+fn submit(o: &mut Options, next: Settings, _from: Key) -> Result<(), ()> {
+    match validate(&next) {
+        Ok(valid) => {
+            o.user = valid.clone();
+            ext::post_to_background(ToBackground::Settings { settings: valid });
+            Ok(())
+        }
+        Err((key, msg)) => {
+            let target = if key == "blockedSites" { &o.site_error } else { &o.settings_error };
+            set_text(target, &t(&msg));
+            Err(())
+        }
+    }
+}
+
+/// The Save button: reads the form into the agent's settings (locked fields keep the agent's
+/// own stored value: the policy wins anyway), checks all of it, then saves or says what is wrong.
+fn save_settings() {
+    with(|o| {
+        let eff = effective(o);
+        let mut next = o.user.clone();
+        set_text(&o.settings_status, "");
+        set_text(&o.settings_error, "");
+        for f in &o.fields {
+            if eff.is_locked(f.key) {
+                continue;
+            }
+            let number = || {
+                let v = f.input.value();
+                if v.trim().is_empty() {
+                    f64::NAN
+                } else {
+                    f.input.value_as_number()
+                }
+            };
+            match f.key {
+                "acwAlertMinutes" => next.acw_alert_minutes = number(),
+                "logLimit" => next.log_limit = whole(number()),
+                "logRetentionDays" => next.log_retention_days = whole(number()),
+                "redact" => next.redact = f.input.checked(),
+                "requireDisposition" => next.require_disposition = f.input.checked(),
+                _ => {}
+            }
+        }
+        match validate(&next) {
+            Ok(valid) => {
+                o.user = valid.clone();
+                ext::post_to_background(ToBackground::Settings { settings: valid });
+                set_text(&o.settings_status, &tk("opt_saved"));
+            }
+            Err((key, msg)) => {
+                let label = o.fields.iter().find(|f| f.key == key).and_then(|f| {
+                    o.doc.query_selector(&format!("label[for=\"{}\"]", f.input.id())).ok().flatten().and_then(|l| l.text_content())
+                });
+                let text = t(&msg);
+                set_text(&o.settings_error, &label.map(|l| ta("opt_err_field", &[&l, &text])).unwrap_or(text));
+                if let Some(f) = o.fields.iter().find(|f| f.key == key) {
+                    let _ = f.input.focus();
+                }
+            }
+        }
+    });
+}
+
+/// A form number as a whole count; out-of-range or fractional input fails validation.
+fn whole(v: f64) -> u32 {
+    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX) {
+        v as u32
+    } else {
+        u32::MAX
+    }
+}
+
+/// Puts the settings in force into the form, locked ones disabled.
+fn fill_form() {
+    with(|o| {
+        let eff = effective(o);
+        for f in &o.fields {
+            let locked = eff.is_locked(f.key);
+            f.input.set_disabled(locked);
+            set_flag(&f.locked_note, "hidden", !locked);
+            match f.key {
+                "acwAlertMinutes" => f.input.set_value(&format_number(eff.settings.acw_alert_minutes)),
+                "logLimit" => f.input.set_value(&eff.settings.log_limit.to_string()),
+                "logRetentionDays" => f.input.set_value(&eff.settings.log_retention_days.to_string()),
+                "redact" => f.input.set_checked(eff.settings.redact),
+                "requireDisposition" => f.input.set_checked(eff.settings.require_disposition),
+                _ => {}
+            }
+        }
+    });
+}
+
+fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 {
+        (v as i64).to_string()
+    } else {
+        v.to_string()
+    }
+}
+
+/// Renders the two lists and the policy notes.
+fn render() {
+    OPTIONS.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let Some(o) = cell.as_mut() else { return };
+        let eff = effective(o);
+        let result: WebResult<Vec<EventListener>> = (|| {
+            let mut listeners = Vec::new();
+            // Tenants: the organisation's first (locked), then the agent's (removable).
+            clear(&o.tenants)?;
+            for origin in &eff.policy_tenants {
+                list_item(&o.doc, &o.tenants, origin, None)?;
+            }
+            // With the Trust prompt off, the agent's own list no longer counts: not shown.
+            if eff.trust_prompt {
+                for origin in o.trusted.iter().filter(|t| !eff.policy_tenants.contains(t)) {
+                    let remove = el(&o.doc, "button", &[("type", "button"), ("aria-label", &ta("btn_remove_origin", &[origin]))], &tk("btn_remove"))?;
+                    let origin_owned = origin.clone();
+                    listeners.push(EventListener::new(&remove, "click", move |_| {
+                        let origin = origin_owned.clone();
+                        with(|o| o.trusted.retain(|t| *t != origin));
+                        ext::post_to_background(ToBackground::Untrust { origin });
+                        render();
+                    }));
+                    list_item(&o.doc, &o.tenants, origin, Some(&remove))?;
+                }
+            }
+            if o.tenants.first_child().is_none() {
+                append(&o.tenants, &[&el(&o.doc, "li", &[("class", "empty")], &tk("trusted_empty"))?])?;
+            }
+            o.tenant_input.set_disabled(!eff.trust_prompt);
+            set_flag(&o.tenant_add, "disabled", !eff.trust_prompt);
+            set_text(&o.tenant_note, &tk(if eff.trust_prompt { "opt_tenants_note" } else { "opt_tenants_note_locked" }));
+
+            clear(&o.sites)?;
+            for site in &eff.settings.blocked_sites {
+                if eff.policy_sites.contains(site) {
+                    list_item(&o.doc, &o.sites, site, None)?;
+                } else {
+                    let remove = el(&o.doc, "button", &[("type", "button"), ("aria-label", &ta("opt_btn_remove_site", &[site]))], &tk("btn_remove"))?;
+                    let site_owned = site.clone();
+                    listeners.push(EventListener::new(&remove, "click", move |_| remove_site(&site_owned)));
+                    list_item(&o.doc, &o.sites, site, Some(&remove))?;
+                }
+            }
+            if o.sites.first_child().is_none() {
+                append(&o.sites, &[&el(&o.doc, "li", &[("class", "empty")], &tk("opt_sites_empty"))?])?;
+            }
+
+            clear(&o.problems)?;
+            set_flag(&o.problems, "hidden", eff.problems.is_empty());
+            if !eff.problems.is_empty() {
+                let title = el(&o.doc, "h2", &[("id", "problems-title")], &tk("opt_problems_title"))?;
+                let list = el(&o.doc, "ul", &[("class", "problems")], "")?;
+                for p in &eff.problems {
+                    append(&list, &[&el(&o.doc, "li", &[], p)?])?;
+                }
+                append(&o.problems, &[&title, &list])?;
+            }
+            Ok(listeners)
+        })();
+        match result {
+            Ok(l) => o._list_listeners = l,
+            Err(e) => super::warn("options", &e),
+        }
+    });
+}
+
+fn clear(e: &Element) -> WebResult<()> {
+    while let Some(c) = e.first_child() {
+        e.remove_child(&c)?;
+    }
+    Ok(())
+}
+
+/// One entry of a list: its text, then a Remove button or the "set by your organization" mark.
+fn list_item(doc: &Document, list: &Element, text: &str, remove: Option<&Element>) -> WebResult<()> {
+    let li = el(doc, "li", &[], "")?;
+    let name = el(doc, "span", &[("class", "value")], text)?;
+    match remove {
+        Some(b) => append(&li, &[&name, b])?,
+        None => append(&li, &[&name, &el(doc, "span", &[("class", "locked")], &tk("opt_locked"))?])?,
+    }
+    list.append_child(&li)?;
+    Ok(())
+}

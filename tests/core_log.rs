@@ -1,0 +1,68 @@
+//! The log panel's pure parts: filter groups, search, ISO time, exports.
+
+use bp_toolbar::core::log::{action_group, entry_line, export_csv, export_json, iso_time, select, LogEntry};
+
+fn entry(ts: f64, action: &str, item: &str, result: &str) -> LogEntry {
+    LogEntry { ts, action: action.into(), item_id: item.into(), result: result.into(), latency_ms: None, tenant: "https://t.example".into(), page: "crm.example".into() }
+}
+
+#[test]
+fn groups_cover_every_action() {
+    assert_eq!(action_group("Terminate"), "commands");
+    assert_eq!(action_group("Complete"), "commands");
+    assert_eq!(action_group("Wrap up"), "wrap_up");
+    assert_eq!(action_group("Get State (auto)"), "get_state");
+    assert_eq!(action_group("event STATE_CHANGED"), "events");
+    assert_eq!(action_group("ACW alert"), "alerts");
+    assert_eq!(action_group("Trust removed"), "channel");
+    assert_eq!(action_group("Channel"), "channel");
+}
+
+#[test]
+fn select_filters_searches_and_puts_newest_first() {
+    let log = vec![
+        entry(1.0, "Terminate", "ITEM-1", "sent"),
+        entry(2.0, "event INTERACTION_RENDERED", "ITEM-2", "item_id captured"),
+        entry(3.0, "Complete", "ITEM-2", "confirmed: completed"),
+    ];
+    let ts = |v: Vec<&LogEntry>| v.iter().map(|e| e.ts as i32).collect::<Vec<_>>();
+    assert_eq!(ts(select(&log, None, "")), vec![3, 2, 1]);
+    assert_eq!(ts(select(&log, Some("commands"), "")), vec![3, 1]);
+    assert_eq!(ts(select(&log, None, "item-2")), vec![3, 2]);
+    assert_eq!(ts(select(&log, Some("commands"), " item-2 ")), vec![3]);
+    assert_eq!(ts(select(&log, None, "CAPTURED")), vec![2]);
+    assert_eq!(ts(select(&log, Some("alerts"), "")), Vec::<i32>::new());
+}
+
+#[test]
+fn iso_time_is_utc_with_milliseconds() {
+    assert_eq!(iso_time(0.0), "1970-01-01T00:00:00.000Z");
+    assert_eq!(iso_time(1_795_000_000_123.0), "2026-11-18T11:06:40.123Z");
+    assert_eq!(iso_time(951_782_400_000.0), "2000-02-29T00:00:00.000Z");
+}
+
+#[test]
+fn csv_quotes_escapes_and_defuses_formulas() {
+    let mut e = entry(0.0, "Complete", "A", "completed, disposition \"x\"");
+    e.latency_ms = Some(42);
+    let f = entry(0.0, "event =HYPERLINK(\"http://evil\")", "", "received");
+    let csv = export_csv(&[&e, &f]);
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(lines[0], "time,action,item_id,result,latency_ms,tenant,page");
+    assert_eq!(lines[1], "1970-01-01T00:00:00.000Z,Complete,A,\"completed, disposition \"\"x\"\"\",42,https://t.example,crm.example");
+    // Quotes inside make it a quoted cell; it does not start with "=" so it stays as it is.
+    assert_eq!(lines[2], "1970-01-01T00:00:00.000Z,\"event =HYPERLINK(\"\"http://evil\"\")\",,received,,https://t.example,crm.example");
+    let g = entry(0.0, "=cmd", "", "-1+2");
+    assert!(export_csv(&[&g]).contains(",'=cmd,,'-1+2,"));
+    assert_eq!(lines.len(), 4, "CRLF after every row");
+}
+
+#[test]
+fn json_export_parses_back() {
+    let e = entry(1_000.0, "Terminate", "A<b>", "sent");
+    let v: serde_json::Value = serde_json::from_str(&export_json(&[&e])).unwrap();
+    assert_eq!(v[0]["time"], "1970-01-01T00:00:01.000Z");
+    assert_eq!(v[0]["item_id"], "A<b>");
+    assert_eq!(v[0]["latency_ms"], serde_json::Value::Null);
+    assert_eq!(entry_line(&e), "1970-01-01T00:00:01.000Z | Terminate | A<b> | sent | crm.example");
+}

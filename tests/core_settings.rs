@@ -1,0 +1,172 @@
+//! Settings, policy overlay and validation: pure rules, table tests.
+
+use bp_toolbar::core::detect::{trust_under, Trust};
+use bp_toolbar::core::settings::{is_blocked, overlay, parse_site, parse_tenant, validate, Policy, Settings};
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+#[test]
+fn stored_settings_read_with_defaults() {
+    let d: Settings = serde_json::from_str("{}").unwrap();
+    assert_eq!(d, Settings::default());
+    assert_eq!(d.log_limit, 2000);
+    // An object written by an older version (one field) keeps the other defaults.
+    let old: Settings = serde_json::from_str(r#"{"acwAlertMinutes":2}"#).unwrap();
+    assert_eq!(old.acw_alert_minutes, 2.0);
+    assert_eq!(old.log_limit, 2000);
+    assert!(!old.require_disposition);
+}
+
+#[test]
+fn policy_values_win_and_are_locked() {
+    let user = Settings { acw_alert_minutes: 3.0, log_limit: 5000, redact: false, require_disposition: false, ..Settings::default() };
+    let policy: Policy = serde_json::from_str(r#"{"acwAlertMinutes":10,"redact":true,"requireDisposition":true}"#).unwrap();
+    let e = overlay(&user, &policy);
+    assert_eq!(e.settings.acw_alert_minutes, 10.0);
+    assert!(e.settings.redact);
+    assert!(e.settings.require_disposition);
+    assert_eq!(e.settings.log_limit, 5000, "not managed: the agent's value");
+    assert!(e.is_locked("acwAlertMinutes") && e.is_locked("redact") && e.is_locked("requireDisposition"));
+    assert!(!e.is_locked("logLimit"));
+    assert!(e.trust_prompt);
+    assert!(e.problems.is_empty());
+}
+
+#[test]
+fn no_policy_changes_nothing() {
+    let user = Settings { acw_alert_minutes: 1.0, blocked_sites: s(&["a.example"]), ..Settings::default() };
+    let e = overlay(&user, &Policy::default());
+    assert_eq!(e.settings, user);
+    assert!(e.locked.is_empty() && e.policy_tenants.is_empty() && e.policy_sites.is_empty());
+    assert!(e.trust_prompt);
+}
+
+#[test]
+fn lists_add_up_policy_first_without_duplicates() {
+    let user = Settings { blocked_sites: s(&["mine.example", "shared.example"]), ..Settings::default() };
+    let policy = Policy {
+        blocked_sites: Some(s(&["shared.example", "*.Corp.Example", "not a host!"])),
+        trusted_tenants: Some(s(&["https://acme.example.com/", "acme.example.com", "http://evil.example", "ftp://x"])),
+        ..Policy::default()
+    };
+    let e = overlay(&user, &policy);
+    assert_eq!(e.settings.blocked_sites, s(&["shared.example", "*.corp.example", "mine.example"]));
+    assert_eq!(e.policy_sites, s(&["shared.example", "*.corp.example"]));
+    assert_eq!(e.policy_tenants, s(&["https://acme.example.com"]));
+    assert_eq!(e.problems.len(), 3, "{:?}", e.problems);
+}
+
+#[test]
+fn out_of_range_policy_values_are_clamped_and_reported() {
+    let policy = Policy { log_limit: Some(5), log_retention_days: Some(9999), acw_alert_minutes: Some(-1.0), ..Policy::default() };
+    let e = overlay(&Settings::default(), &policy);
+    assert_eq!(e.settings.log_limit, 1000);
+    assert_eq!(e.settings.log_retention_days, 365);
+    assert_eq!(e.settings.acw_alert_minutes, 0.0);
+    assert_eq!(e.problems.len(), 3);
+    assert!(e.is_locked("logLimit") && e.is_locked("logRetentionDays") && e.is_locked("acwAlertMinutes"));
+}
+
+#[test]
+fn trust_under_policy() {
+    let user = s(&["https://mine.example"]);
+    let listed = s(&["https://acme.example"]);
+    // Prompt allowed: built-in rule, agent's list, policy list, else askable.
+    assert_eq!(trust_under("https://x.brightpattern.com", &user, &listed, true), Trust::Trusted);
+    assert_eq!(trust_under("https://mine.example", &user, &listed, true), Trust::Trusted);
+    assert_eq!(trust_under("https://acme.example", &user, &listed, true), Trust::Trusted);
+    assert_eq!(trust_under("https://other.example", &user, &listed, true), Trust::Askable);
+    assert_eq!(trust_under("http://other.example", &user, &listed, true), Trust::Refused);
+    // Prompt off: only the built-in rule and the organisation's list; the agent's own list
+    // no longer counts, and the rest cannot be trusted from the toolbar.
+    assert_eq!(trust_under("https://x.brightpattern.com", &user, &listed, false), Trust::Trusted);
+    assert_eq!(trust_under("https://acme.example", &user, &listed, false), Trust::Trusted);
+    assert_eq!(trust_under("https://mine.example", &user, &listed, false), Trust::NotListed);
+    assert_eq!(trust_under("https://other.example", &user, &listed, false), Trust::NotListed);
+    assert_eq!(trust_under("http://other.example", &user, &listed, false), Trust::Refused);
+}
+
+#[test]
+fn tenant_origins_as_typed() {
+    let ok = [
+        ("https://acme.example.com", "https://acme.example.com"),
+        ("  https://ACME.example.com/ ", "https://acme.example.com"),
+        ("acme.example.com", "https://acme.example.com"),
+        ("https://acme.example.com:8443", "https://acme.example.com:8443"),
+        ("http://localhost:8101", "http://localhost:8101"),
+        ("http://127.0.0.1:9000/", "http://127.0.0.1:9000"),
+    ];
+    for (input, want) in ok {
+        assert_eq!(parse_tenant(input).as_deref(), Ok(want), "{input}");
+    }
+    let bad = [
+        ("", "opt_err_empty"),
+        ("http://acme.example.com", "opt_err_http"),
+        ("https://acme.example.com/agentdesktop/", "opt_err_origin_path"),
+        ("https://acme.example.com?x", "opt_err_origin_path"),
+        ("https://user@acme.example.com", "opt_err_origin_path"),
+        ("https://", "opt_err_origin"),
+        ("https://a b", "opt_err_origin"),
+        ("ftp://acme.example.com", "opt_err_origin"),
+    ];
+    for (input, key) in bad {
+        assert_eq!(parse_tenant(input).map_err(|m| m.key), Err(key), "{input}");
+    }
+}
+
+#[test]
+fn site_patterns_and_matching() {
+    assert_eq!(parse_site("CRM.Example.com").as_deref(), Ok("crm.example.com"));
+    assert_eq!(parse_site("https://crm.example.com:8443/path?q").as_deref(), Ok("crm.example.com"));
+    assert_eq!(parse_site("*.example.com").as_deref(), Ok("*.example.com"));
+    for bad in ["", "*.", "exa mple.com", "-a.example", "a..b", "*.*.example.com", "example.com/*"] {
+        assert!(parse_site(bad).is_err(), "{bad:?}");
+    }
+    let p = s(&["crm.example.com", "*.corp.example"]);
+    assert!(is_blocked("crm.example.com", &p));
+    assert!(is_blocked("CRM.example.com.", &p));
+    assert!(!is_blocked("other.example.com", &p));
+    assert!(is_blocked("corp.example", &p));
+    assert!(is_blocked("a.b.corp.example", &p));
+    assert!(!is_blocked("evilcorp.example", &p), "a suffix match must stop at a dot");
+}
+
+#[test]
+fn validation_is_all_or_nothing() {
+    let good = Settings { acw_alert_minutes: 5.0, log_limit: 3000, log_retention_days: 30, blocked_sites: s(&["A.example", "a.example"]), ..Settings::default() };
+    assert_eq!(validate(&good).unwrap().blocked_sites, s(&["a.example"]));
+    let cases = [
+        (Settings { log_limit: 50, ..good.clone() }, "logLimit"),
+        (Settings { log_retention_days: 400, ..good.clone() }, "logRetentionDays"),
+        (Settings { acw_alert_minutes: f64::NAN, ..good.clone() }, "acwAlertMinutes"),
+        (Settings { acw_alert_minutes: -1.0, ..good.clone() }, "acwAlertMinutes"),
+        (Settings { blocked_sites: s(&["ok.example", "bad site"]), ..good.clone() }, "blockedSites"),
+    ];
+    for (input, field) in cases {
+        assert_eq!(validate(&input).map_err(|(k, _)| k), Err(field));
+    }
+}
+
+#[test]
+fn redaction_masks_phone_numbers_and_typed_text_only() {
+    use bp_toolbar::core::log::{mask_phones, redact, LogEntry};
+    assert_eq!(mask_phones("call from +1 (555) 010-9999 ended"), "call from [redacted] ended");
+    assert_eq!(mask_phones("555.010.9999."), "[redacted].");
+    assert_eq!(mask_phones("status not_ready (Lunch)"), "status not_ready (Lunch)");
+    assert_eq!(mask_phones("no reply in 3 s, 2 interactions"), "no reply in 3 s, 2 interactions");
+    assert_eq!(mask_phones("order 123456"), "order 123456", "six digits are not a phone number");
+    let e = LogEntry {
+        ts: 5.0,
+        action: "Complete".into(),
+        item_id: "A1B2C3D4E5".into(),
+        result: "completed, disposition Called back on 5550109999".into(),
+        latency_ms: Some(12),
+        tenant: "https://t.example".into(),
+        page: "crm.example".into(),
+    };
+    let r = redact(&e);
+    assert_eq!(r.result, "completed, disposition [redacted]");
+    assert_eq!((r.ts, r.item_id.as_str(), r.latency_ms, r.tenant.as_str(), r.page.as_str()), (5.0, "A1B2C3D4E5", Some(12), "https://t.example", "crm.example"));
+}

@@ -66,3 +66,22 @@ fn json_export_parses_back() {
     assert_eq!(v[0]["latency_ms"], serde_json::Value::Null);
     assert_eq!(entry_line(&e), "1970-01-01T00:00:01.000Z | Terminate | A<b> | sent | crm.example");
 }
+
+#[test]
+fn the_ring_follows_the_settings() {
+    use bp_toolbar::core::log::LogRing;
+    let mut ring = LogRing::new(2000);
+    for i in 0..1500 {
+        ring.push(entry(f64::from(i), "Terminate", "A", "sent"));
+    }
+    ring.set_limit(1000);
+    assert_eq!(ring.len(), 1000, "the oldest fall off at once");
+    assert_eq!(ring.iter().next().map(|e| e.ts), Some(500.0));
+    assert!(ring.drop_older_than(1200.0));
+    assert_eq!(ring.len(), 300);
+    assert!(!ring.drop_older_than(1200.0), "nothing more to drop");
+    ring.push(entry(2000.0, "event STATE_CHANGED", "", "status not_ready (Call 555 010 9999)"));
+    assert!(ring.redact_all());
+    assert_eq!(ring.iter().last().map(|e| e.result.as_str()), Some("status not_ready (Call [redacted])"));
+    assert!(!ring.redact_all(), "already redacted");
+}

@@ -66,6 +66,19 @@ impl LogRing {
         self.entries.len() != before
     }
 
+    /// Redacts every stored entry (redaction was just turned on). Returns whether any changed.
+    pub fn redact_all(&mut self) -> bool {
+        let mut changed = false;
+        for e in self.entries.iter_mut() {
+            let r = redact(e);
+            if r != *e {
+                *e = r;
+                changed = true;
+            }
+        }
+        changed
+    }
+
     pub fn push(&mut self, entry: LogEntry) {
         self.entries.push_back(entry);
         self.trim();

@@ -53,6 +53,13 @@ pub enum ToBackground {
     Settings { settings: Settings },
     /// Remember where the toolbar sits on a site (CSS px from the top-left) and if collapsed.
     Placement { site: String, placement: Placement },
+    /// The toolbar's health for the popup's panel (`None`: the toolbar left the page). The
+    /// background fills in `tab` from the sender.
+    Health {
+        health: Option<crate::core::health::Health>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tab: Option<i32>,
+    },
     /// Run a keyboard-shortcut command (the path `commands.onCommand` takes) on a given tab,
     /// or on the active tab when none is named.
     Command {

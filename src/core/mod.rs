@@ -5,6 +5,7 @@
 //! a number of milliseconds, so every timeout is a plain unit test.
 
 pub mod detect;
+pub mod health;
 pub mod log;
 pub mod messages;
 pub mod protocol;

@@ -206,6 +206,8 @@ pub struct Session {
     pub ignored: u32,
     /// A GET_STATE reply has arrived at least once on this channel.
     pub replied: bool,
+    /// When the desktop last said anything on our channel (ms since the epoch).
+    pub last_heard: Option<f64>,
     pub commands: Vec<PendingCommand>,
     /// The one-click wrap-up in progress, if any.
     pub wrap: Option<WrapUp>,
@@ -233,6 +235,7 @@ impl Session {
             notice: None,
             ignored: 0,
             replied: false,
+            last_heard: None,
             commands: Vec::new(),
             wrap: None,
             wrap_fields: Vec::new(),
@@ -611,6 +614,7 @@ impl Session {
                 return;
             }
         };
+        self.last_heard = Some(now);
         // The desktop is speaking: a "waiting for the desktop" line no longer holds.
         if matches!(&self.notice, Some(n) if n.kind == NoticeKind::Waiting) {
             self.notice = None;

@@ -119,7 +119,8 @@ pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
         if v.is_finite() && (0.0..=ACW_ALERT_MAX_MINUTES).contains(&v) {
             out.settings.acw_alert_minutes = v;
         } else {
-            out.problems.push(format!("acwAlertMinutes: {v} is outside 0..{ACW_ALERT_MAX_MINUTES}"));
+            // No float formatting here: this runs in the content script's module too.
+            out.problems.push("acwAlertMinutes: outside 0..240".to_string());
         }
         lock("acwAlertMinutes", &mut out);
     }
@@ -153,14 +154,14 @@ pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
         match parse_tenant(raw) {
             Ok(o) if !out.policy_tenants.contains(&o) => out.policy_tenants.push(o),
             Ok(_) => {}
-            Err(_) => out.problems.push(format!("trustedTenants: {raw:?} is not an https origin")),
+            Err(_) => out.problems.push(format!("trustedTenants: \"{raw}\" is not an https origin")),
         }
     }
     for raw in policy.blocked_sites.iter().flatten() {
         match parse_site(raw) {
             Ok(p) if !out.policy_sites.contains(&p) => out.policy_sites.push(p),
             Ok(_) => {}
-            Err(_) => out.problems.push(format!("blockedSites: {raw:?} is not a host name or *.domain")),
+            Err(_) => out.problems.push(format!("blockedSites: \"{raw}\" is not a host name or *.domain")),
         }
     }
     // The agent's own blocked sites stay, after the policy's; duplicates once.

@@ -15,6 +15,7 @@ use super::toolbar::{Toolbar, UiEvent};
 use super::{ext, warn, WebResult};
 use crate::core::detect::{trust_of, trust_under, Trust};
 use crate::core::messages::{ToBackground, SETTINGS_KEY, TRUSTED_KEY};
+use crate::core::health::Health;
 use crate::core::session::{Effect, Input, Session};
 use crate::core::view::View;
 
@@ -26,6 +27,10 @@ pub trait Host {
     fn moved(&self, dx: f64, dy: f64, end: bool, collapsed: bool);
     /// The agent collapsed or expanded the toolbar.
     fn collapsed(&self, on: bool);
+    /// Whether this toolbar runs in its own frame (strict-CSP pages), for the health panel.
+    fn frame_mode(&self) -> bool {
+        false
+    }
 }
 
 struct Inner {
@@ -36,6 +41,11 @@ struct Inner {
     timer: Option<Timeout>,
     ticker: Option<Interval>,
     badge: Option<(String, String, String)>,
+    /// The health last reported to the background (sent again only when it changes, at most
+    /// once a second: a page flooding us with messages must not flood the background too).
+    health: Option<Health>,
+    health_at: f64,
+    health_timer: Option<Timeout>,
     _listeners: Vec<ext::ApiListener>,
 }
 
@@ -95,6 +105,9 @@ impl App {
             timer: None,
             ticker: None,
             badge: None,
+            health: None,
+            health_at: 0.0,
+            health_timer: None,
             _listeners: listeners,
         });
         refresh();
@@ -126,6 +139,7 @@ impl Drop for App {
             if let Some(mut i) = inner.take() {
                 i.channel.close();
                 i.toolbar.bar.remove();
+                ext::post_to_background(ToBackground::Health { health: None, tab: None });
                 // The tab's badge no longer describes a live desktop.
                 ext::post_to_background(ToBackground::Badge { text: String::new(), color: "#6b7487".into(), title: String::new(), acw_ms: None });
             }
@@ -295,6 +309,7 @@ fn render(shared: &Rc<Shared>, weak: &Weak<Shared>) {
     i.toolbar.render(&view);
     tick(i, &view);
     i.host.rendered(&view, &i.toolbar);
+    report_health(i, weak);
     // After-call work: a one-second ticker keeps the timer and the badge current.
     match (view.acw_since.is_some(), i.ticker.is_some()) {
         (true, false) => {
@@ -349,4 +364,32 @@ fn refresh_settings(tenant: String, sink: Sink) {
         let trust = trust_under(&tenant, &list, &eff.policy_tenants, eff.trust_prompt);
         sink(Input::TrustChanged { trust, now: super::now() });
     });
+}
+
+/// Sends the toolbar's health to the background when it changed, at most once a second (a
+/// trailing report carries the last change).
+fn report_health(i: &mut Inner, weak: &Weak<Shared>) {
+    let health = Health::of(&i.session, i.host.frame_mode());
+    if i.health.as_ref() == Some(&health) {
+        return;
+    }
+    let now = super::now();
+    let wait = 1000.0 - (now - i.health_at);
+    if wait <= 0.0 {
+        i.health = Some(health.clone());
+        i.health_at = now;
+        ext::post_to_background(ToBackground::Health { health: Some(health), tab: None });
+    } else if i.health_timer.is_none() {
+        let weak = weak.clone();
+        i.health_timer = Some(Timeout::new(wait as u32, move || {
+            if let Some(shared) = weak.upgrade() {
+                if let Ok(mut inner) = shared.inner.try_borrow_mut() {
+                    if let Some(i) = inner.as_mut() {
+                        i.health_timer = None;
+                        report_health(i, &Rc::downgrade(&shared));
+                    }
+                }
+            }
+        }));
+    }
 }

@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 
 use super::{ext, warn, WebResult};
+use crate::core::health::{Health, HEALTH_KEY};
 use crate::core::log::{LogEntry, LogRing};
 use crate::core::messages::{Placement, Settings, ToBackground, LOG_KEY, PLACEMENTS_KEY, SETTINGS_KEY, TRUSTED_KEY};
 
@@ -19,6 +20,8 @@ struct Store {
     log: Option<LogRing>,
     trusted: Option<Vec<String>>,
     placements: Option<Vec<(String, Placement)>>,
+    /// The health of each tab's toolbar (tab id, report), mirrored in `storage.session`.
+    health: Option<Vec<(i32, Health)>>,
 }
 
 thread_local! {
@@ -28,6 +31,8 @@ thread_local! {
     /// Tabs already alerted in their current after-call-work episode.
     static ALERTED: RefCell<Vec<i32>> = const { RefCell::new(Vec::new()) };
     static SETTINGS: RefCell<Option<Settings>> = const { RefCell::new(None) };
+    /// The settings changed: trim, age and (if on) redact what is stored at the next write.
+    static RESHAPE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The settings in force (the agent's with the policy over them), read once per worker life
@@ -41,23 +46,12 @@ async fn settings() -> Settings {
     s
 }
 
-/// Forgets the cached settings (storage or policy changed) and applies the log limits anew.
+/// Forgets the cached settings (storage or policy changed); the next write of the queue applies
+/// the log's size limit, retention and redaction anew.
 fn settings_changed() {
     SETTINGS.with(|c| *c.borrow_mut() = None);
-    wasm_bindgen_futures::spawn_local(async {
-        let s = settings().await;
-        let changed = STORE.with(|st| {
-            let mut st = st.borrow_mut();
-            let Some(log) = st.log.as_mut() else { return false };
-            let before = log.len();
-            log.set_limit(s.log_limit as usize);
-            let aged = s.log_retention_days > 0 && log.drop_older_than(super::now() - f64::from(s.log_retention_days) * 86_400_000.0);
-            aged || log.len() != before
-        });
-        if changed {
-            enqueue(ToBackground::Log { entries: Vec::new() });
-        }
-    });
+    RESHAPE.with(|r| r.set(true));
+    enqueue(ToBackground::Log { entries: Vec::new() });
 }
 
 /// The optional after-call-work alert: once per episode per tab, past the agent's threshold.
@@ -126,6 +120,17 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
         });
         return true;
     }
+    if let ToBackground::Health { health, .. } = msg {
+        // Keyed by the sending tab; queued with the other writes so reports stay in order.
+        let tab = js_sys::Reflect::get(&sender, &JsValue::from_str("tab"))
+            .ok()
+            .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("id")).ok())
+            .and_then(|v| v.as_f64());
+        if let Some(tab) = tab {
+            enqueue(ToBackground::Health { health, tab: Some(tab as i32) });
+        }
+        return true;
+    }
     if let ToBackground::Command { name, tab } = &msg {
         wasm_bindgen_futures::spawn_local(run_command(name.clone(), *tab));
         return true;
@@ -144,6 +149,13 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
     }
     enqueue(msg);
     true
+}
+
+/// `tabs.onUpdated` with status "loading": the page in that tab is going, and its toolbar with it.
+#[wasm_bindgen]
+pub fn background_tab_loading(api: JsValue, tab: i32) {
+    ext::set_api(api);
+    enqueue(ToBackground::Health { health: None, tab: Some(tab) });
 }
 
 /// `storage.onChanged` for the settings or the managed policy (registered by the loader).
@@ -222,17 +234,16 @@ async fn drain() {
 }
 
 async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
-    let (mut log_dirty, mut trust_dirty, mut place_dirty) = (false, false, false);
-    let (retention_days, redacting) = {
+    let (mut log_dirty, mut trust_dirty, mut place_dirty, mut health_dirty) = (false, false, false, false);
+    let (retention_days, redacting, limit) = {
         let s = settings().await;
-        (s.log_retention_days, s.redact)
+        (s.log_retention_days, s.redact, s.log_limit as usize)
     };
     if STORE.with(|s| s.borrow().log.is_none()) {
         let entries: Vec<LogEntry> = match ext::storage_get(LOG_KEY).await? {
             Some(v) => ext::from_js(&v).unwrap_or_default(),
             None => Vec::new(),
         };
-        let limit = settings().await.log_limit as usize;
         STORE.with(|s| s.borrow_mut().log = Some(LogRing::from_entries(entries, limit)));
     }
     if STORE.with(|s| s.borrow().trusted.is_none()) {
@@ -246,9 +257,21 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
         };
         STORE.with(|s| s.borrow_mut().placements = Some(map));
     }
+    if STORE.with(|s| s.borrow().health.is_none()) {
+        let list: Vec<(i32, Health)> = match ext::session_get(HEALTH_KEY).await {
+            Ok(Some(v)) => ext::from_js::<std::collections::BTreeMap<String, Health>>(&v)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|(k, h)| Some((k.parse().ok()?, h)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        STORE.with(|s| s.borrow_mut().health = Some(list));
+    }
     STORE.with(|s| {
         let mut s = s.borrow_mut();
-        let Store { log, trusted, placements } = &mut *s;
+        let Store { log, trusted, placements, health } = &mut *s;
+        let health = health.get_or_insert_with(Vec::new);
         let (Some(log), Some(trusted), Some(placements)) = (log.as_mut(), trusted.as_mut(), placements.as_mut()) else { return };
         for msg in batch {
             match msg {
@@ -282,10 +305,35 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
                     }
                     place_dirty = true;
                 }
-                ToBackground::Badge { .. } | ToBackground::Command { .. } | ToBackground::Settings { .. } => {}
+                ToBackground::Health { health: report, tab: Some(tab) } => {
+                    let before = health.len();
+                    health.retain(|(t, _)| *t != tab);
+                    match report {
+                        Some(h) => {
+                            health.push((tab, h));
+                            health_dirty = true;
+                        }
+                        None => health_dirty |= health.len() != before,
+                    }
+                }
+                ToBackground::Health { tab: None, .. }
+                | ToBackground::Badge { .. }
+                | ToBackground::Command { .. }
+                | ToBackground::Settings { .. } => {}
             }
         }
     });
+    if RESHAPE.with(|r| r.replace(false)) {
+        STORE.with(|s| {
+            if let Some(log) = s.borrow_mut().log.as_mut() {
+                log.set_limit(limit);
+                if redacting {
+                    log.redact_all();
+                }
+            }
+        });
+        log_dirty = true;
+    }
     if log_dirty && retention_days > 0 {
         let cutoff = super::now() - f64::from(retention_days) * 86_400_000.0;
         STORE.with(|s| s.borrow_mut().log.as_mut().map(|l| l.drop_older_than(cutoff)));
@@ -304,6 +352,20 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
             }
         });
         ext::storage_set(PLACEMENTS_KEY, &obj).await?;
+    }
+    if health_dirty {
+        let obj = js_sys::Object::new();
+        STORE.with(|s| {
+            for (tab, h) in s.borrow().health.iter().flatten() {
+                if let Ok(v) = ext::to_js(h) {
+                    let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(&tab.to_string()), &v);
+                }
+            }
+        });
+        // Session memory: gone with the browser, like the tabs it describes.
+        if let Err(e) = ext::session_set(HEALTH_KEY, &obj).await {
+            warn("health", &e);
+        }
     }
     if trust_dirty {
         let list = STORE.with(|s| s.borrow().trusted.clone().unwrap_or_default());

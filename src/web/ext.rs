@@ -98,6 +98,24 @@ pub async fn storage_get(key: &str) -> WebResult<Option<JsValue>> {
     Ok((!v.is_undefined()).then_some(v))
 }
 
+/// Reads one key of `storage.session` (memory that outlives the background's restarts but
+/// not the browser's).
+pub async fn session_get(key: &str) -> WebResult<Option<JsValue>> {
+    let area = path(&["storage", "session"])?;
+    let all = settle(call(&area, "get", &[&JsValue::from_str(key)])?).await?;
+    let v = Reflect::get(&all, &JsValue::from_str(key))?;
+    Ok((!v.is_undefined()).then_some(v))
+}
+
+/// Writes one key of `storage.session`.
+pub async fn session_set(key: &str, value: &JsValue) -> WebResult<()> {
+    let area = path(&["storage", "session"])?;
+    let obj = js_sys::Object::new();
+    Reflect::set(&obj, &JsValue::from_str(key), value)?;
+    settle(call(&area, "set", &[&obj])?).await?;
+    Ok(())
+}
+
 /// Writes one key of `storage.local`.
 pub async fn storage_set(key: &str, value: &JsValue) -> WebResult<()> {
     let local = path(&["storage", "local"])?;
@@ -145,9 +163,14 @@ impl Drop for ApiListener {
 }
 
 /// Listens to changes of one `storage.local` key; `f` gets the new value (undefined if removed).
-pub fn on_storage_change(key: &'static str, mut f: impl FnMut(JsValue) + 'static) -> WebResult<ApiListener> {
+pub fn on_storage_change(key: &'static str, f: impl FnMut(JsValue) + 'static) -> WebResult<ApiListener> {
+    on_area_change("local", key, f)
+}
+
+/// Calls `f` with the new value whenever `key` of storage area `area` changes.
+pub fn on_area_change(area_name: &'static str, key: &'static str, mut f: impl FnMut(JsValue) + 'static) -> WebResult<ApiListener> {
     ApiListener::new(path(&["storage", "onChanged"])?, move |changes, area, _| {
-        if area.as_string().as_deref() == Some("local") {
+        if area.as_string().as_deref() == Some(area_name) {
             if let Ok(change) = Reflect::get(&changes, &JsValue::from_str(key)) {
                 if change.is_object() {
                     f(Reflect::get(&change, &JsValue::from_str("newValue")).unwrap_or(JsValue::UNDEFINED));

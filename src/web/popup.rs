@@ -1,16 +1,20 @@
-//! The popup panel: the log, newest first and live while open, rendered as text; Clear; the
-//! trusted tenant origins with a Remove button each. Writes go through the background.
+//! The popup panel: the agent's record and first aid. The log, newest first and live while
+//! open, rendered as text, filtered by kind of action and searched by item_id or text; copy one
+//! entry; export what is shown as JSON or CSV; Clear after a confirmation. The health of the
+//! active tab; the trusted tenant origins; the shortcuts. Writes go through the background.
 
 use std::cell::RefCell;
 
 use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
-use super::dom::{append, document, el, set_text};
+use super::dom::{append, document, el, el_as, set_flag, set_text};
 use super::i18n::{ta, tk};
 use super::{ext, WebError, WebResult};
-use crate::core::log::{display, format_latency, LogEntry};
+use crate::core::health::{lines, state_of_url, Health, TabState, HEALTH_KEY};
+use crate::core::log::{display, entry_line, export_csv, export_json, format_latency, iso_time, redact, select, LogEntry, ACTION_GROUPS};
 use crate::core::messages::{button_for_command, ToBackground, LOG_KEY, TRUSTED_KEY};
 
 struct Popup {
@@ -18,6 +22,22 @@ struct Popup {
     count: Element,
     rows: Element,
     trusted: Element,
+    /// The whole log, oldest first, as stored.
+    entries: Vec<LogEntry>,
+    /// What the table shows (newest first): what Copy and the exports use.
+    shown: Vec<LogEntry>,
+    group: web_sys::HtmlSelectElement,
+    search: web_sys::HtmlInputElement,
+    confirm: Element,
+    confirm_text: Element,
+    cancel: web_sys::HtmlElement,
+    clear: web_sys::HtmlElement,
+    notice: Element,
+    health: Element,
+    /// The tab the health panel describes, and what is known about it.
+    health_tab: Option<i32>,
+    health_state: Option<TabState>,
+    _health_timer: Option<gloo_timers::callback::Interval>,
     _listeners: Vec<EventListener>,
     _trusted_listeners: Vec<EventListener>,
     _storage: Vec<ext::ApiListener>,
@@ -43,24 +63,50 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
         }
     }
 
+    let health_section = el(&doc, "section", &[("aria-labelledby", "health-title")], "")?;
+    let health_title = el(&doc, "h2", &[("id", "health-title")], &tk("health_title"))?;
+    let health = el(&doc, "ul", &[("class", "health")], "")?;
+    append(&health_section, &[&health_title, &health])?;
+    append(&root, &[&health_section])?;
+
     let log_section = el(&doc, "section", &[("aria-labelledby", "log-title")], "")?;
     let head = el(&doc, "div", &[("class", "section-head")], "")?;
     let title = el(&doc, "h2", &[("id", "log-title")], &tk("log_title"))?;
     let count = el(&doc, "span", &[("class", "count")], "")?;
-    let clear = el(&doc, "button", &[("type", "button")], &tk("btn_clear"))?;
-    append(&head, &[&title, &count, &clear])?;
+    let export_json = el(&doc, "button", &[("type", "button")], &tk("btn_export_json"))?;
+    let export_csv = el(&doc, "button", &[("type", "button")], &tk("btn_export_csv"))?;
+    let clear: web_sys::HtmlElement = el_as(&doc, "button", &[("type", "button"), ("aria-haspopup", "true")], &tk("btn_clear"))?;
+    append(&head, &[&title, &count, &export_json, &export_csv, &clear])?;
+    // Clear asks first, in place (a window dialog would close the popup).
+    let confirm = el(&doc, "div", &[("class", "confirm"), ("role", "group"), ("aria-labelledby", "confirm-text"), ("hidden", "")], "")?;
+    let confirm_text = el(&doc, "p", &[("id", "confirm-text")], "")?;
+    let confirm_yes = el(&doc, "button", &[("type", "button"), ("class", "danger")], &tk("btn_clear_confirm"))?;
+    let cancel: web_sys::HtmlElement = el_as(&doc, "button", &[("type", "button")], &tk("btn_cancel"))?;
+    append(&confirm, &[&confirm_text, &confirm_yes, &cancel])?;
+    let filters = el(&doc, "div", &[("class", "filters")], "")?;
+    let group_label = el(&doc, "label", &[("for", "log-group")], &tk("log_filter_label"))?;
+    let group: web_sys::HtmlSelectElement = el_as(&doc, "select", &[("id", "log-group")], "")?;
+    append(&group, &[&el(&doc, "option", &[("value", "")], &tk("log_group_all"))?])?;
+    for g in ACTION_GROUPS {
+        append(&group, &[&el(&doc, "option", &[("value", g)], &tk(group_key(g)))?])?;
+    }
+    let search_label = el(&doc, "label", &[("for", "log-search")], &tk("log_search_label"))?;
+    let search: web_sys::HtmlInputElement =
+        el_as(&doc, "input", &[("id", "log-search"), ("type", "search"), ("placeholder", &tk("log_search_placeholder")), ("autocomplete", "off"), ("spellcheck", "false")], "")?;
+    append(&filters, &[&group_label, group.as_ref(), &search_label, search.as_ref()])?;
+    let notice = el(&doc, "p", &[("class", "notice"), ("role", "status")], "")?;
     // Scrollable: focusable so that keyboard users can scroll it too.
     let table = el(&doc, "table", &[("aria-labelledby", "log-title"), ("tabindex", "0")], "")?;
     let thead = el(&doc, "thead", &[], "")?;
     let tr = el(&doc, "tr", &[], "")?;
-    for h in ["col_time", "col_action", "col_item", "col_result", "col_latency"] {
+    for h in ["col_time", "col_action", "col_item", "col_result", "col_latency", "col_copy"] {
         let th = el(&doc, "th", &[("scope", "col")], &tk(h))?;
         tr.append_child(&th)?;
     }
     thead.append_child(&tr)?;
     let rows = el(&doc, "tbody", &[], "")?;
     append(&table, &[&thead, &rows])?;
-    append(&log_section, &[&head, &table])?;
+    append(&log_section, &[&head, &confirm, &filters, &notice, &table])?;
 
     let trust_section = el(&doc, "section", &[("aria-labelledby", "trust-title")], "")?;
     let trust_title = el(&doc, "h2", &[("id", "trust-title")], &tk("trusted_title"))?;
@@ -91,17 +137,80 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
         }
     });
 
-    let listeners = vec![EventListener::new(&clear, "click", |_| ext::post_to_background(ToBackground::ClearLog)), options_listener];
+    let mut listeners = vec![options_listener];
+    listeners.push(EventListener::new(&clear, "click", |_| ask_clear(true)));
+    listeners.push(EventListener::new(&cancel, "click", |_| ask_clear(false)));
+    listeners.push(EventListener::new(&confirm, "keydown", |e| {
+        if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Escape") {
+            ask_clear(false);
+        }
+    }));
+    listeners.push(EventListener::new(&confirm_yes, "click", |_| {
+        ext::post_to_background(ToBackground::ClearLog);
+        ask_clear(false);
+    }));
+    listeners.push(EventListener::new(&group, "change", |_| refilter()));
+    listeners.push(EventListener::new(&search, "input", |_| refilter()));
+    listeners.push(EventListener::new(&export_json, "click", |_| export(false)));
+    listeners.push(EventListener::new(&export_csv, "click", |_| export(true)));
+    // One listener for every row's Copy button.
+    listeners.push(EventListener::new(&rows, "click", |e| {
+        let index = e
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest("button[data-row]").ok().flatten())
+            .and_then(|b| b.get_attribute("data-row"))
+            .and_then(|i| i.parse::<usize>().ok());
+        if let Some(i) = index {
+            copy_entry(i);
+        }
+    }));
     let storage = vec![
-        ext::on_storage_change(LOG_KEY, |v| render_log(&entries_of(&v)))?,
+        ext::on_storage_change(LOG_KEY, |v| {
+            with_popup(|p| p.entries = entries_of(&v));
+            refilter();
+        })?,
+        ext::on_area_change("session", HEALTH_KEY, |v| {
+            with_popup(|p| {
+                if let (Some(tab), Some(TabState::Running(_))) = (p.health_tab, &p.health_state) {
+                    p.health_state = Some(TabState::Running(health_of(&v, tab)));
+                }
+            });
+            render_health();
+        })?,
         ext::on_storage_change(TRUSTED_KEY, |v| render_trusted(&ext::from_js::<Vec<String>>(&v).unwrap_or_default()))?,
     ];
     POPUP.with(|p| {
-        *p.borrow_mut() = Some(Popup { doc, count, rows, trusted, _listeners: listeners, _trusted_listeners: Vec::new(), _storage: storage })
+        *p.borrow_mut() = Some(Popup {
+            doc,
+            count,
+            rows,
+            trusted,
+            entries: Vec::new(),
+            shown: Vec::new(),
+            group,
+            search,
+            confirm,
+            confirm_text,
+            cancel,
+            clear,
+            notice,
+            health,
+            health_tab: None,
+            health_state: None,
+            _health_timer: Some(gloo_timers::callback::Interval::new(5_000, render_health)),
+            _listeners: listeners,
+            _trusted_listeners: Vec::new(),
+            _storage: storage,
+        })
     });
     wasm_bindgen_futures::spawn_local(async {
         let log = ext::storage_get(LOG_KEY).await.ok().flatten().map(|v| entries_of(&v)).unwrap_or_default();
-        render_log(&log);
+        with_popup(|p| p.entries = log);
+        refilter();
+        if let Err(e) = load_health().await {
+            super::warn("health", &e);
+        }
         render_trusted(&ext::trusted_origins().await);
         if let Ok(body) = document().and_then(|d| d.body().ok_or(WebError::Missing("body"))) {
             let _ = body.set_attribute("data-ready", "true");
@@ -149,26 +258,157 @@ fn clock(ts: f64) -> String {
     format!("{:02}:{:02}:{:02}.{:03}", d.get_hours(), d.get_minutes(), d.get_seconds(), d.get_milliseconds())
 }
 
-fn render_log(entries: &[LogEntry]) {
+/// The tab the panel describes: `?tab=<id>` when given (the popup opened in a tab of its own),
+/// else the active tab of the current window.
+async fn target_tab() -> WebResult<Option<JsValue>> {
+    let tabs = ext::path(&["tabs"])?;
+    let wanted = document()?
+        .location()
+        .and_then(|l| l.search().ok())
+        .and_then(|q| q.strip_prefix("?tab=").and_then(|t| t.parse::<i32>().ok()));
+    let found = match wanted {
+        Some(id) => ext::settle(ext::call(&tabs, "get", &[&JsValue::from(id)])?).await?,
+        None => {
+            let query = js_sys::Object::new();
+            js_sys::Reflect::set(&query, &"active".into(), &JsValue::TRUE)?;
+            js_sys::Reflect::set(&query, &"currentWindow".into(), &JsValue::TRUE)?;
+            let list = ext::settle(ext::call(&tabs, "query", &[&query])?).await?;
+            js_sys::Reflect::get(&list, &JsValue::from(0))?
+        }
+    };
+    Ok(found.is_object().then_some(found))
+}
+
+fn health_of(all: &JsValue, tab: i32) -> Option<Health> {
+    let v = js_sys::Reflect::get(all, &JsValue::from_str(&tab.to_string())).ok()?;
+    if v.is_undefined() {
+        return None;
+    }
+    ext::from_js(&v).ok()
+}
+
+/// Works out the tab's state: a web page or not, our script running there or not, and the
+/// toolbar's last health report.
+async fn load_health() -> WebResult<()> {
+    let Some(tab) = target_tab().await? else {
+        with_popup(|p| p.health_state = Some(TabState::NotWeb));
+        render_health();
+        return Ok(());
+    };
+    let id = js_sys::Reflect::get(&tab, &"id".into())?.as_f64().map(|v| v as i32);
+    let url = js_sys::Reflect::get(&tab, &"url".into())?.as_string().unwrap_or_default();
+    let state = match (id, state_of_url(&url)) {
+        (_, Some(decided)) => decided,
+        (Some(id), None) => {
+            let tabs = ext::path(&["tabs"])?;
+            let ping = js_sys::Object::new();
+            js_sys::Reflect::set(&ping, &"type".into(), &"ping".into())?;
+            let opts = js_sys::Object::new();
+            js_sys::Reflect::set(&opts, &"frameId".into(), &JsValue::from(0))?;
+            let alive = match ext::call(&tabs, "sendMessage", &[&JsValue::from(id), &ping, &opts]) {
+                Ok(p) => ext::settle(p).await.ok().is_some_and(|r| r.is_object()),
+                Err(_) => false,
+            };
+            if alive {
+                let all = ext::session_get(HEALTH_KEY).await.ok().flatten().unwrap_or(JsValue::UNDEFINED);
+                TabState::Running(health_of(&all, id))
+            } else {
+                TabState::ScriptMissing
+            }
+        }
+        (None, None) => TabState::NotWeb,
+    };
+    with_popup(|p| {
+        p.health_tab = id;
+        p.health_state = Some(state);
+    });
+    render_health();
+    Ok(())
+}
+
+fn render_health() {
+    POPUP.with(|p| {
+        let p = p.borrow();
+        let Some(p) = p.as_ref() else { return };
+        let Some(state) = &p.health_state else { return };
+        let result: WebResult<()> = (|| {
+            while let Some(c) = p.health.first_child() {
+                p.health.remove_child(&c)?;
+            }
+            for l in lines(state, super::now() as i64, |t| clock(t as f64).chars().take(8).collect()) {
+                let li = el(&p.doc, "li", &[("class", l.level.key()), ("data-level", l.level.key())], "")?;
+                let what = el(&p.doc, "span", &[("class", "what")], &super::i18n::t(&l.what))?;
+                li.append_child(&what)?;
+                if let Some(todo) = &l.todo {
+                    let hint = el(&p.doc, "span", &[("class", "todo")], &super::i18n::t(todo))?;
+                    li.append_child(&hint)?;
+                }
+                p.health.append_child(&li)?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            super::warn("popup health", &e);
+        }
+    });
+}
+
+fn with_popup<R>(f: impl FnOnce(&mut Popup) -> R) -> Option<R> {
+    POPUP.with(|p| p.try_borrow_mut().ok()?.as_mut().map(f))
+}
+
+fn group_key(group: &str) -> &'static str {
+    match group {
+        "commands" => "log_group_commands",
+        "wrap_up" => "log_group_wrap_up",
+        "get_state" => "log_group_get_state",
+        "events" => "log_group_events",
+        "alerts" => "log_group_alerts",
+        _ => "log_group_channel",
+    }
+}
+
+/// Applies the filter and the search to the log and renders the table.
+fn refilter() {
+    with_popup(|p| {
+        let group = p.group.value();
+        let group = (!group.is_empty()).then_some(group.as_str());
+        p.shown = select(&p.entries, group, &p.search.value()).into_iter().cloned().collect();
+    });
+    render_log();
+}
+
+fn render_log() {
     POPUP.with(|p| {
         let p = p.borrow();
         let Some(p) = p.as_ref() else { return };
         let result: WebResult<()> = (|| {
-            set_text(&p.count, &if entries.len() == 1 { tk("log_count_one") } else { ta("log_count_many", &[&entries.len().to_string()]) });
+            let (n, total) = (p.shown.len(), p.entries.len());
+            let count = if n != total {
+                ta("log_count_filtered", &[&n.to_string(), &total.to_string()])
+            } else if n == 1 {
+                tk("log_count_one")
+            } else {
+                ta("log_count_many", &[&n.to_string()])
+            };
+            set_text(&p.count, &count);
             while let Some(c) = p.rows.first_child() {
                 p.rows.remove_child(&c)?;
             }
-            if entries.is_empty() {
+            if p.shown.is_empty() {
                 let tr = el(&p.doc, "tr", &[], "")?;
-                let td = el(&p.doc, "td", &[("colspan", "5"), ("class", "empty")], &tk("log_empty"))?;
+                let text = if total == 0 { tk("log_empty") } else { tk("log_no_match") };
+                let td = el(&p.doc, "td", &[("colspan", "6"), ("class", "empty")], &text)?;
                 tr.append_child(&td)?;
                 p.rows.append_child(&tr)?;
             }
-            for e in entries.iter().rev() {
+            for (i, e) in p.shown.iter().enumerate() {
                 let tr = el(&p.doc, "tr", &[("title", &ta("log_entry_title", &[&e.tenant, &e.page]))], "")?;
+                let time = clock(e.ts);
+                let action = super::i18n::t(&display::action(&e.action));
                 for (class, text) in [
-                    ("time", clock(e.ts)),
-                    ("action", super::i18n::t(&display::action(&e.action))),
+                    ("time", time.clone()),
+                    ("action", action.clone()),
                     ("item", e.item_id.clone()),
                     ("result", super::i18n::t(&display::result(&e.result))),
                     ("latency", format_latency(e.latency_ms)),
@@ -177,6 +417,10 @@ fn render_log(entries: &[LogEntry]) {
                     td.set_text_content(Some(&text));
                     tr.append_child(&td)?;
                 }
+                let td = el(&p.doc, "td", &[("class", "copy")], "")?;
+                let b = el(&p.doc, "button", &[("type", "button"), ("data-row", &i.to_string()), ("aria-label", &ta("btn_copy_entry", &[&time, &action]))], &tk("btn_copy"))?;
+                td.append_child(&b)?;
+                tr.append_child(&td)?;
                 p.rows.append_child(&tr)?;
             }
             Ok(())
@@ -185,6 +429,72 @@ fn render_log(entries: &[LogEntry]) {
             super::warn("popup log", &e);
         }
     });
+}
+
+/// Shows or hides the Clear confirmation; focus goes to Cancel, and back to Clear after.
+fn ask_clear(open: bool) {
+    with_popup(|p| {
+        set_flag(&p.confirm, "hidden", !open);
+        if open {
+            let n = p.entries.len();
+            set_text(&p.confirm_text, &if n == 1 { tk("log_clear_ask_one") } else { ta("log_clear_ask_many", &[&n.to_string()]) });
+            let _ = p.cancel.focus();
+        } else {
+            let _ = p.clear.focus();
+        }
+    });
+}
+
+/// Copies one shown entry as a line of text.
+fn copy_entry(index: usize) {
+    let Some(line) = with_popup(|p| p.shown.get(index).map(entry_line)).flatten() else { return };
+    let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
+    wasm_bindgen_futures::spawn_local(async move {
+        let ok = match clipboard {
+            Some(c) => wasm_bindgen_futures::JsFuture::from(c.write_text(&line)).await.is_ok(),
+            None => false,
+        };
+        with_popup(|p| set_text(&p.notice, &tk(if ok { "log_copied" } else { "log_copy_failed" })));
+    });
+}
+
+/// Downloads the shown entries as a file (redacted first when redaction is on).
+fn export(csv: bool) {
+    let Some(entries) = with_popup(|p| p.shown.clone()) else { return };
+    wasm_bindgen_futures::spawn_local(async move {
+        let redacting = ext::effective().await.settings.redact;
+        let entries: Vec<LogEntry> = if redacting { entries.iter().map(redact).collect() } else { entries };
+        let refs: Vec<&LogEntry> = entries.iter().collect();
+        let (text, mime, ext_name) = if csv { (export_csv(&refs), "text/csv", "csv") } else { (export_json(&refs), "application/json", "json") };
+        let stamp: String = iso_time(super::now()).chars().filter(|c| c.is_ascii_digit()).take(14).collect();
+        let name = format!("call-toolbar-log-{stamp}.{ext_name}");
+        let result = download(&name, mime, &text);
+        with_popup(|p| match result {
+            Ok(()) => set_text(&p.notice, &ta("log_exported", &[&entries.len().to_string(), &name])),
+            Err(e) => {
+                super::warn("export", &e);
+                set_text(&p.notice, &tk("log_export_failed"));
+            }
+        });
+    });
+}
+
+fn download(name: &str, mime: &str, text: &str) -> WebResult<()> {
+    let doc = document()?;
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&JsValue::from_str(text)), &bag)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let a: web_sys::HtmlElement = el_as(&doc, "a", &[("href", &url), ("download", name), ("hidden", "")], "")?;
+    doc.body().ok_or(WebError::Missing("body"))?.append_child(&a)?;
+    a.click();
+    a.remove();
+    // The browser has the file by then; the URL is only memory.
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
 }
 
 fn render_trusted(list: &[String]) {

@@ -1,8 +1,8 @@
 // Accessibility: axe-core finds no WCAG A/AA violation in the toolbar (in each of its states,
-// light and dark) or in the popup; every control is reachable by keyboard.
+// light and dark), in the popup or on the options page; every control is reachable by keyboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, trust, login, startCall, expectText, openPopup, axeViolations } from './harness.mjs';
+import { setup, toolbar, desktop, trust, login, startCall, expectText, openPopup, openOptions, axeViolations } from './harness.mjs';
 
 for (const dark of [false, true]) {
   const theme = dark ? 'dark' : 'light';
@@ -28,7 +28,15 @@ for (const dark of [false, true]) {
       await bar.getByRole('button', { name: 'Expand toolbar', exact: true }).click();
       const popup = await openPopup(env);
       assert.deepEqual(await axeViolations(popup, 'body'), [], 'popup');
+      await popup.getByRole('button', { name: 'Clear', exact: true }).click();
+      assert.deepEqual(await axeViolations(popup, 'body'), [], 'popup asking to clear');
       await popup.close();
+      const options = await openOptions(env);
+      await options.getByLabel('Tenant origin').fill('http://x.example');
+      await options.getByRole('button', { name: 'Add tenant', exact: true }).click();
+      await expectText(options.getByRole('alert').first(), /plain http/);
+      assert.deepEqual(await axeViolations(options, 'body'), [], 'options page with an error');
+      await options.close();
     } finally {
       await env.close();
     }

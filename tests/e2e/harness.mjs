@@ -1,8 +1,8 @@
 // Shared helpers of the end-to-end suite: the simulator, a real browser with the built
 // extension loaded, and locators for the toolbar, the simulated desktop and the popup.
 import { chromium } from 'playwright-core';
-import { mkdtemp, rm, readFile } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, readFile, writeFile, mkdir, realpath, readdir } from 'node:fs/promises';
+import { randomUUID, createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,11 +33,13 @@ export async function launch(opts = {}) {
 
 /** Firefox through geckodriver; `extension: false` gives the same browser without it (the
  *  benchmark's baseline). */
-export async function launchFirefox({ headless = true, lang, dark = false, extension = true, extDir = path.join(root, 'dist/firefox') } = {}) {
-  const servers = await startServers();
+export async function launchFirefox({ headless = true, lang, dark = false, extension = true, extDir = path.join(root, 'dist/firefox'), ports } = {}) {
+  const servers = await startServers(ports);
   const manifest = JSON.parse(await readFile(path.join(extDir, 'manifest.json'), 'utf8'));
   const geckoId = manifest.browser_specific_settings.gecko.id;
   const uuid = randomUUID();
+  // Downloads land here without a dialog; expectDownload() reads them.
+  const downloads = await mkdtemp(path.join(tmpdir(), 'bp-dl-'));
   const driver = await startGeckodriver(GECKODRIVER);
   let session;
   try {
@@ -48,6 +50,10 @@ export async function launchFirefox({ headless = true, lang, dark = false, exten
       prefs: {
         'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }),
         'browser.aboutConfig.showWarning': false,
+        'browser.download.dir': downloads,
+        'browser.download.folderList': 2,
+        'browser.download.useDownloadDir': true,
+        'browser.download.always_ask_before_handling_new_types': false,
         // The UI language (needs Debian's firefox-esr-l10n-* language pack for anything but en-US).
         ...(lang ? { 'intl.locale.requested': lang } : {}),
         // prefers-color-scheme for web content: 0 = dark, 1 = light.
@@ -69,16 +75,18 @@ export async function launchFirefox({ headless = true, lang, dark = false, exten
     context,
     extId: uuid,
     popupUrl: `moz-extension://${uuid}/popup.html`,
+    downloads,
     async close() {
       await session.quit();
       driver.proc.kill();
       await servers.close();
+      await rm(downloads, { recursive: true, force: true });
     },
   };
 }
 
-async function launchChromium({ headless = true, lang, dark = false } = {}) {
-  const servers = await startServers();
+async function launchChromium({ headless = true, lang, dark = false, ports } = {}) {
+  const servers = await startServers(ports);
   const profile = await mkdtemp(path.join(tmpdir(), 'bp-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -269,4 +277,48 @@ export async function dragBy(page, locator, dx, dy) {
   await page.mouse.down();
   await page.mouse.move(x + dx, y + dy, { steps: 5 });
   await page.mouse.up();
+}
+
+/** Installs an enterprise policy for the extension where the browser reads it (system paths,
+ *  so this needs root, as the set-up does): Chromium's managed policy directory, keyed by the
+ *  unpacked extension's id (derived from its path), or Firefox's distribution/policies.json,
+ *  keyed by the add-on id. Returns a function that removes it again. */
+export async function installPolicy(values) {
+  const manifest = JSON.parse(await readFile(path.join(EXT_DIR, 'manifest.json'), 'utf8'));
+  if (BROWSER === 'firefox') {
+    const dir = path.join(path.dirname(await realpath(FIREFOX)), 'distribution');
+    const file = path.join(dir, 'policies.json');
+    const previous = await readFile(file, 'utf8').catch(() => null);
+    await mkdir(dir, { recursive: true });
+    const id = manifest.browser_specific_settings.gecko.id;
+    await writeFile(file, JSON.stringify({ policies: { '3rdparty': { Extensions: { [id]: values } } } }, null, 2));
+    return async () => { if (previous === null) await rm(file, { force: true }); else await writeFile(file, previous); };
+  }
+  // Chromium names an unpacked extension after the SHA-256 of its absolute path, a-p for 0-f.
+  const hex = createHash('sha256').update(path.resolve(EXT_DIR)).digest('hex').slice(0, 32);
+  const id = [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+  const dir = '/etc/chromium/policies/managed';
+  const file = path.join(dir, 'bp-call-toolbar-e2e.json');
+  await mkdir(dir, { recursive: true });
+  await writeFile(file, JSON.stringify({ '3rdparty': { extensions: { [id]: values } } }, null, 2));
+  return async () => { await rm(file, { force: true }); };
+}
+
+/** Runs `action` (a click that downloads a file) and resolves with the file's name and text. */
+export async function expectDownload(env, page, action) {
+  if (env.browser === 'firefox') {
+    const before = new Set(await readdir(env.downloads));
+    await action();
+    for (let i = 0; i < 100; i++) {
+      const fresh = (await readdir(env.downloads)).filter((f) => !before.has(f) && !f.endsWith('.part'));
+      if (fresh.length) {
+        await new Promise((r) => setTimeout(r, 100)); // written in full
+        return { name: fresh[0], text: await readFile(path.join(env.downloads, fresh[0]), 'utf8') };
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('no download');
+  }
+  const [download] = await Promise.all([page.waitForEvent('download'), action()]);
+  return { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
 }

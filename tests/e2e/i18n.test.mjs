@@ -29,7 +29,7 @@ test('a Spanish popup', async () => {
   await expectText(popup.locator('h1'), 'Barra de llamadas');
   await popup.getByRole('button', { name: 'Borrar', exact: true }).waitFor();
   const headers = await popup.locator('th').allTextContents();
-  assert.deepEqual(headers, ['Hora', 'Acción', 'ID de interacción', 'Resultado', 'Latencia']);
+  assert.deepEqual(headers, ['Hora', 'Acción', 'ID de interacción', 'Resultado', 'Latencia', 'Copiar']);
   assert.equal(await popup.locator('html').getAttribute('lang').then((l) => l.slice(0, 2)), 'es');
   // The log's entries too: the one-click wrap-up of the first test, in Spanish.
   const rows = await logRows(popup);

@@ -1,4 +1,5 @@
-// The popup: the log live while open, Clear, and the trusted tenants it can remove.
+// The popup: the log live while open, Clear (after a confirmation), and the trusted tenants it
+// can remove.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, toolbar, desktop, trust, login, expectText, openPopup, logRows } from './harness.mjs';
@@ -21,8 +22,15 @@ test('the log updates live while the popup is open, newest first', async () => {
   assert.match(await popup.locator('.count').textContent(), /^\d+ entries$/);
 });
 
-test('Clear empties the log', async () => {
+test('Clear asks first; Cancel keeps the log, confirming empties it', async () => {
+  const before = (await logRows(popup)).length;
   await popup.getByRole('button', { name: 'Clear', exact: true }).click();
+  await expectText(popup.locator('.confirm p'), `Clear all ${before} log entries? This cannot be undone.`);
+  await popup.getByRole('button', { name: 'Cancel', exact: true }).click();
+  assert.equal(await popup.locator('.confirm').evaluate((e) => e.hidden), true);
+  assert.equal((await logRows(popup)).length, before, 'nothing cleared');
+  await popup.getByRole('button', { name: 'Clear', exact: true }).click();
+  await popup.getByRole('button', { name: 'Clear log', exact: true }).click();
   await expectText(popup.locator('.count'), '0 entries');
   await expectText(popup.locator('tbody'), 'Nothing logged yet.');
 });

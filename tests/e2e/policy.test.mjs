@@ -1,0 +1,79 @@
+// Enterprise policy (storage.managed, from Chromium's managed policy directory and Firefox's
+// policies.json): the organisation's tenant list is trusted without a prompt, the Trust prompt
+// can be turned off, and locked settings take effect and show as locked on the options page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, toolbar, desktop, login, startCall, expectText, openOptions, installPolicy } from './harness.mjs';
+import { freePort } from './webdriver.mjs';
+
+// The browsers read policy from system paths only; the set-up runs as root, so does CI.
+const canInstall = process.getuid?.() === 0;
+const ports = { tenantPort: await freePort(), crmPort: await freePort() };
+const tenant = `http://localhost:${ports.tenantPort}`;
+let env, page, removePolicy;
+
+before(async () => {
+  if (!canInstall) return;
+  removePolicy = await installPolicy({
+    trustedTenants: [tenant, 'not an origin'],
+    disableTrustPrompt: true,
+    requireDisposition: true,
+    acwAlertMinutes: 7,
+    blockedSites: ['blocked.example'],
+  });
+  try {
+    env = await launch({ ports });
+    page = await env.context.newPage();
+  } catch (e) {
+    await removePolicy();
+    throw e;
+  }
+});
+after(async () => {
+  await env?.close();
+  await removePolicy?.();
+});
+
+test('a tenant on the policy list is trusted without a prompt; a locked required disposition holds Complete', async (t) => {
+  if (!canInstall) return t.skip('installing a browser policy needs root');
+  await page.goto(`${env.crm}/crm.html`);
+  const bar = toolbar(page);
+  await bar.locator('iframe[title="Agent Desktop SDK channel"]').waitFor({ state: 'attached', timeout: 10000 });
+  assert.equal(await bar.getByRole('button', { name: `Trust ${tenant}`, exact: true }).count(), 0);
+  await login(page);
+  const item = await startCall(page);
+  await desktop(page).getByRole('button', { name: 'Customer hangs up', exact: true }).click();
+  await expectText(bar.getByLabel('Agent status'), 'After-call work');
+  assert.equal(await bar.getByRole('button', { name: 'Complete', exact: true }).isDisabled(), true);
+  await expectText(bar.locator('.hint'), 'Enter a disposition to complete this interaction.');
+  await bar.getByLabel('Disposition').fill('Resolved');
+  await bar.getByRole('button', { name: 'Complete', exact: true }).click();
+  await expectText(bar.getByRole('status'), `Completed ${item}.`);
+});
+
+test('with the Trust prompt turned off, a tenant not on the list cannot be trusted from the toolbar', async (t) => {
+  if (!canInstall) return t.skip('installing a browser policy needs root');
+  await page.goto(`${env.crm}/lookalike.html`);
+  const bar = toolbar(page);
+  await expectText(bar.locator('.trust p'), /is not on your organization's list of tenants/);
+  assert.equal(await bar.getByRole('button', { name: `Trust ${env.crm}`, exact: true }).count(), 0);
+  assert.equal(await bar.locator('iframe').count(), 0, 'no channel to it');
+});
+
+test('the options page shows what the policy set, locked, and what it could not use', async (t) => {
+  if (!canInstall) return t.skip('installing a browser policy needs root');
+  const options = await openOptions(env);
+  const acw = options.getByLabel('Alert me when after-call work lasts longer than (minutes)');
+  assert.equal(await acw.inputValue(), '7');
+  assert.equal(await acw.isDisabled(), true);
+  const required = options.getByLabel('Require a disposition before Complete');
+  assert.equal(await required.evaluate((e) => e.checked), true);
+  assert.equal(await required.isDisabled(), true);
+  assert.equal(await options.getByLabel('Log size limit (entries)').isDisabled(), false, 'not managed: still the agent\'s');
+  const lists = await options.locator('ul.list').allTextContents();
+  assert.match(lists[0], new RegExp(`${tenant.replace(/[.:/]/g, '\\$&')}Set by your organization`));
+  assert.match(lists[1], /blocked\.exampleSet by your organization/);
+  assert.equal(await options.getByLabel('Tenant origin').isDisabled(), true, 'agents cannot add tenants');
+  await expectText(options.locator('ul.problems'), /trustedTenants: "not an origin" is not an https origin/);
+  await options.close();
+});

@@ -13,12 +13,6 @@ api.storage.onChanged.addListener((changes, area) => {
   if (area === 'managed' || (area === 'local' && 'settings' in changes)) ready.then(() => wasm_bindgen.background_settings_changed(api));
 });
 
-// A tab loading a new page: its toolbar (if any) is gone; the health panel forgets it.
-api.tabs.onUpdated.addListener((tabId, info) => {
-  if (info.status === 'loading') ready.then(() => wasm_bindgen.background_tab_loading(api, tabId));
-});
-api.tabs.onRemoved.addListener((tabId) => { ready.then(() => wasm_bindgen.background_tab_loading(api, tabId)); });
-
 api.commands?.onCommand.addListener((name) => { ready.then(() => wasm_bindgen.background_command(api, name)); });
 
 // After an update or reload, open pages still run the old content script (Chromium does not

@@ -20,12 +20,6 @@
   let teardown = () => {};
   document.addEventListener(TAKEOVER, () => { if (!api.runtime?.id) teardown(); });
   document.dispatchEvent(new CustomEvent(TAKEOVER));
-  // The popup's health panel asks the top frame whether this copy of the script runs here.
-  if (window === window.top) {
-    api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
-      if (msg?.type === 'ping' && sender.id === api.runtime.id) sendResponse({ alive: true });
-    });
-  }
   const stale = document.getElementsByTagName('bp-call-toolbar');
   while (stale.length) stale[0].remove();
 

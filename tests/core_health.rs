@@ -18,6 +18,7 @@ fn healthy() -> Health {
         last_heard: Some(50_000),
         ignored: 0,
         frame_mode: false,
+        document_start: 900,
     }
 }
 
@@ -84,7 +85,8 @@ fn health_follows_the_session() {
     s.apply(Input::ProxyLoaded { now: 5_000.0 });
     s.apply(Input::Ignored);
     s.apply(Input::Message { text: r#"{"command":"LOGIN_CHANGED","data":{"login":true}}"#.into(), now: 6_000.0 });
-    let h = Health::of(&s, true);
+    let h = Health::of(&s, true, 123);
+    assert_eq!(h.document_start, 123);
     assert_eq!(h.trust, "trusted");
     assert_eq!(h.channel_since, Some(5_000));
     assert_eq!(h.ignored, 1);
@@ -92,4 +94,13 @@ fn health_follows_the_session() {
     assert!(h.frame_mode);
     assert_eq!(age(61_000), "1 min");
     assert_eq!(age(7_200_000), "2 h");
+}
+
+#[test]
+fn reports_of_a_page_that_is_gone_are_not_shown() {
+    use bp_toolbar::core::health::current;
+    assert_eq!(current(Some(healthy()), 900), Some(healthy()), "the page's own report");
+    assert_eq!(current(Some(healthy()), 500), Some(healthy()), "a subframe's report starts later");
+    assert_eq!(current(Some(healthy()), 1_000), None, "the tab has navigated since");
+    assert_eq!(current(None, 0), None);
 }

@@ -27,10 +27,14 @@ pub struct Health {
     pub ignored: u32,
     /// The toolbar runs in its own frame because the page's CSP forbids WebAssembly.
     pub frame_mode: bool,
+    /// When the reporting document started (`performance.timeOrigin`): a report older than the
+    /// tab's current page belongs to a page that is gone.
+    #[serde(default)]
+    pub document_start: i64,
 }
 
 impl Health {
-    pub fn of(s: &Session, frame_mode: bool) -> Health {
+    pub fn of(s: &Session, frame_mode: bool, document_start: i64) -> Health {
         Health {
             tenant: s.tenant.clone(),
             page: s.page.clone(),
@@ -50,6 +54,7 @@ impl Health {
             last_heard: s.last_heard.map(|t| t as i64),
             ignored: s.ignored,
             frame_mode,
+            document_start,
         }
     }
 }
@@ -96,6 +101,13 @@ pub enum TabState {
     ScriptMissing,
     /// The content script runs; `None` = no Agent Desktop on the page.
     Running(Option<Health>),
+}
+
+/// The report that describes the tab's current page, if `report` does: it must come from a
+/// document that started no earlier than the tab's top document (a subframe or the toolbar
+/// frame starts later; a page navigated away from started earlier).
+pub fn current(report: Option<Health>, top_document_start: i64) -> Option<Health> {
+    report.filter(|h| h.document_start >= top_document_start)
 }
 
 /// The state of a tab from its URL alone, when that decides it (not a web page, or the desktop

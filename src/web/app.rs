@@ -369,7 +369,7 @@ fn refresh_settings(tenant: String, sink: Sink) {
 /// Sends the toolbar's health to the background when it changed, at most once a second (a
 /// trailing report carries the last change).
 fn report_health(i: &mut Inner, weak: &Weak<Shared>) {
-    let health = Health::of(&i.session, i.host.frame_mode());
+    let health = Health::of(&i.session, i.host.frame_mode(), document_start());
     if i.health.as_ref() == Some(&health) {
         return;
     }
@@ -392,4 +392,9 @@ fn report_health(i: &mut Inner, weak: &Weak<Shared>) {
             }
         }));
     }
+}
+
+/// When this document started, in ms since the epoch (`performance.timeOrigin`).
+fn document_start() -> i64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.time_origin() as i64).unwrap_or(0)
 }

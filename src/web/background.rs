@@ -12,6 +12,9 @@ use crate::core::health::{Health, HEALTH_KEY};
 use crate::core::log::{LogEntry, LogRing};
 use crate::core::messages::{Placement, Settings, ToBackground, LOG_KEY, PLACEMENTS_KEY, SETTINGS_KEY, TRUSTED_KEY};
 
+/// At most this many tabs' health reports are kept.
+const MAX_HEALTH: usize = 100;
+
 /// At most this many sites keep a remembered toolbar placement.
 const MAX_PLACEMENTS: usize = 500;
 
@@ -149,13 +152,6 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
     }
     enqueue(msg);
     true
-}
-
-/// `tabs.onUpdated` with status "loading": the page in that tab is going, and its toolbar with it.
-#[wasm_bindgen]
-pub fn background_tab_loading(api: JsValue, tab: i32) {
-    ext::set_api(api);
-    enqueue(ToBackground::Health { health: None, tab: Some(tab) });
 }
 
 /// `storage.onChanged` for the settings or the managed policy (registered by the loader).
@@ -311,6 +307,11 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
                     match report {
                         Some(h) => {
                             health.push((tab, h));
+                            // Reports of pages long gone (the popup ignores those by their
+                            // document time) are not kept without end.
+                            if health.len() > MAX_HEALTH {
+                                health.remove(0);
+                            }
                             health_dirty = true;
                         }
                         None => health_dirty |= health.len() != before,

@@ -83,7 +83,20 @@ fn on_relay_message(raw: &JsValue) {
         FromRelay::Repeater { src, page } => {
             let old = FRAME.with(|f| f.borrow_mut().as_mut().and_then(|fr| fr.app.take()));
             drop(old);
-            if let Some(tenant) = src.as_deref().and_then(repeater_origin) {
+            let Some(tenant) = src.as_deref().and_then(repeater_origin) else { return };
+            // A site the agent or the organisation blocked: leave, and the relay removes the
+            // frame (it does not retry a repeater whose frame went away).
+            wasm_bindgen_futures::spawn_local(async move {
+                let eff = ext::effective().await;
+                let host = page.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit())).map_or(page.as_str(), |(h, _)| h);
+                if crate::core::settings::is_blocked(host, &eff.settings.blocked_sites) {
+                    if let Some(port) = port() {
+                        let _ = ext::call(&port, "disconnect", &[]);
+                    }
+                    let old = FRAME.with(|f| f.borrow_mut().take());
+                    drop(old);
+                    return;
+                }
                 match mount(&tenant, &page) {
                     Ok(app) => {
                         FRAME.with(|f| {
@@ -97,7 +110,7 @@ fn on_relay_message(raw: &JsValue) {
                     }
                     Err(e) => warn("frame mount", &e),
                 }
-            }
+            });
         }
         FromRelay::ProxyLoaded => with_app(|app, _| app.dispatch(Input::ProxyLoaded { now: super::now() })),
         FromRelay::Hotkey { command } => {
@@ -172,6 +185,10 @@ impl Host for FrameHost {
         if self.last_size.replace(size) != size {
             send(&ToRelay::Size { width: size.0, height: size.1 });
         }
+    }
+
+    fn frame_mode(&self) -> bool {
+        true
     }
 
     fn moved(&self, dx: f64, dy: f64, end: bool, _collapsed: bool) {

@@ -13,7 +13,7 @@ use web_sys::{Document, Element};
 use super::dom::{append, document, el, el_as, set_flag, set_text};
 use super::i18n::{ta, tk};
 use super::{ext, WebError, WebResult};
-use crate::core::health::{lines, state_of_url, Health, TabState, HEALTH_KEY};
+use crate::core::health::{current, lines, state_of_url, Health, TabState, HEALTH_KEY};
 use crate::core::log::{display, entry_line, export_csv, export_json, format_latency, iso_time, redact, select, LogEntry, ACTION_GROUPS};
 use crate::core::messages::{button_for_command, ToBackground, LOG_KEY, TRUSTED_KEY};
 
@@ -36,6 +36,8 @@ struct Popup {
     health: Element,
     /// The tab the health panel describes, and what is known about it.
     health_tab: Option<i32>,
+    /// When the tab's top document started (older health reports are of a page that is gone).
+    health_since: i64,
     health_state: Option<TabState>,
     _health_timer: Option<gloo_timers::callback::Interval>,
     _listeners: Vec<EventListener>,
@@ -173,7 +175,7 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
         ext::on_area_change("session", HEALTH_KEY, |v| {
             with_popup(|p| {
                 if let (Some(tab), Some(TabState::Running(_))) = (p.health_tab, &p.health_state) {
-                    p.health_state = Some(TabState::Running(health_of(&v, tab)));
+                    p.health_state = Some(TabState::Running(current(health_of(&v, tab), p.health_since)));
                 }
             });
             render_health();
@@ -197,6 +199,7 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
             notice,
             health,
             health_tab: None,
+            health_since: 0,
             health_state: None,
             _health_timer: Some(gloo_timers::callback::Interval::new(5_000, render_health)),
             _listeners: listeners,
@@ -279,6 +282,27 @@ async fn target_tab() -> WebResult<Option<JsValue>> {
     Ok(found.is_object().then_some(found))
 }
 
+/// Whether this copy of the extension's content script runs in the tab's top frame (a script run
+/// in the extension's isolated world there sees the loader's marker), and when that document
+/// started. Asking costs the popup one call; a listener in every page would cost every page.
+async fn script_running(tab: i32) -> Option<i64> {
+    let check = async {
+        let scripting = ext::path(&["scripting"])?;
+        let target = js_sys::Object::new();
+        js_sys::Reflect::set(&target, &"tabId".into(), &JsValue::from(tab))?;
+        // Defined by popup.js (no eval in extension pages); executeScript sends its source.
+        let func = js_sys::Reflect::get(&js_sys::global(), &"bpToolbarProbe".into())?;
+        let details = js_sys::Object::new();
+        js_sys::Reflect::set(&details, &"target".into(), &target)?;
+        js_sys::Reflect::set(&details, &"func".into(), &func)?;
+        let results = ext::settle(ext::call(&scripting, "executeScript", &[&details])?).await?;
+        let first = js_sys::Reflect::get(&results, &JsValue::from(0))?;
+        let result = js_sys::Reflect::get(&first, &"result".into())?;
+        Ok::<Option<i64>, super::WebError>(result.as_f64().map(|t| t as i64))
+    };
+    check.await.ok().flatten()
+}
+
 fn health_of(all: &JsValue, tab: i32) -> Option<Health> {
     let v = js_sys::Reflect::get(all, &JsValue::from_str(&tab.to_string())).ok()?;
     if v.is_undefined() {
@@ -297,29 +321,22 @@ async fn load_health() -> WebResult<()> {
     };
     let id = js_sys::Reflect::get(&tab, &"id".into())?.as_f64().map(|v| v as i32);
     let url = js_sys::Reflect::get(&tab, &"url".into())?.as_string().unwrap_or_default();
+    let mut since = 0;
     let state = match (id, state_of_url(&url)) {
         (_, Some(decided)) => decided,
-        (Some(id), None) => {
-            let tabs = ext::path(&["tabs"])?;
-            let ping = js_sys::Object::new();
-            js_sys::Reflect::set(&ping, &"type".into(), &"ping".into())?;
-            let opts = js_sys::Object::new();
-            js_sys::Reflect::set(&opts, &"frameId".into(), &JsValue::from(0))?;
-            let alive = match ext::call(&tabs, "sendMessage", &[&JsValue::from(id), &ping, &opts]) {
-                Ok(p) => ext::settle(p).await.ok().is_some_and(|r| r.is_object()),
-                Err(_) => false,
-            };
-            if alive {
+        (Some(id), None) => match script_running(id).await {
+            Some(started) => {
+                since = started;
                 let all = ext::session_get(HEALTH_KEY).await.ok().flatten().unwrap_or(JsValue::UNDEFINED);
-                TabState::Running(health_of(&all, id))
-            } else {
-                TabState::ScriptMissing
+                TabState::Running(current(health_of(&all, id), started))
             }
-        }
+            None => TabState::ScriptMissing,
+        },
         (None, None) => TabState::NotWeb,
     };
     with_popup(|p| {
         p.health_tab = id;
+        p.health_since = since;
         p.health_state = Some(state);
     });
     render_health();

@@ -2,7 +2,7 @@
 // applies it to content scripts, so the toolbar runs in its extension frame behind the relay.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, CSP_MODE, toolbar, desktop, trust, login, startCall, expectText, received } from './harness.mjs';
+import { setup, CSP_MODE, toolbar, desktop, trust, login, startCall, expectText, received, openOptions } from './harness.mjs';
 
 let env, page;
 before(async () => {
@@ -58,4 +58,20 @@ test('the toolbar moves and collapses in its frame too', async () => {
   assert.deepEqual([Math.round(moved.x - before.x), Math.round(before.y - moved.y)], [10, 10]);
   await bar.getByRole('button', { name: 'Collapse toolbar', exact: true }).click();
   await bar.getByRole('button', { name: 'Expand toolbar', exact: true }).waitFor();
+});
+
+test('a blocked site gets no toolbar on a strict-CSP page either', async () => {
+  const options = await openOptions(env);
+  const host = new URL(env.crm).hostname;
+  await options.getByLabel('Host name or *.domain').fill(host);
+  await options.getByRole('button', { name: 'Add site', exact: true }).click();
+  await expectText(options.locator('ul.list').nth(1), new RegExp(host.replace(/\./g, '\\.')));
+  await page.bringToFront();
+  await page.reload();
+  await expectText(page.locator('#csp-check'), 'page CSP forbids wasm');
+  await page.waitForTimeout(2000);
+  assert.equal(await page.locator('bp-call-toolbar').count(), 0, 'no toolbar on a blocked site');
+  await options.bringToFront();
+  await options.getByRole('button', { name: `Remove ${host}`, exact: true }).click();
+  await options.close();
 });

@@ -3,7 +3,10 @@
 // update does) under an open page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, startCall, expectText, received, openPopup, inExtension, logRows, reloadExtension } from './harness.mjs';
+import { setup, launch, toolbar, startCall, expectText, received, openPopup, inExtension, logRows, reloadExtension, trust, login } from './harness.mjs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 let env, page;
 before(async () => { ({ env, page } = await setup('crm.html', { trusted: true, loggedIn: true })); });
@@ -117,4 +120,34 @@ test('the extension reloaded under an open page: the old toolbar leaves, the new
   }
   assert.ok(rows.some((r) => r[1] === 'Get State'), 'the Get State after the reload is in the log');
   await popup.close();
+});
+
+test('the log survives a browser restart', async (t) => {
+  if (env.browser === 'firefox') return t.skip('a temporary add-on (how the suite installs it in Firefox) is uninstalled, with its storage, when Firefox closes');
+  const profile = await mkdtemp(path.join(tmpdir(), 'bp-restart-'));
+  try {
+    let run = await launch({ profile });
+    let tab = await run.context.newPage();
+    await tab.goto(`${run.crm}/crm.html`);
+    await trust(tab, run.tenant);
+    await login(tab);
+    let popup = await openPopup(run);
+    let before = [];
+    for (let i = 0; i < 50 && !before.some((r) => r[1] === 'event LOGIN_CHANGED'); i++) {
+      before = await logRows(popup);
+      await popup.waitForTimeout(100);
+    }
+    assert.ok(before.some((r) => r[1] === 'Trust'), 'logged before the restart');
+    await run.close();
+    run = await launch({ profile });
+    try {
+      popup = await openPopup(run);
+      const after = await logRows(popup);
+      assert.deepEqual(after.map((r) => r.slice(0, 4)), before.map((r) => r.slice(0, 4)), 'every entry, in order, after the restart');
+    } finally {
+      await run.close();
+    }
+  } finally {
+    await rm(profile, { recursive: true, force: true });
+  }
 });

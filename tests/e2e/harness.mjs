@@ -85,9 +85,10 @@ export async function launchFirefox({ headless = true, lang, dark = false, exten
   };
 }
 
-async function launchChromium({ headless = true, lang, dark = false, ports } = {}) {
+async function launchChromium({ headless = true, lang, dark = false, ports, profile: keep } = {}) {
   const servers = await startServers(ports);
-  const profile = await mkdtemp(path.join(tmpdir(), 'bp-e2e-'));
+  // `profile`: a directory the caller owns and keeps (a browser restart on the same profile).
+  const profile = keep ?? await mkdtemp(path.join(tmpdir(), 'bp-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: false, // --headless=new is passed below: the old headless mode has no extensions
@@ -110,7 +111,7 @@ async function launchChromium({ headless = true, lang, dark = false, ports } = {
     async close() {
       await context.close().catch(() => {});
       await servers.close();
-      await rm(profile, { recursive: true, force: true });
+      if (!keep) await rm(profile, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,6 @@
 // The popup's health panel for a tab, in plain words with what to do next: a working toolbar,
 // spoofed messages counted live, an untrusted tenant, a page without the desktop, the desktop
-// itself, a browser page.
+// itself, a browser page, a page where this copy of the content script does not run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, expectText, openPopup, inExtension } from './harness.mjs';
@@ -44,6 +44,12 @@ test('a working toolbar: every line is fine; spoofed messages show up as they ar
   await popup.bringToFront();
   await expectText(popup.locator('ul.health li').nth(5), /^3 messages ignored as spoofed or malformed\.Nothing was acted on/, 8000);
   await popup.close();
+  // The tab goes on to a page without the desktop: the old report no longer describes it.
+  await page.bringToFront();
+  await page.goto(`${env.crm}/plain.html`);
+  const after = await panelFor(id);
+  assert.deepEqual(await healthLines(after), ['No Agent Desktop found on this page.Open the CRM page that shows the Agent Desktop, or check that the page is not on the list of sites without the toolbar.']);
+  await after.close();
 });
 
 test('an untrusted tenant: the panel says so and names the button to press', async () => {
@@ -72,4 +78,18 @@ test('a page without the desktop, the desktop itself, a browser page', async () 
   popup = await panelFor(await inExtension(helper, async (api) => (await api.tabs.getCurrent())?.id));
   assert.deepEqual(await healthLines(popup), ['This tab is not a web page.Open the CRM page that shows the Agent Desktop.']);
   await popup.close();
+});
+
+test('a page where this copy of the content script does not run: the panel says to reload it', async () => {
+  const stale = await env.context.newPage();
+  await stale.goto(`${env.crm}/plain.html?stale=1`);
+  const id = await tabOf(`${env.crm}/plain.html?stale=1`);
+  // What a tab opened before an update that could not be given the new script looks like to
+  // the extension: no marker of this copy in the page's isolated world.
+  await inExtension(helper, (api, tabId) => api.scripting.executeScript({ target: { tabId }, func: () => { delete globalThis.__bpCallToolbarLoaded; } }), id);
+  const popup = await panelFor(id);
+  assert.deepEqual(await healthLines(popup), ['The toolbar is not running in this tab: the page was open before the extension was installed or updated.Reload the page (finish the current call first).']);
+  assert.equal(await popup.locator('ul.health li').first().getAttribute('data-level'), 'problem');
+  await popup.close();
+  await stale.close();
 });

@@ -40,6 +40,26 @@ fn message() -> impl Strategy<Value = String> {
     })
 }
 
+/// Equal as JSON values, numbers compared by value (-0 equals 0).
+fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value as V;
+    match (a, b) {
+        (V::Number(x), V::Number(y)) => x.as_f64() == y.as_f64(),
+        (V::Array(x), V::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        (V::Object(x), V::Object(y)) => x.len() == y.len() && x.iter().all(|(k, p)| y.get(k).is_some_and(|q| same(p, q))),
+        _ => a == b,
+    }
+}
+
+fn small_numbers(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Number(n) => n.as_f64().is_some_and(|f| f.abs() <= 9_007_199_254_740_992.0),
+        serde_json::Value::Array(a) => a.iter().all(small_numbers),
+        serde_json::Value::Object(o) => o.values().all(small_numbers),
+        _ => true,
+    }
+}
+
 proptest! {
     #[test]
     fn parser_never_panics_on_any_string(s in any::<String>()) {
@@ -49,6 +69,23 @@ proptest! {
     #[test]
     fn parser_never_panics_on_near_miss_json(s in message()) {
         let _ = FromDesktop::parse(&s);
+    }
+
+    /// The content path's JSON reader accepts exactly what serde_json accepts (nesting within
+    /// its limit), and reads strings and structure the same.
+    #[test]
+    fn json_reader_agrees_with_serde(s in prop_oneof![message(), any::<String>()]) {
+        let ours = bp_toolbar::core::json::parse(&s);
+        let theirs = serde_json::from_str::<serde_json::Value>(&s);
+        prop_assert_eq!(ours.is_some(), theirs.is_ok(), "{:?}", s);
+        if let (Some(v), Ok(t)) = (ours, theirs) {
+            // Our writer writes numbers whole, and integers are exact up to 2^53 (ids on the wire
+            // are strings); compare the rest exactly.
+            if !s.contains(['.', 'e', 'E']) && small_numbers(&t) {
+                let back = serde_json::from_str::<serde_json::Value>(&v.write()).ok();
+                prop_assert!(back.as_ref().is_some_and(|b| same(b, &t)), "{:?} vs {:?}", back, t);
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod detect;
 pub mod health;
+pub mod json;
 pub mod log;
 pub mod messages;
 pub mod protocol;
@@ -14,6 +15,7 @@ pub mod session;
 pub mod settings;
 pub mod text;
 pub mod view;
+pub mod wire;
 pub mod wrapup;
 
 /// Errors of the core. The glue wraps them; they never cross into JavaScript unconverted.

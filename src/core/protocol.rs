@@ -12,8 +12,8 @@
 //! JSON shape. Must not import anything from the browser side.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
+use super::json::{self, Value};
 use super::CoreError;
 
 /// Messages larger than this are dropped before parsing: no real desktop message comes close,
@@ -39,9 +39,21 @@ pub enum ToDesktop {
 }
 
 impl ToDesktop {
-    /// The JSON string to post. Serialising these plain variants cannot fail.
+    /// The JSON string to post: exactly what `servicepattern-sdk-v1.js` posts (the serde form
+    /// of this type is the reference the tests compare with).
     pub fn to_wire(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let command = json::s(self.command());
+        match self {
+            ToDesktop::GetState { request_id } => json::obj(vec![("command", command), ("request_id", json::s(request_id))]),
+            ToDesktop::Terminate { data } | ToDesktop::Complete { data } => json::obj(vec![("command", command), ("data", json::s(data))]),
+            ToDesktop::CompleteWithDisposition { item_id, code, notes } => json::obj(vec![
+                ("command", command),
+                ("item_id", json::s(item_id)),
+                ("code", json::s(code)),
+                ("notes", json::s(notes)),
+            ]),
+        }
+        .write()
     }
 
     /// The wire name of the command, as shown in the log.
@@ -106,17 +118,18 @@ impl FromDesktop {
         if text.len() > MAX_MESSAGE_LEN {
             return Err(CoreError::TooLarge(text.len()));
         }
-        let value: Value =
-            serde_json::from_str(text).map_err(|_| CoreError::Malformed("not JSON"))?;
-        let obj = value.as_object().ok_or(CoreError::Malformed("not an object"))?;
+        let value = json::parse(text).ok_or(CoreError::Malformed("not JSON"))?;
+        if !value.is_object() {
+            return Err(CoreError::Malformed("not an object"));
+        }
+        let obj = &value;
         let command = obj
             .get("command")
             .and_then(Value::as_str)
             .ok_or(CoreError::Malformed("no command"))?
             .to_ascii_uppercase();
-        let data = obj.get("data").and_then(Value::as_object);
-        let empty = Map::new();
-        let d = data.unwrap_or(&empty);
+        let empty = Value::Obj(Vec::new());
+        let d = obj.get("data").filter(|d| d.is_object()).unwrap_or(&empty);
         Ok(match command.as_str() {
             "GET_STATE" => FromDesktop::StateReply {
                 request_id: text_field(obj, "request_id").unwrap_or_default(),
@@ -127,13 +140,7 @@ impl FromDesktop {
                     interactions: d
                         .get("interactions")
                         .and_then(Value::as_array)
-                        .map(|items| {
-                            items
-                                .iter()
-                                .filter_map(Value::as_object)
-                                .filter_map(interaction)
-                                .collect()
-                        })
+                        .map(|items| items.iter().filter(|i| i.is_object()).filter_map(interaction).collect())
                         .unwrap_or_default(),
                 },
             },
@@ -157,7 +164,7 @@ impl FromDesktop {
                 login: match d.get("login") {
                     Some(Value::Bool(b)) => *b,
                     // Documented as a JSON boolean; accept the string spellings too.
-                    Some(Value::String(s)) => matches!(s.as_str(), "true" | "1"),
+                    Some(Value::Str(s)) => matches!(s.as_str(), "true" | "1"),
                     _ => return Err(CoreError::Malformed("LOGIN_CHANGED without login")),
                 },
             },
@@ -185,7 +192,7 @@ pub fn looks_like_desktop_message(text: &str) -> bool {
     text.len() <= MAX_MESSAGE_LEN && text.trim_start().starts_with('{') && text.contains("\"command\"")
 }
 
-fn interaction(obj: &Map<String, Value>) -> Option<InteractionInfo> {
+fn interaction(obj: &Value) -> Option<InteractionInfo> {
     let item_id = text_field(obj, "item_id").filter(|s| !s.is_empty())?;
     Some(InteractionInfo {
         item_id,
@@ -197,12 +204,12 @@ fn interaction(obj: &Map<String, Value>) -> Option<InteractionInfo> {
 
 /// A string field; numbers are accepted and written in decimal (ids are strings on the wire,
 /// but a desktop that sends a number should not lose the value).
-fn text_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
+fn text_field(obj: &Value, key: &str) -> Option<String> {
     match obj.get(key)? {
-        Value::String(s) => Some(s.clone()),
-        // Integers only: ids are never fractional, and this keeps float formatting out of the
-        // content script's module.
-        Value::Number(n) => n.as_i64().map(|i| i.to_string()).or_else(|| n.as_u64().map(|u| u.to_string())),
+        Value::Str(s) => Some(s.clone()),
+        // Whole numbers only: ids are never fractional, and this keeps float formatting out of
+        // the content script's module.
+        Value::Num(n) if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 => Some((*n as i64).to_string()),
         _ => None,
     }
 }

@@ -129,7 +129,8 @@ pub fn status_label(status: &str) -> Msg {
             let spaced = status.replace('_', " ");
             let mut chars = spaced.chars();
             match chars.next() {
-                Some(c) => Msg::with("status_other", &[&c.to_uppercase().chain(chars).collect::<String>()]),
+                // Wire statuses are ASCII words; the Unicode case tables are not worth their size.
+                Some(c) => Msg::with("status_other", &[&std::iter::once(c.to_ascii_uppercase()).chain(chars).collect::<String>()]),
                 None => Msg::new("status_unknown"),
             }
         }

@@ -347,7 +347,9 @@ fn schedule(shared: &Rc<Shared>, weak: Weak<Shared>) {
     if let Ok(mut inner) = shared.inner.try_borrow_mut() {
         if let Some(i) = inner.as_mut() {
             i.timer = i.session.next_deadline().map(|deadline| {
-                let wait = (deadline - super::now()).clamp(0.0, 60_000.0).ceil() as u32;
+                // Not f64::clamp: its panic message would bring float formatting in.
+                #[allow(clippy::manual_clamp)]
+                let wait = (deadline - super::now()).min(60_000.0).max(0.0).ceil() as u32;
                 Timeout::new(wait + 1, move || dispatch(&weak, Input::Tick { now: super::now() }))
             });
         }

@@ -162,7 +162,7 @@ impl RelayChannel {
     }
 
     fn send(&self, msg: &ToRelay) -> WebResult<()> {
-        ext::call(&self.port, "postMessage", &[&ext::to_js(msg)?])?;
+        ext::call(&self.port, "postMessage", &[&ext::json_to_js(&msg.to_json())?])?;
         Ok(())
     }
 }

@@ -49,15 +49,6 @@ thread_local! {
     static CONTENT: RefCell<Option<ContentScript>> = const { RefCell::new(None) };
 }
 
-/// What the loader read from storage while the wasm compiled: the agent's settings and the
-/// organisation's policy (either may be absent).
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct Prefs {
-    settings: Option<crate::core::settings::Settings>,
-    policy: crate::core::settings::Policy,
-}
-
 /// Entry point of the content script (called by the loader once a candidate iframe exists),
 /// with the settings the loader read meanwhile. On a site the agent or the organisation
 /// blocked, nothing is mounted or watched.
@@ -67,8 +58,12 @@ pub fn start_content(api: JsValue, prefs: JsValue) -> Result<(), JsValue> {
     if CONTENT.with(|c| c.borrow().is_some()) {
         return Ok(());
     }
-    let prefs: Prefs = if prefs.is_object() { ext::from_js(&prefs).unwrap_or_default() } else { Prefs::default() };
-    let eff = crate::core::settings::overlay(&prefs.settings.unwrap_or_default(), &prefs.policy);
+    // What the loader read from storage while the wasm compiled: the agent's settings and the
+    // organisation's policy (either may be absent).
+    let prefs = ext::json_of(&prefs).unwrap_or(crate::core::json::Value::Null);
+    let settings = prefs.get("settings").map(crate::core::settings::Settings::from_json).unwrap_or_default();
+    let policy = prefs.get("policy").map(crate::core::settings::Policy::from_json).unwrap_or_default();
+    let eff = crate::core::settings::overlay(&settings, &policy);
     let host = window()?.location().hostname().unwrap_or_default();
     if crate::core::settings::is_blocked(&host, &eff.settings.blocked_sites) {
         return Ok(());
@@ -82,7 +77,7 @@ pub fn start_content(api: JsValue, prefs: JsValue) -> Result<(), JsValue> {
     // Keyboard shortcuts arrive from the background as messages to this tab.
     let hotkeys = ext::path(&["runtime", "onMessage"]).and_then(|event| {
         ext::ApiListener::new(event, |msg, _, _| {
-            if let Ok(ToContent::Hotkey { command }) = ext::from_js::<ToContent>(&msg) {
+            if let Some(ToContent::Hotkey { command }) = ext::json_of(&msg).as_ref().and_then(ToContent::from_json) {
                 if let Some(button) = button_for_command(&command) {
                     CONTENT.with(|c| {
                         if let Some(m) = c.borrow().as_ref().and_then(|cs| cs.mounted.as_ref()) {
@@ -236,8 +231,9 @@ impl PageHost {
                 (f(w.inner_width()), f(w.inner_height()))
             })
             .unwrap_or((800.0, 600.0));
-        let x = x.clamp(0.0, (vw - rect.width()).max(0.0)).round();
-        let y = y.clamp(0.0, (vh - rect.height()).max(0.0)).round();
+        // min/max rather than f64::clamp, whose panic message would bring float formatting in.
+        let x = x.min((vw - rect.width()).max(0.0)).max(0.0).round();
+        let y = y.min((vh - rect.height()).max(0.0)).max(0.0).round();
         // Whole pixels, formatted as integers: float formatting is not worth its code size here.
         for (k, v) in [("left", format!("{}px", x as i32)), ("top", format!("{}px", y as i32)), ("right", "auto".into()), ("bottom", "auto".into())] {
             let _ = style.set_property_with_priority(k, &v, "important");

@@ -90,6 +90,19 @@ pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> WebResult<T> {
     Ok(serde_json::from_str(&text)?)
 }
 
+/// A JSON value (the content path's small reader, not serde) into a plain JS value.
+pub fn json_to_js(value: &crate::core::json::Value) -> WebResult<JsValue> {
+    Ok(js_sys::JSON::parse(&value.write())?)
+}
+
+/// A plain JS value into a JSON value; `None` for `undefined` or anything JSON cannot hold.
+pub fn json_of(value: &JsValue) -> Option<crate::core::json::Value> {
+    if value.is_undefined() {
+        return None;
+    }
+    crate::core::json::parse(&js_sys::JSON::stringify(value).ok()?.as_string()?)
+}
+
 /// Reads one key of `storage.local`; `None` if unset.
 pub async fn storage_get(key: &str) -> WebResult<Option<JsValue>> {
     let local = path(&["storage", "local"])?;
@@ -126,18 +139,36 @@ pub async fn storage_set(key: &str, value: &JsValue) -> WebResult<()> {
 }
 
 /// Sends a message to the background and waits for its answer.
-pub async fn send_to_background(msg: &ToBackground) -> WebResult<JsValue> {
+pub async fn send_to_background(msg: &JsValue) -> WebResult<JsValue> {
     let runtime = path(&["runtime"])?;
-    settle(call(&runtime, "sendMessage", &[&to_js(msg)?])?).await
+    settle(call(&runtime, "sendMessage", &[msg])?).await
 }
 
-/// Sends without waiting; failures go to the console.
-pub fn post_to_background(msg: ToBackground) {
+fn post(msg: WebResult<JsValue>) {
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = send_to_background(&msg).await {
+        let sent = match msg {
+            Ok(m) => send_to_background(&m).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = sent {
             super::warn("message to background", &e);
         }
     });
+}
+
+/// Sends without waiting; failures go to the console. Written with the content path's JSON
+/// writer (no serde on CRM pages); settings go through [`post_settings`].
+pub fn post_to_background(msg: ToBackground) {
+    match msg.to_json() {
+        Some(v) => post(json_to_js(&v)),
+        None => super::warn("message to background", &WebError::Missing("a writer for this message")),
+    }
+}
+
+/// Sends the agent's settings (the options page; serde, for fractional minutes).
+#[cfg(feature = "pages")]
+pub fn post_settings(settings: crate::core::settings::Settings) {
+    post(to_js(&ToBackground::Settings { settings }));
 }
 
 /// An `addListener`-style registration (`storage.onChanged`, `runtime.onMessage`,
@@ -184,15 +215,15 @@ pub fn on_area_change(area_name: &'static str, key: &'static str, mut f: impl Fn
 /// The trusted-origins list from storage (empty if unset or unreadable).
 pub async fn trusted_origins() -> Vec<String> {
     match storage_get(crate::core::messages::TRUSTED_KEY).await {
-        Ok(Some(v)) => from_js(&v).unwrap_or_default(),
+        Ok(Some(v)) => json_of(&v).map(|j| crate::core::wire::strings(&j)).unwrap_or_default(),
         _ => Vec::new(),
     }
 }
 
 /// The agent's settings from storage (defaults if unset or unreadable).
-pub async fn settings() -> crate::core::messages::Settings {
+pub async fn settings() -> crate::core::settings::Settings {
     match storage_get(crate::core::messages::SETTINGS_KEY).await {
-        Ok(Some(v)) => from_js(&v).unwrap_or_default(),
+        Ok(Some(v)) => json_of(&v).map(|j| crate::core::settings::Settings::from_json(&j)).unwrap_or_default(),
         _ => Default::default(),
     }
 }
@@ -205,7 +236,7 @@ pub async fn policy() -> crate::core::settings::Policy {
         settle(call(&managed, "get", &[&JsValue::NULL])?).await
     };
     match read.await {
-        Ok(v) => from_js(&v).unwrap_or_default(),
+        Ok(v) => json_of(&v).map(|j| crate::core::settings::Policy::from_json(&j)).unwrap_or_default(),
         Err(_) => Default::default(),
     }
 }
@@ -218,6 +249,6 @@ pub async fn effective() -> crate::core::settings::Effective {
 
 /// The toolbar placement the agent left on a site, if any.
 pub async fn placement(site: &str) -> Option<crate::core::messages::Placement> {
-    let all = storage_get(crate::core::messages::PLACEMENTS_KEY).await.ok()??;
-    from_js::<std::collections::BTreeMap<String, crate::core::messages::Placement>>(&all).ok()?.remove(site)
+    let all = json_of(&storage_get(crate::core::messages::PLACEMENTS_KEY).await.ok()??)?;
+    crate::core::messages::Placement::from_json(all.get(site)?)
 }

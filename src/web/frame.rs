@@ -75,9 +75,8 @@ pub fn start_frame(api: JsValue, port: JsValue, queued: js_sys::Array) -> Result
 }
 
 fn on_relay_message(raw: &JsValue) {
-    let msg: FromRelay = match ext::from_js(raw) {
-        Ok(m) => m,
-        Err(e) => return warn("relay message", &e),
+    let Some(msg) = ext::json_of(raw).as_ref().and_then(FromRelay::from_json) else {
+        return warn("relay message", &super::WebError::Missing("a relay message"));
     };
     match msg {
         FromRelay::Repeater { src, page } => {
@@ -152,7 +151,7 @@ fn port() -> Option<JsValue> {
 }
 
 fn send(msg: &ToRelay) {
-    if let (Some(port), Ok(m)) = (port(), ext::to_js(msg)) {
+    if let (Some(port), Ok(m)) = (port(), ext::json_to_js(&msg.to_json())) {
         let _ = ext::call(&port, "postMessage", &[&m]);
     }
 }

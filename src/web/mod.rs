@@ -57,7 +57,11 @@ impl From<WebError> for JsValue {
 impl std::fmt::Display for WebError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            WebError::Js(v) => write!(f, "{}", js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()).unwrap_or_else(|| format!("{v:?}"))),
+            // No Debug formatting of the value: it would bring float formatting into the module.
+            WebError::Js(v) => {
+                let text = v.as_string().or_else(|| js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()));
+                write!(f, "{}", text.as_deref().unwrap_or("(a JavaScript value)"))
+            }
             WebError::Serde(s) => write!(f, "{s}"),
             WebError::Missing(w) => write!(f, "missing: {w}"),
         }

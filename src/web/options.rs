@@ -270,7 +270,7 @@ fn submit(o: &mut Options, next: Settings, _from: Key) -> Result<(), ()> {
     match validate(&next) {
         Ok(valid) => {
             o.user = valid.clone();
-            ext::post_to_background(ToBackground::Settings { settings: valid });
+            ext::post_settings(valid);
             Ok(())
         }
         Err((key, msg)) => {
@@ -313,7 +313,7 @@ fn save_settings() {
         match validate(&next) {
             Ok(valid) => {
                 o.user = valid.clone();
-                ext::post_to_background(ToBackground::Settings { settings: valid });
+                ext::post_settings(valid);
                 set_text(&o.settings_status, &tk("opt_saved"));
             }
             Err((key, msg)) => {

@@ -2,7 +2,7 @@
 // applies it to content scripts, so the toolbar runs in its extension frame behind the relay.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, CSP_MODE, toolbar, desktop, trust, login, startCall, expectText, received, openOptions } from './harness.mjs';
+import { setup, CSP_MODE, toolbar, desktop, trust, login, startCall, expectText, received, openOptions, openPopup, inExtension } from './harness.mjs';
 
 let env, page;
 before(async () => {
@@ -74,4 +74,20 @@ test('a blocked site gets no toolbar on a strict-CSP page either', async () => {
   await options.bringToFront();
   await options.getByRole('button', { name: `Remove ${host}`, exact: true }).click();
   await options.close();
+});
+
+test('the health panel says when the toolbar runs in its own frame', async (t) => {
+  if (CSP_MODE !== 'frame') return t.skip('Firefox runs the toolbar directly on strict-CSP pages');
+  await page.bringToFront();
+  await page.reload();
+  await page.locator('bp-call-toolbar').waitFor({ state: 'attached' });
+  await expectText(toolbar(page, CSP_MODE).getByLabel('Agent status'), /./);
+  const helper = await openPopup(env);
+  const id = await inExtension(helper, async (api, u) => (await api.tabs.query({})).find((x) => x.url === u)?.id, `${env.crm}/csp.html`);
+  await helper.close();
+  const popup = await env.context.newPage();
+  await popup.goto(`${env.popupUrl}?tab=${id}`);
+  await popup.locator('body[data-ready="true"]').waitFor();
+  await expectText(popup.locator('ul.health li').last(), "This page's security policy blocks WebAssembly, so the toolbar runs in its own frame. Everything works the same.");
+  await popup.close();
 });

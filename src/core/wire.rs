@@ -1,0 +1,179 @@
+//! The content script's side of the messages between the extension's surfaces, read and written
+//! with [`super::json`] instead of serde (see that module for why). Every shape here is the
+//! serde form of the same type; `tests/core_json.rs` checks that the two agree on every
+//! variant, so the background and the pages (which use serde) read exactly what is written here.
+
+use super::health::Health;
+use super::json::{boolean, num, obj, s, Value};
+use super::log::LogEntry;
+use super::messages::{FromRelay, Placement, ToBackground, ToContent, ToRelay};
+use super::settings::{Policy, Settings, LOG_LIMIT_DEFAULT};
+
+fn opt_num(v: Option<i64>) -> Option<Value> {
+    Some(match v {
+        Some(n) => Value::Num(n as f64),
+        None => Value::Null,
+    })
+}
+
+fn opt_bool(v: Option<bool>) -> Option<Value> {
+    Some(match v {
+        Some(b) => Value::Bool(b),
+        None => Value::Null,
+    })
+}
+
+impl LogEntry {
+    pub fn to_json(&self) -> Value {
+        obj(vec![
+            ("ts", num(self.ts)),
+            ("action", s(&self.action)),
+            ("item_id", s(&self.item_id)),
+            ("result", s(&self.result)),
+            ("latency_ms", self.latency_ms.map(|l| Value::Num(f64::from(l)))),
+            ("tenant", s(&self.tenant)),
+            ("page", s(&self.page)),
+        ])
+    }
+}
+
+impl Health {
+    pub fn to_json(&self) -> Value {
+        obj(vec![
+            ("tenant", s(&self.tenant)),
+            ("page", s(&self.page)),
+            ("trust", s(&self.trust)),
+            ("channelSince", opt_num(self.channel_since)),
+            ("loggedIn", opt_bool(self.logged_in)),
+            ("lastHeard", opt_num(self.last_heard)),
+            ("ignored", num(f64::from(self.ignored))),
+            ("frameMode", boolean(self.frame_mode)),
+            ("documentStart", num(self.document_start as f64)),
+        ])
+    }
+}
+
+impl Placement {
+    pub fn to_json(&self) -> Value {
+        obj(vec![("x", num(self.x)), ("y", num(self.y)), ("collapsed", boolean(self.collapsed))])
+    }
+
+    pub fn from_json(v: &Value) -> Option<Placement> {
+        Some(Placement {
+            x: v.get("x")?.as_f64()?,
+            y: v.get("y")?.as_f64()?,
+            collapsed: v.get("collapsed").and_then(Value::as_bool).unwrap_or(false),
+        })
+    }
+}
+
+impl ToBackground {
+    /// The message as the background reads it. `None` for `Settings`, which only the options
+    /// page sends (through serde: its minutes may be fractional, and this writer writes whole
+    /// numbers only).
+    pub fn to_json(&self) -> Option<Value> {
+        let tag = |t: &str| ("type", s(t));
+        Some(match self {
+            ToBackground::Log { entries } => obj(vec![tag("log"), ("entries", Some(Value::Arr(entries.iter().map(LogEntry::to_json).collect())))]),
+            ToBackground::ClearLog => obj(vec![tag("clearLog")]),
+            ToBackground::Trust { origin } => obj(vec![tag("trust"), ("origin", s(origin))]),
+            ToBackground::Untrust { origin } => obj(vec![tag("untrust"), ("origin", s(origin))]),
+            ToBackground::Badge { text, color, title, acw_ms } => obj(vec![
+                tag("badge"),
+                ("text", s(text)),
+                ("color", s(color)),
+                ("title", s(title)),
+                ("acw_ms", acw_ms.map(Value::Num)),
+            ]),
+            ToBackground::Settings { .. } => return None,
+            ToBackground::Placement { site, placement } => obj(vec![tag("placement"), ("site", s(site)), ("placement", Some(placement.to_json()))]),
+            ToBackground::Health { health, tab } => obj(vec![
+                tag("health"),
+                ("health", Some(health.as_ref().map(Health::to_json).unwrap_or(Value::Null))),
+                ("tab", tab.map(|t| Value::Num(f64::from(t)))),
+            ]),
+            ToBackground::Command { name, tab } => obj(vec![tag("command"), ("name", s(name)), ("tab", tab.map(|t| Value::Num(f64::from(t))))]),
+        })
+    }
+}
+
+impl ToContent {
+    pub fn from_json(v: &Value) -> Option<ToContent> {
+        match v.get("type")?.as_str()? {
+            "hotkey" => Some(ToContent::Hotkey { command: v.str_of("command")? }),
+            _ => None,
+        }
+    }
+}
+
+impl FromRelay {
+    pub fn from_json(v: &Value) -> Option<FromRelay> {
+        let opt_string = |key: &str| match v.get(key) {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::Str(t)) => Some(Some(t.clone())),
+            Some(_) => None,
+        };
+        Some(match v.get("t")?.as_str()? {
+            "repeater" => FromRelay::Repeater { src: opt_string("src")?, page: v.str_of("page")? },
+            "proxyLoaded" => FromRelay::ProxyLoaded,
+            "placed" => FromRelay::Placed { x: v.get("x")?.as_f64()?, y: v.get("y")?.as_f64()? },
+            "hotkey" => FromRelay::Hotkey { command: v.str_of("command")? },
+            "message" => FromRelay::Message {
+                data: opt_string("data")?,
+                origin: v.str_of("origin")?,
+                from_proxy: v.get("fromProxy")?.as_bool()?,
+            },
+            _ => return None,
+        })
+    }
+}
+
+impl ToRelay {
+    pub fn to_json(&self) -> Value {
+        let tag = |t: &str| ("t", s(t));
+        match self {
+            ToRelay::Open { origin, url } => obj(vec![tag("open"), ("origin", s(origin)), ("url", s(url))]),
+            ToRelay::Post { text } => obj(vec![tag("post"), ("text", s(text))]),
+            ToRelay::Close => obj(vec![tag("close")]),
+            ToRelay::Size { width, height } => obj(vec![tag("size"), ("width", num(f64::from(*width))), ("height", num(f64::from(*height)))]),
+            ToRelay::Move { dx, dy, end } => obj(vec![tag("move"), ("dx", num(*dx)), ("dy", num(*dy)), ("end", boolean(*end))]),
+            ToRelay::Place { x, y } => obj(vec![tag("place"), ("x", num(*x)), ("y", num(*y))]),
+        }
+    }
+}
+
+impl Settings {
+    /// The stored settings; a field that is missing or of the wrong type keeps its default.
+    pub fn from_json(v: &Value) -> Settings {
+        let d = Settings::default();
+        Settings {
+            acw_alert_minutes: v.get("acwAlertMinutes").and_then(Value::as_f64).unwrap_or(d.acw_alert_minutes),
+            log_limit: v.u32_of("logLimit").unwrap_or(LOG_LIMIT_DEFAULT),
+            log_retention_days: v.u32_of("logRetentionDays").unwrap_or(d.log_retention_days),
+            redact: v.get("redact").and_then(Value::as_bool).unwrap_or(d.redact),
+            require_disposition: v.get("requireDisposition").and_then(Value::as_bool).unwrap_or(d.require_disposition),
+            blocked_sites: v.strings_of("blockedSites").unwrap_or_default(),
+        }
+    }
+}
+
+impl Policy {
+    /// The managed policy; a value of the wrong type counts as not set.
+    pub fn from_json(v: &Value) -> Policy {
+        Policy {
+            trusted_tenants: v.strings_of("trustedTenants"),
+            blocked_sites: v.strings_of("blockedSites"),
+            disable_trust_prompt: v.get("disableTrustPrompt").and_then(Value::as_bool),
+            acw_alert_minutes: v.get("acwAlertMinutes").and_then(Value::as_f64),
+            log_limit: v.u32_of("logLimit"),
+            log_retention_days: v.u32_of("logRetentionDays"),
+            redact: v.get("redact").and_then(Value::as_bool),
+            require_disposition: v.get("requireDisposition").and_then(Value::as_bool),
+        }
+    }
+}
+
+/// A stored list of strings (the trusted origins); anything else reads as empty.
+pub fn strings(v: &Value) -> Vec<String> {
+    v.as_array().map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
+}

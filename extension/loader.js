@@ -19,9 +19,13 @@
   const TAKEOVER = 'bp-call-toolbar-takeover';
   let teardown = () => {};
   document.addEventListener(TAKEOVER, () => { if (!api.runtime?.id) teardown(); });
-  document.dispatchEvent(new CustomEvent(TAKEOVER));
+  // Only a page that shows a toolbar can hold an older copy worth telling (one without a
+  // toolbar stops by itself when its extension context is gone).
   const stale = document.getElementsByTagName('bp-call-toolbar');
-  while (stale.length) stale[0].remove();
+  if (stale.length) {
+    document.dispatchEvent(new CustomEvent(TAKEOVER));
+    while (stale.length) stale[0].remove();
+  }
 
   const scan = (root) => {
     if (root.tagName === 'IFRAME') return isCandidate(root);

@@ -1,6 +1,7 @@
 // The demo: the simulator, a sample CRM page and Chromium with the built extension.
 // With a display (and without --headless) the browser stays open for you to click around;
-// headless, it plays one call through the toolbar and saves a screenshot.
+// headless, it plays one call through the toolbar and saves a screenshot of the page and one of
+// the popup for that tab (FILE-popup.png).
 //   node tests/e2e/demo.mjs [--headless] [--dark] [--out FILE]
 import path from 'node:path';
 import { launch, toolbar, desktop, trust, login, startCall } from './harness.mjs';
@@ -30,5 +31,18 @@ if (!headless) {
   await toolbar(page).getByRole('status').filter({ hasText: 'Desktop state' }).waitFor();
   await page.screenshot({ path: out });
   console.log(`screenshot: ${out}`);
+  // The popup for that tab (health and log), as the toolbar icon shows it; beside the page shot.
+  const helper = await env.context.newPage();
+  await helper.goto(env.popupUrl);
+  const tab = await helper.evaluate(async (u) => (await (globalThis.browser ?? globalThis.chrome).tabs.query({})).find((t) => t.url === u)?.id, `${env.crm}/crm.html`);
+  await helper.close();
+  const popup = await env.context.newPage();
+  await popup.setViewportSize?.({ width: 720, height: 640 }); // Chromium; Firefox keeps its window size
+  await popup.goto(`${env.popupUrl}?tab=${tab}`);
+  await popup.locator('body[data-ready="true"]').waitFor();
+  await popup.locator('ul.health li').nth(3).waitFor();
+  const popupOut = out.replace(/\.png$/, '') + '-popup.png';
+  await popup.screenshot({ path: popupOut });
+  console.log(`screenshot: ${popupOut}`);
 }
 await env.close();

@@ -39,3 +39,20 @@ pub fn tk(key: &'static str) -> String {
 pub fn ta(key: &'static str, args: &[&str]) -> String {
     t(&Msg::with(key, args))
 }
+
+/// Titles an extension page (document title and its `#title` heading) in the agent's language
+/// and marks the document with that language; returns the page's `#app` element.
+#[cfg(feature = "pages")]
+pub fn page_frame(doc: &web_sys::Document, title_key: &'static str) -> super::WebResult<web_sys::Element> {
+    let root = doc.get_element_by_id("app").ok_or(super::WebError::Missing("#app"))?;
+    doc.set_title(&tk(title_key));
+    if let Some(h1) = doc.get_element_by_id("title") {
+        h1.set_text_content(Some(&tk(title_key)));
+    }
+    if let (Some(html), Ok(i18n)) = (doc.document_element(), ext::path(&["i18n"])) {
+        if let Some(lang) = ext::call(&i18n, "getUILanguage", &[]).ok().and_then(|l| l.as_string()) {
+            let _ = html.set_attribute("lang", &lang);
+        }
+    }
+    Ok(root)
+}

@@ -58,16 +58,7 @@ fn input(doc: &Document, attrs: &[(&str, &str)]) -> WebResult<HtmlInputElement> 
 pub fn start_options(api: JsValue) -> Result<(), JsValue> {
     ext::set_api(api);
     let doc = document()?;
-    let root = doc.get_element_by_id("app").ok_or(WebError::Missing("#app"))?;
-    doc.set_title(&tk("options_title"));
-    if let Some(h1) = doc.get_element_by_id("title") {
-        h1.set_text_content(Some(&tk("options_title")));
-    }
-    if let (Some(html), Ok(i18n)) = (doc.document_element(), ext::path(&["i18n"])) {
-        if let Some(lang) = ext::call(&i18n, "getUILanguage", &[]).ok().and_then(|l| l.as_string()) {
-            let _ = html.set_attribute("lang", &lang);
-        }
-    }
+    let root = super::i18n::page_frame(&doc, "options_title")?;
     let mut listeners = Vec::new();
 
     // Trusted tenants.

@@ -54,16 +54,7 @@ thread_local! {
 pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
     ext::set_api(api);
     let doc = document()?;
-    let root = doc.get_element_by_id("app").ok_or(WebError::Missing("#app"))?;
-    doc.set_title(&tk("popup_title"));
-    if let Some(h1) = doc.get_element_by_id("title") {
-        h1.set_text_content(Some(&tk("popup_title")));
-    }
-    if let (Some(html), Ok(i18n)) = (doc.document_element(), ext::path(&["i18n"])) {
-        if let Some(lang) = ext::call(&i18n, "getUILanguage", &[]).ok().and_then(|l| l.as_string()) {
-            let _ = html.set_attribute("lang", &lang);
-        }
-    }
+    let root = super::i18n::page_frame(&doc, "popup_title")?;
 
     let health_section = el(&doc, "section", &[("aria-labelledby", "health-title")], "")?;
     let health_title = el(&doc, "h2", &[("id", "health-title")], &tk("health_title"))?;

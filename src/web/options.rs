@@ -234,7 +234,7 @@ fn add_site(field: &HtmlInputElement) {
             if !next.blocked_sites.contains(&site) && !effective(o).policy_sites.contains(&site) {
                 next.blocked_sites.push(site);
             }
-            submit(o, next, "blockedSites").is_ok()
+            submit(o, next).is_ok()
         }
         Err(msg) => {
             set_text(&o.site_error, &t(&msg));
@@ -251,13 +251,13 @@ fn remove_site(site: &str) {
     with(|o| {
         let mut next = o.user.clone();
         next.blocked_sites.retain(|s| s != site);
-        let _ = submit(o, next, "blockedSites");
+        let _ = submit(o, next);
     });
     render();
 }
 
 /// Validates the whole settings object; saves it only if all of it is usable.
-fn submit(o: &mut Options, next: Settings, _from: Key) -> Result<(), ()> {
+fn submit(o: &mut Options, next: Settings) -> Result<(), ()> {
     match validate(&next) {
         Ok(valid) => {
             o.user = valid.clone();

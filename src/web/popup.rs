@@ -33,6 +33,8 @@ struct Popup {
     cancel: web_sys::HtmlElement,
     clear: web_sys::HtmlElement,
     notice: Element,
+    /// The object URL of the last export, revoked when the next one is made (or with the page).
+    export_url: Option<String>,
     health: Element,
     /// The tab the health panel describes, and what is known about it.
     health_tab: Option<i32>,
@@ -188,6 +190,7 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
             cancel,
             clear,
             notice,
+            export_url: None,
             health,
             health_tab: None,
             health_since: 0,
@@ -478,7 +481,12 @@ fn export(csv: bool) {
         let name = format!("call-toolbar-log-{stamp}.{ext_name}");
         let result = download(&name, mime, &text);
         with_popup(|p| match result {
-            Ok(()) => set_text(&p.notice, &ta("log_exported", &[&entries.len().to_string(), &name])),
+            Ok(url) => {
+                if let Some(old) = p.export_url.replace(url) {
+                    let _ = web_sys::Url::revoke_object_url(&old);
+                }
+                set_text(&p.notice, &ta("log_exported", &[&entries.len().to_string(), &name]))
+            }
             Err(e) => {
                 super::warn("export", &e);
                 set_text(&p.notice, &tk("log_export_failed"));
@@ -487,7 +495,9 @@ fn export(csv: bool) {
     });
 }
 
-fn download(name: &str, mime: &str, text: &str) -> WebResult<()> {
+/// Starts the download of `text` as a file; returns the object URL, which the caller keeps
+/// until the next download (revoking it at once could cut the download short).
+fn download(name: &str, mime: &str, text: &str) -> WebResult<String> {
     let doc = document()?;
     let bag = web_sys::BlobPropertyBag::new();
     bag.set_type(mime);
@@ -497,12 +507,7 @@ fn download(name: &str, mime: &str, text: &str) -> WebResult<()> {
     doc.body().ok_or(WebError::Missing("body"))?.append_child(&a)?;
     a.click();
     a.remove();
-    // The browser has the file by then; the URL is only memory.
-    gloo_timers::callback::Timeout::new(60_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
-    Ok(())
+    Ok(url)
 }
 
 fn render_trusted(list: &[String]) {

@@ -29,13 +29,8 @@ struct Options {
     user: Settings,
     policy: Policy,
     trusted: Vec<String>,
-    tenants: Element,
-    tenant_input: HtmlInputElement,
-    tenant_add: Element,
-    tenant_error: Element,
-    tenant_note: Element,
-    sites: Element,
-    site_error: Element,
+    tenants: ListSection,
+    sites: ListSection,
     fields: Vec<Field>,
     settings_error: Element,
     settings_status: Element,
@@ -43,6 +38,53 @@ struct Options {
     _listeners: Vec<EventListener>,
     _list_listeners: Vec<EventListener>,
     _storage: Vec<ext::ApiListener>,
+}
+
+/// A section that edits a list: title, note, the list, and an input with its Add button and
+/// error line (trusted tenants, blocked sites).
+struct ListSection {
+    section: Element,
+    note: Element,
+    list: Element,
+    input: HtmlInputElement,
+    add: Element,
+    error: Element,
+}
+
+impl ListSection {
+    /// `name` prefixes the element ids; `keys` are the title, note, input label and button texts.
+    fn build(doc: &Document, name: &str, keys: [&'static str; 4], placeholder: &str) -> WebResult<ListSection> {
+        let [title_key, note_key, label_key, add_key] = keys;
+        let (title_id, input_id, error_id) = (format!("{name}s-title"), format!("{name}-input"), format!("{name}-error"));
+        let section = el(doc, "section", &[("aria-labelledby", &title_id)], "")?;
+        let title = el(doc, "h2", &[("id", &title_id)], &tk(title_key))?;
+        let note = el(doc, "p", &[("class", "note")], &tk(note_key))?;
+        let list = el(doc, "ul", &[("class", "list")], "")?;
+        let row = el(doc, "p", &[("class", "add")], "")?;
+        let label = el(doc, "label", &[("for", &input_id)], &tk(label_key))?;
+        let input = input(
+            doc,
+            &[("id", &input_id), ("type", "text"), ("placeholder", placeholder), ("aria-describedby", &error_id), ("autocomplete", "off"), ("spellcheck", "false")],
+        )?;
+        let add = el(doc, "button", &[("type", "button")], &tk(add_key))?;
+        let error = el(doc, "p", &[("id", &error_id), ("class", "error"), ("role", "alert")], "")?;
+        append(&row, &[&label, input.as_ref(), &add])?;
+        append(&section, &[&title, &note, &list, &row, &error])?;
+        Ok(ListSection { section, note, list, input, add, error })
+    }
+
+    /// Runs `f` with the input on a click of Add or Enter in the input.
+    fn on_add(&self, f: fn(&HtmlInputElement)) -> [EventListener; 2] {
+        let (field, key_field) = (self.input.clone(), self.input.clone());
+        [
+            EventListener::new(&self.add, "click", move |_| f(&field)),
+            EventListener::new(&self.input, "keydown", move |e| {
+                if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Enter") {
+                    f(&key_field);
+                }
+            }),
+        ]
+    }
 }
 
 thread_local! {
@@ -61,31 +103,10 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
     let root = super::i18n::page_frame(&doc, "options_title")?;
     let mut listeners = Vec::new();
 
-    // Trusted tenants.
-    let tenants_section = el(&doc, "section", &[("aria-labelledby", "tenants-title")], "")?;
-    let tenants_title = el(&doc, "h2", &[("id", "tenants-title")], &tk("opt_tenants_title"))?;
-    let tenant_note = el(&doc, "p", &[("class", "note")], &tk("opt_tenants_note"))?;
-    let tenants = el(&doc, "ul", &[("class", "list")], "")?;
-    let tenant_row = el(&doc, "p", &[("class", "add")], "")?;
-    let tenant_label = el(&doc, "label", &[("for", "tenant-input")], &tk("opt_tenant_label"))?;
-    let tenant_input = input(&doc, &[("id", "tenant-input"), ("type", "text"), ("placeholder", "https://tenant.brightpattern.com"), ("aria-describedby", "tenant-error"), ("autocomplete", "off"), ("spellcheck", "false")])?;
-    let tenant_add = el(&doc, "button", &[("type", "button")], &tk("opt_btn_add_tenant"))?;
-    let tenant_error = el(&doc, "p", &[("id", "tenant-error"), ("class", "error"), ("role", "alert")], "")?;
-    append(&tenant_row, &[&tenant_label, tenant_input.as_ref(), &tenant_add])?;
-    append(&tenants_section, &[&tenants_title, &tenant_note, &tenants, &tenant_row, &tenant_error])?;
-
-    // Blocked sites.
-    let sites_section = el(&doc, "section", &[("aria-labelledby", "sites-title")], "")?;
-    let sites_title = el(&doc, "h2", &[("id", "sites-title")], &tk("opt_sites_title"))?;
-    let sites_note = el(&doc, "p", &[("class", "note")], &tk("opt_sites_note"))?;
-    let sites = el(&doc, "ul", &[("class", "list")], "")?;
-    let site_row = el(&doc, "p", &[("class", "add")], "")?;
-    let site_label = el(&doc, "label", &[("for", "site-input")], &tk("opt_site_label"))?;
-    let site_input = input(&doc, &[("id", "site-input"), ("type", "text"), ("placeholder", "crm.example.com"), ("aria-describedby", "site-error"), ("autocomplete", "off"), ("spellcheck", "false")])?;
-    let site_add = el(&doc, "button", &[("type", "button")], &tk("opt_btn_add_site"))?;
-    let site_error = el(&doc, "p", &[("id", "site-error"), ("class", "error"), ("role", "alert")], "")?;
-    append(&site_row, &[&site_label, site_input.as_ref(), &site_add])?;
-    append(&sites_section, &[&sites_title, &sites_note, &sites, &site_row, &site_error])?;
+    let tenants = ListSection::build(&doc, "tenant", ["opt_tenants_title", "opt_tenants_note", "opt_tenant_label", "opt_btn_add_tenant"], "https://tenant.brightpattern.com")?;
+    let sites = ListSection::build(&doc, "site", ["opt_sites_title", "opt_sites_note", "opt_site_label", "opt_btn_add_site"], "crm.example.com")?;
+    listeners.extend(tenants.on_add(add_tenant));
+    listeners.extend(sites.on_add(add_site));
 
     // Settings.
     let settings_section = el(&doc, "section", &[("aria-labelledby", "settings-title")], "")?;
@@ -125,27 +146,8 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
 
     // What the policy set that could not be used (for the administrator).
     let problems = el(&doc, "section", &[("aria-labelledby", "problems-title"), ("hidden", "")], "")?;
-    append(&root, &[&tenants_section, &sites_section, &settings_section, &problems])?;
-
-    {
-        let field = tenant_input.clone();
-        listeners.push(EventListener::new(&tenant_add, "click", move |_| add_tenant(&field)));
-        let field = tenant_input.clone();
-        listeners.push(EventListener::new(&tenant_input, "keydown", move |e| {
-            if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Enter") {
-                add_tenant(&field);
-            }
-        }));
-        let field = site_input.clone();
-        listeners.push(EventListener::new(&site_add, "click", move |_| add_site(&field)));
-        let field = site_input.clone();
-        listeners.push(EventListener::new(&site_input, "keydown", move |e| {
-            if e.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Enter") {
-                add_site(&field);
-            }
-        }));
-        listeners.push(EventListener::new(&save, "click", |_| save_settings()));
-    }
+    append(&root, &[&tenants.section, &sites.section, &settings_section, &problems])?;
+    listeners.push(EventListener::new(&save, "click", |_| save_settings()));
     let storage = vec![
         ext::on_storage_change(TRUSTED_KEY, |v| {
             let list: Vec<String> = ext::from_js(&v).unwrap_or_default();
@@ -166,12 +168,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
             policy: Policy::default(),
             trusted: Vec::new(),
             tenants,
-            tenant_input,
-            tenant_add,
-            tenant_error,
-            tenant_note,
             sites,
-            site_error,
             fields,
             settings_error,
             settings_status,
@@ -209,7 +206,7 @@ fn add_tenant(field: &HtmlInputElement) {
     let result = parse_tenant(&field.value());
     with(|o| match result {
         Ok(origin) => {
-            set_text(&o.tenant_error, "");
+            set_text(&o.tenants.error, "");
             field.set_value("");
             if !o.trusted.contains(&origin) {
                 o.trusted.push(origin.clone());
@@ -217,7 +214,7 @@ fn add_tenant(field: &HtmlInputElement) {
             ext::post_to_background(ToBackground::Trust { origin });
         }
         Err(msg) => {
-            set_text(&o.tenant_error, &t(&msg));
+            set_text(&o.tenants.error, &t(&msg));
             let _ = field.focus();
         }
     });
@@ -228,7 +225,7 @@ fn add_site(field: &HtmlInputElement) {
     let result = parse_site(&field.value());
     let saved = with(|o| match result {
         Ok(site) => {
-            set_text(&o.site_error, "");
+            set_text(&o.sites.error, "");
             field.set_value("");
             let mut next = o.user.clone();
             if !next.blocked_sites.contains(&site) && !effective(o).policy_sites.contains(&site) {
@@ -237,7 +234,7 @@ fn add_site(field: &HtmlInputElement) {
             submit(o, next).is_ok()
         }
         Err(msg) => {
-            set_text(&o.site_error, &t(&msg));
+            set_text(&o.sites.error, &t(&msg));
             let _ = field.focus();
             false
         }
@@ -265,7 +262,7 @@ fn submit(o: &mut Options, next: Settings) -> Result<(), ()> {
             Ok(())
         }
         Err((key, msg)) => {
-            let target = if key == "blockedSites" { &o.site_error } else { &o.settings_error };
+            let target = if key == "blockedSites" { &o.sites.error } else { &o.settings_error };
             set_text(target, &t(&msg));
             Err(())
         }
@@ -367,9 +364,9 @@ fn render() {
         let result: WebResult<Vec<EventListener>> = (|| {
             let mut listeners = Vec::new();
             // Tenants: the organisation's first (locked), then the agent's (removable).
-            clear(&o.tenants)?;
+            clear(&o.tenants.list)?;
             for origin in &eff.policy_tenants {
-                list_item(&o.doc, &o.tenants, origin, None)?;
+                list_item(&o.doc, &o.tenants.list, origin, None)?;
             }
             // With the Trust prompt off, the agent's own list no longer counts: not shown.
             if eff.trust_prompt {
@@ -382,29 +379,29 @@ fn render() {
                         ext::post_to_background(ToBackground::Untrust { origin });
                         render();
                     }));
-                    list_item(&o.doc, &o.tenants, origin, Some(&remove))?;
+                    list_item(&o.doc, &o.tenants.list, origin, Some(&remove))?;
                 }
             }
-            if o.tenants.first_child().is_none() {
-                append(&o.tenants, &[&el(&o.doc, "li", &[("class", "empty")], &tk("trusted_empty"))?])?;
+            if o.tenants.list.first_child().is_none() {
+                append(&o.tenants.list, &[&el(&o.doc, "li", &[("class", "empty")], &tk("trusted_empty"))?])?;
             }
-            o.tenant_input.set_disabled(!eff.trust_prompt);
-            set_flag(&o.tenant_add, "disabled", !eff.trust_prompt);
-            set_text(&o.tenant_note, &tk(if eff.trust_prompt { "opt_tenants_note" } else { "opt_tenants_note_locked" }));
+            o.tenants.input.set_disabled(!eff.trust_prompt);
+            set_flag(&o.tenants.add, "disabled", !eff.trust_prompt);
+            set_text(&o.tenants.note, &tk(if eff.trust_prompt { "opt_tenants_note" } else { "opt_tenants_note_locked" }));
 
-            clear(&o.sites)?;
+            clear(&o.sites.list)?;
             for site in &eff.settings.blocked_sites {
                 if eff.policy_sites.contains(site) {
-                    list_item(&o.doc, &o.sites, site, None)?;
+                    list_item(&o.doc, &o.sites.list, site, None)?;
                 } else {
                     let remove = el(&o.doc, "button", &[("type", "button"), ("aria-label", &ta("opt_btn_remove_site", &[site]))], &tk("btn_remove"))?;
                     let site_owned = site.clone();
                     listeners.push(EventListener::new(&remove, "click", move |_| remove_site(&site_owned)));
-                    list_item(&o.doc, &o.sites, site, Some(&remove))?;
+                    list_item(&o.doc, &o.sites.list, site, Some(&remove))?;
                 }
             }
-            if o.sites.first_child().is_none() {
-                append(&o.sites, &[&el(&o.doc, "li", &[("class", "empty")], &tk("opt_sites_empty"))?])?;
+            if o.sites.list.first_child().is_none() {
+                append(&o.sites.list, &[&el(&o.doc, "li", &[("class", "empty")], &tk("opt_sites_empty"))?])?;
             }
 
             clear(&o.problems)?;

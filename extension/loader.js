@@ -52,12 +52,13 @@
     if (started) return;
     started = true;
     observer.disconnect();
-    // The settings that decide whether the toolbar may appear here, read while the wasm
-    // compiles. Managed storage rejects where no policy exists (Firefox): that is no policy.
+    // The settings that decide whether the toolbar may appear here and whether its tenant is
+    // trusted, read while the wasm compiles. Managed storage rejects where no policy exists
+    // (Firefox): that is no policy.
     const prefs = Promise.all([
-      api.storage.local.get('settings').then((v) => v.settings ?? null, () => null),
+      api.storage.local.get(['settings', 'trustedOrigins']).then((v) => v, () => ({})),
       Promise.resolve(api.storage.managed?.get(null)).then((v) => v ?? {}, () => ({})),
-    ]).then(([settings, policy]) => ({ settings, policy }));
+    ]).then(([local, policy]) => ({ settings: local.settings ?? null, trusted: local.trustedOrigins ?? [], policy }));
     try {
       // wasm_bindgen is the glue listed before this file in the manifest; only the .wasm is
       // fetched and compiled now.
@@ -72,8 +73,18 @@
     wasm_bindgen.start_content(api, await prefs);
   }
 
-  // The relay for the toolbar frame: owns the proxy iframe, forwards messages both ways over a
-  // runtime port that page scripts cannot reach. It decides nothing; the Rust in the frame does.
+  // The relay for the toolbar frame: owns the proxy iframe, forwards our proxy's messages over a
+  // runtime port that page scripts cannot reach, and counts (never forwards) the rest. Like the
+  // Rust channel it takes only what the browser dispatched (isTrusted): a page script can build
+  // a MessageEvent with our proxy's window as source and the tenant as origin, or a click on
+  // the host, but not a trusted one. The host's shadow root is closed: the page cannot reach
+  // the toolbar frame or the proxy. The relay decides nothing else; the Rust in the frame does.
+  const MAX_MESSAGE = 262144; // core::protocol::MAX_MESSAGE_LEN
+  const PROXY_PATH = '/agentdesktop/AgentDesktopSdkProxy.jsp';
+  // What a page script would imitate to press the toolbar (see src/web/guard.rs).
+  const INPUT_EVENTS = ['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'keydown', 'keyup', 'keypress', 'beforeinput', 'input', 'change', 'submit'];
+  // A string that claims to be a desktop message (core::protocol::looks_like_desktop_message).
+  const looksLikeDesktop = (text) => text.includes('"command"') && (text.length > MAX_MESSAGE || text.trimStart().startsWith('{'));
   function relay() {
     let mounted = null;
     let failed = null; // a repeater whose toolbar frame never answered: not retried in a loop
@@ -84,12 +95,21 @@
     const check = () => {
       if (!api.runtime?.id) { obs.disconnect(); unmount(); return; } // extension reloaded
       if (mounted && (!mounted.repeater.isConnected || mounted.repeater.src !== mounted.src)) unmount();
-      if (!mounted) { const r = find(); if (r) mount(r); }
+      // The page took our host out of the document (its frames are gone with it): mount a new
+      // one, at once the first time, then after 1, 2, 4… up to 30 s while it keeps happening
+      // (as content.rs does), so that a page removing it in a loop costs next to nothing.
+      if (mounted && !mounted.host.isConnected) {
+        unmount();
+        const now = Date.now();
+        removals = now - removedAt > 60000 ? 1 : removals + 1;
+        removedAt = now;
+        if (removals > 1) waiting = setTimeout(() => { waiting = null; check(); }, Math.min(1000 * 2 ** Math.min(removals - 2, 5), 30000));
+      }
+      if (!mounted && !waiting) { const r = find(); if (r) mount(r); }
     };
-    // Keyboard shortcuts (from the background) go on to the toolbar frame.
-    api.runtime.onMessage.addListener((msg) => {
-      if (msg?.type === 'hotkey' && mounted?.port) mounted.port.postMessage({ t: 'hotkey', command: msg.command });
-    });
+    let removals = 0;
+    let removedAt = 0;
+    let waiting = null;
     teardown = () => { obs.disconnect(); unmount(); };
     const obs = new MutationObserver(check);
     obs.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['src'] });
@@ -99,6 +119,7 @@
       if (!mounted) return;
       const m = mounted;
       mounted = null;
+      clearTimeout(m.report);
       window.removeEventListener('message', m.onMessage);
       try { m.port?.disconnect(); } catch { /* context gone */ }
       m.host.remove();
@@ -119,7 +140,7 @@
         'clip-path': 'none', float: 'none',
       })) host.style.setProperty(k, v, 'important');
       host.dataset.mode = 'frame';
-      const root = host.attachShadow({ mode: 'open' });
+      const root = host.attachShadow({ mode: 'closed' });
       const frame = document.createElement('iframe');
       frame.src = api.runtime.getURL('toolbar.html') + '#' + token;
       frame.title = 'Call toolbar';
@@ -127,18 +148,31 @@
         frame.style.setProperty(k, v, 'important');
       }
       root.append(frame);
-      const m = { repeater, src: repeater.src, host, root, frame, port: null, proxy: null, origin: null, onMessage: null };
+      const m = { repeater, src: repeater.src, host, root, frame, port: null, proxy: null, origin: null, onMessage: null, ignored: 0, forged: 0, report: null };
+      // Counts go to the frame at most every 100 ms: a flood costs the port one message.
+      const count = (kind) => {
+        m[kind]++;
+        m.report ??= setTimeout(() => {
+          m.report = null;
+          if (m.port && (m.ignored || m.forged)) m.port.postMessage({ t: 'counted', ignored: m.ignored, forged: m.forged });
+          m.ignored = 0;
+          m.forged = 0;
+        }, 100);
+      };
       m.onMessage = (ev) => {
         if (!m.port) return;
-        const fromProxy = !!m.proxy && ev.source === m.proxy.contentWindow;
+        if (!ev.isTrusted) return count('forged');
         const text = typeof ev.data === 'string' ? ev.data : null;
-        // Unrelated page traffic is not forwarded; the frame counts everything else.
-        if (!fromProxy && !(text && text.includes('"command"'))) return;
-        m.port.postMessage({ t: 'message', data: text && text.length <= 262144 ? text : null, origin: ev.origin, fromProxy });
+        if (m.proxy && ev.source === m.proxy.contentWindow && ev.origin === m.origin) {
+          m.port.postMessage({ t: 'message', data: text !== null && text.length <= MAX_MESSAGE ? text : null });
+        } else if (text !== null && looksLikeDesktop(text)) {
+          count('ignored');
+        }
       };
       window.addEventListener('message', m.onMessage);
-      frame.addEventListener('load', () => {
-        if (mounted !== m || m.port) return;
+      for (const type of INPUT_EVENTS) host.addEventListener(type, (ev) => { if (!ev.isTrusted) count('forged'); });
+      frame.addEventListener('load', (ev) => {
+        if (!ev.isTrusted || mounted !== m || m.port) return;
         m.port = api.runtime.connect({ name: 'bp-relay:' + token });
         m.port.onMessage.addListener((msg) => onFrame(m, msg));
         m.port.onDisconnect.addListener(() => {
@@ -158,6 +192,8 @@
     function onFrame(m, msg) {
       switch (msg?.t) {
         case 'open': {
+          // Only the tenant's SDK proxy page, named by the frame that decided to trust it.
+          if (typeof msg.origin !== 'string' || msg.url !== msg.origin + PROXY_PATH) break;
           m.proxy?.remove();
           const p = document.createElement('iframe');
           p.src = msg.url;
@@ -165,7 +201,7 @@
           p.setAttribute('aria-hidden', 'true');
           p.tabIndex = -1;
           for (const [k, v] of Object.entries({ position: 'absolute', top: '-1000px', left: '-1000px', width: '1px', height: '1px', border: '0' })) p.style.setProperty(k, v);
-          p.addEventListener('load', () => m.port?.postMessage({ t: 'proxyLoaded' }));
+          p.addEventListener('load', (ev) => { if (ev.isTrusted) m.port?.postMessage({ t: 'proxyLoaded' }); else count('forged'); });
           m.root.append(p);
           m.proxy = p;
           m.origin = msg.origin;

@@ -18,9 +18,9 @@ scripts/build.sh
 step "native core tests"
 cargo test --locked
 step "glue tests in headless Chromium"
-CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown --test web
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown --test web --test trap
 step "glue tests in headless Firefox"
-GECKODRIVER="$(command -v geckodriver)" cargo test --locked --target wasm32-unknown-unknown --test web
+GECKODRIVER="$(command -v geckodriver)" cargo test --locked --target wasm32-unknown-unknown --test web --test trap
 step "web-ext lint (Firefox package)"
 web-ext lint --source-dir dist/firefox --no-input --warnings-as-errors
 # A policy file an interrupted earlier run of policy.test.mjs may have left behind.

@@ -5,7 +5,7 @@ use bp_toolbar::core::health::{age, lines, Health, Level, TabState};
 use bp_toolbar::core::session::{Input, Session};
 
 fn keys(state: &TabState, now: i64) -> Vec<(&'static str, Level, Option<&'static str>)> {
-    lines(state, now, |t| format!("t{t}")).into_iter().map(|l| (l.what.key, l.level, l.todo.map(|m| m.key))).collect()
+    lines(state, 0, now, |t| format!("t{t}")).into_iter().map(|l| (l.what.key, l.level, l.todo.map(|m| m.key))).collect()
 }
 
 fn healthy() -> Health {
@@ -17,8 +17,10 @@ fn healthy() -> Health {
         logged_in: Some(true),
         last_heard: Some(50_000),
         ignored: 0,
+        forged: 0,
         frame_mode: false,
         document_start: 900,
+        stopped: false,
     }
 }
 
@@ -44,7 +46,7 @@ fn urls_that_decide_alone() {
 fn a_healthy_toolbar_is_all_ok() {
     let l = keys(&TabState::Running(Some(healthy())), 60_000);
     assert!(l.iter().all(|(_, level, todo)| *level == Level::Ok && todo.is_none()), "{l:?}");
-    let text = lines(&TabState::Running(Some(healthy())), 60_000, |t| format!("t{t}"));
+    let text = lines(&TabState::Running(Some(healthy())), 0, 60_000, |t| format!("t{t}"));
     assert_eq!(text[2].what.args[0], bp_toolbar::core::text::Arg::Text("t1000".into()), "channel since, as a clock time");
     assert_eq!(text[4].what.args[0], bp_toolbar::core::text::Arg::Text("10 s".into()), "last reply age");
 }

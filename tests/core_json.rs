@@ -70,8 +70,10 @@ fn health() -> Health {
         logged_in: None,
         last_heard: None,
         ignored: 3,
+        forged: 2,
         frame_mode: true,
         document_start: 7,
+        stopped: false,
     }
 }
 
@@ -82,11 +84,12 @@ fn messages_to_the_background_match_serde() {
         ToBackground::ClearLog,
         ToBackground::Trust { origin: "https://o".into() },
         ToBackground::Untrust { origin: "https://o".into() },
+        ToBackground::AskTrust { origin: "https://o".into() },
         ToBackground::Badge { text: "RDY".into(), color: "#fff".into(), title: "Ready".into(), acw_ms: None },
         ToBackground::Badge { text: "1:00".into(), color: "#fff".into(), title: "ACW".into(), acw_ms: Some(60_000.0) },
         ToBackground::Placement { site: "crm".into(), placement: Placement { x: 10.0, y: 20.0, collapsed: true } },
-        ToBackground::Health { health: Some(health()), tab: None },
-        ToBackground::Health { health: None, tab: Some(4) },
+        ToBackground::Health { health: Some(health()) },
+        ToBackground::Health { health: None },
         ToBackground::Command { name: "wrap-up".into(), tab: Some(2) },
         ToBackground::Command { name: "wrap-up".into(), tab: None },
     ];
@@ -116,14 +119,14 @@ fn relay_messages_match_serde() {
         r#"{"t":"repeater","src":null,"page":"crm"}"#,
         r#"{"t":"proxyLoaded"}"#,
         r#"{"t":"placed","x":10,"y":20.5}"#,
-        r#"{"t":"hotkey","command":"terminate"}"#,
-        r#"{"t":"message","data":"{}","origin":"https://t","fromProxy":true}"#,
-        r#"{"t":"message","data":null,"origin":"https://t","fromProxy":false}"#,
+        r#"{"t":"message","data":"{}"}"#,
+        r#"{"t":"message","data":null}"#,
+        r#"{"t":"counted","ignored":3,"forged":0}"#,
     ] {
         let theirs: FromRelay = serde_json::from_str(text).unwrap();
         assert_eq!(FromRelay::from_json(&parse(text).unwrap()), Some(theirs), "{text}");
     }
-    for bad in [r#"{"t":"nope"}"#, r#"{"t":"message","origin":"o"}"#, r#"{"t":"placed","x":"1","y":2}"#, "[]"] {
+    for bad in [r#"{"t":"nope"}"#, r#"{"t":"message","data":7}"#, r#"{"t":"counted","ignored":-1,"forged":0}"#, r#"{"t":"placed","x":"1","y":2}"#, "[]"] {
         assert_eq!(FromRelay::from_json(&parse(bad).unwrap()), None, "{bad}");
         assert!(serde_json::from_str::<FromRelay>(bad).is_err(), "serde refuses {bad} too");
     }

@@ -85,3 +85,42 @@ fn the_ring_follows_the_settings() {
     assert_eq!(ring.iter().last().map(|e| e.result.as_str()), Some("status not_ready (Call [redacted])"));
     assert!(!ring.redact_all(), "already redacted");
 }
+
+#[test]
+fn csv_quotes_every_list_separator_and_defuses_every_formula_start() {
+    // `;` is the list separator of many locales: a cell holding it is quoted like one with `,`.
+    let e = entry(0.0, "event A;B", "", "status not_ready (Lunch; long)");
+    let row = export_csv(&[&e]).split("\r\n").nth(1).unwrap().to_string();
+    assert_eq!(row, "1970-01-01T00:00:00.000Z,\"event A;B\",,\"status not_ready (Lunch; long)\",,https://t.example,crm.example");
+    // Every formula trigger, in every column, gets the apostrophe (and the quoting it needs).
+    for start in ["=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠"] {
+        let text = format!("{start}1+1");
+        let e = LogEntry { item_id: text.clone(), tenant: text.clone(), page: text.clone(), ..entry(0.0, &text, "", &text) };
+        let csv = export_csv(&[&e]);
+        let body = csv.split_once("\r\n").unwrap().1;
+        assert_eq!(body.matches(&format!("'{start}1+1")).count(), 5, "{start:?}: {body:?}");
+    }
+}
+
+#[test]
+fn logged_fields_are_capped_and_the_log_keeps_under_its_byte_budget() {
+    use bp_toolbar::core::log::{cap, LogRing, CUT_MARK, FIELD_MAX, MAX_LOG_BYTES};
+    let long = "é".repeat(FIELD_MAX); // two bytes a character: the cut must fall between them
+    let capped = cap(&long);
+    assert!(capped.len() <= FIELD_MAX && capped.ends_with(CUT_MARK), "{}", capped.len());
+    assert_eq!(cap("short"), "short");
+    let e = entry(0.0, &long, &long, &long).capped();
+    assert!(e.action.len() <= FIELD_MAX && e.item_id.len() <= FIELD_MAX && e.result.len() <= FIELD_MAX);
+    // 20,000 entries of capped 1 KiB fields would be ~100 MB: the ring keeps to its byte budget.
+    let mut ring = LogRing::new(20_000);
+    for i in 0..20_000 {
+        ring.push(entry(f64::from(i), &long, &long, &long));
+    }
+    assert!(ring.bytes() <= MAX_LOG_BYTES, "{}", ring.bytes());
+    assert!(ring.len() < 20_000 && ring.len() > 1_000, "{}", ring.len());
+    assert_eq!(ring.iter().last().unwrap().ts, 19_999.0, "the newest stay");
+    let before = ring.len();
+    ring.halve();
+    assert_eq!(ring.len(), before - before / 2);
+    assert_eq!(ring.bytes(), ring.iter().map(LogEntry::weight).sum::<usize>());
+}

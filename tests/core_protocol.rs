@@ -203,10 +203,12 @@ fn extension_messages_are_pinned() {
         serde_json::to_string(&ToRelay::Open { origin: "https://o".into(), url: "https://o/p".into() }).unwrap(),
         r#"{"t":"open","origin":"https://o","url":"https://o/p"}"#
     );
-    let m: FromRelay = serde_json::from_str(r#"{"t":"message","data":"x","origin":"o","fromProxy":true}"#).unwrap();
-    assert_eq!(m, FromRelay::Message { data: Some("x".into()), origin: "o".into(), from_proxy: true });
-    let m: FromRelay = serde_json::from_str(r#"{"t":"message","data":null,"origin":"o","fromProxy":false}"#).unwrap();
-    assert_eq!(m, FromRelay::Message { data: None, origin: "o".into(), from_proxy: false });
+    let m: FromRelay = serde_json::from_str(r#"{"t":"message","data":"x"}"#).unwrap();
+    assert_eq!(m, FromRelay::Message { data: Some("x".into()) });
+    let m: FromRelay = serde_json::from_str(r#"{"t":"message","data":null}"#).unwrap();
+    assert_eq!(m, FromRelay::Message { data: None });
+    let m: FromRelay = serde_json::from_str(r#"{"t":"counted","ignored":2,"forged":1}"#).unwrap();
+    assert_eq!(m, FromRelay::Counted { ignored: 2, forged: 1 });
     let m: FromRelay = serde_json::from_str(r#"{"t":"repeater","src":null,"page":"p"}"#).unwrap();
     assert_eq!(m, FromRelay::Repeater { src: None, page: "p".into() });
 }

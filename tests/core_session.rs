@@ -58,8 +58,14 @@ fn untrusted_sends_nothing_until_trust_is_given() {
     assert!(s.apply(Input::ProxyLoaded { now: 0.0 }).is_empty());
     assert!(click(&mut s, Button::GetState, 1.0).is_empty());
     assert_eq!(View::of(&s).status.english(), "Not trusted");
+    // The toolbar's Trust button only asks for the trust window: nothing opens, nothing is sent.
     let fx = click(&mut s, Button::Trust, 2.0);
-    assert!(fx.contains(&Effect::PersistTrust(T.into())));
+    assert!(fx.contains(&Effect::AskTrust(T.into())));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::OpenChannel | Effect::Post(_))));
+    assert_eq!(s.trust, Trust::Askable);
+    assert_eq!(View::of(&s).notice.map(|n| n.text.english()), Some(format!("Confirm in the Call Toolbar window that opened to connect to {T}.")));
+    // The agent confirmed there: the trusted list changed, the channel opens.
+    let fx = s.apply(Input::TrustChanged { trust: Trust::Trusted, now: 2.5 });
     assert!(fx.contains(&Effect::OpenChannel));
     // Trust withdrawn elsewhere: the channel closes and state is forgotten.
     s.apply(Input::ProxyLoaded { now: 3.0 });
@@ -321,4 +327,67 @@ fn a_removed_proxy_is_reopened_and_nothing_is_sent_twice() {
     // Its confirmation still counts.
     let fx = msg(&mut s, ev("STATE_CHANGED", r#"{"status":"after_call_work"}"#), 400.0);
     assert!(logs(&fx).contains(&("Terminate".into(), "confirmed: after-call work".into())));
+}
+
+#[test]
+fn forged_events_are_counted_apart_and_change_nothing() {
+    let mut s = live("busy", &["A"]);
+    let before = View::of(&s);
+    assert!(s.apply(Input::Forged).is_empty());
+    assert!(s.apply(Input::Counted { ignored: 3, forged: 2 }).is_empty());
+    let v = View::of(&s);
+    assert_eq!((v.forged, v.ignored), (3, before.ignored + 3));
+    assert_eq!((v.item_value, v.status), (before.item_value, before.status));
+}
+
+#[test]
+fn at_most_64_interactions_are_tracked() {
+    use bp_toolbar::core::session::MAX_INTERACTIONS;
+    let mut s = live("busy", &["A"]);
+    for i in 0..1_000 {
+        msg(&mut s, ev("INTERACTION_RENDERED", &format!(r#"{{"item_id":"X{i}"}}"#)), 20.0 + f64::from(i));
+    }
+    assert_eq!(s.agent.interactions.len(), MAX_INTERACTIONS);
+    // The newest is current, the oldest went first.
+    assert_eq!(s.current_item(), "X999");
+    assert!(s.agent.find("A").is_none() && s.agent.find("X999").is_some());
+    // A GET_STATE listing more keeps the first 64.
+    let p = posts(&click(&mut s, Button::GetState, 5_000.0));
+    let many: Vec<String> = (0..200).map(|i| format!("Y{i}")).collect();
+    let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+    msg(&mut s, reply(&rid(&p[0]), "busy", &refs), 5_010.0);
+    assert_eq!(s.agent.interactions.len(), MAX_INTERACTIONS);
+}
+
+#[test]
+fn a_channel_lost_again_and_again_reopens_with_a_growing_delay_and_logs_once() {
+    let mut s = live("busy", &["A"]);
+    let mut opened = Vec::new();
+    let mut logged = Vec::new();
+    let mut now = 100.0;
+    for _ in 0..8 {
+        let fx = s.apply(Input::ChannelLost { now });
+        logged.extend(logs(&fx));
+        if fx.contains(&Effect::OpenChannel) {
+            opened.push(now);
+        }
+        // Wake up when asked to, until the channel is reopened.
+        while !matches!(s.channel, bp_toolbar::core::session::Channel::Opening) {
+            now = s.next_deadline().expect("a reopen is scheduled");
+            let fx = s.apply(Input::Tick { now });
+            if fx.contains(&Effect::OpenChannel) {
+                opened.push(now);
+            }
+        }
+        logged.extend(logs(&s.apply(Input::ProxyLoaded { now })));
+        now += 10.0;
+    }
+    let gaps: Vec<f64> = opened.windows(2).map(|w| (w[1] - w[0] - 10.0).round()).collect();
+    assert_eq!(gaps, vec![1_000.0, 2_000.0, 4_000.0, 8_000.0, 16_000.0, 30_000.0, 30_000.0], "{opened:?}");
+    assert_eq!(logged.iter().filter(|(a, _)| a == "Channel").count(), 2, "one loss and one open logged per episode: {logged:?}");
+    // Quiet for longer than an episode: the next loss reopens at once and is logged again.
+    now += 61_000.0;
+    let fx = s.apply(Input::ChannelLost { now });
+    assert!(fx.contains(&Effect::OpenChannel));
+    assert_eq!(logs(&fx), vec![("Channel".to_string(), "proxy removed, reopening".to_string())]);
 }

@@ -74,18 +74,41 @@ fn trust_under_policy() {
     let user = s(&["https://mine.example"]);
     let listed = s(&["https://acme.example"]);
     // Prompt allowed: built-in rule, agent's list, policy list, else askable.
-    assert_eq!(trust_under("https://x.brightpattern.com", &user, &listed, true), Trust::Trusted);
-    assert_eq!(trust_under("https://mine.example", &user, &listed, true), Trust::Trusted);
-    assert_eq!(trust_under("https://acme.example", &user, &listed, true), Trust::Trusted);
-    assert_eq!(trust_under("https://other.example", &user, &listed, true), Trust::Askable);
-    assert_eq!(trust_under("http://other.example", &user, &listed, true), Trust::Refused);
+    assert_eq!(trust_under("https://x.brightpattern.com", &user, &listed, true, true), Trust::Trusted);
+    assert_eq!(trust_under("https://mine.example", &user, &listed, true, true), Trust::Trusted);
+    assert_eq!(trust_under("https://acme.example", &user, &listed, true, true), Trust::Trusted);
+    assert_eq!(trust_under("https://other.example", &user, &listed, true, true), Trust::Askable);
+    assert_eq!(trust_under("http://other.example", &user, &listed, true, true), Trust::Refused);
     // Prompt off: only the built-in rule and the organisation's list; the agent's own list
     // no longer counts, and the rest cannot be trusted from the toolbar.
-    assert_eq!(trust_under("https://x.brightpattern.com", &user, &listed, false), Trust::Trusted);
-    assert_eq!(trust_under("https://acme.example", &user, &listed, false), Trust::Trusted);
-    assert_eq!(trust_under("https://mine.example", &user, &listed, false), Trust::NotListed);
-    assert_eq!(trust_under("https://other.example", &user, &listed, false), Trust::NotListed);
-    assert_eq!(trust_under("http://other.example", &user, &listed, false), Trust::Refused);
+    assert_eq!(trust_under("https://x.brightpattern.com", &user, &listed, false, true), Trust::Trusted);
+    assert_eq!(trust_under("https://acme.example", &user, &listed, false, true), Trust::Trusted);
+    assert_eq!(trust_under("https://mine.example", &user, &listed, false, true), Trust::NotListed);
+    assert_eq!(trust_under("https://other.example", &user, &listed, false, true), Trust::NotListed);
+    assert_eq!(trust_under("http://other.example", &user, &listed, false, true), Trust::Refused);
+}
+
+#[test]
+fn the_built_in_rule_is_the_default_port_only_and_a_policy_turns_it_off() {
+    let (user, listed) = (s(&["https://mine.example"]), s(&["https://acme.brightpattern.com"]));
+    // The built-in rule: https on the default port (443 written out is the same origin).
+    assert_eq!(trust_under("https://x.brightpattern.com", &user, &listed, true, true), Trust::Trusted);
+    assert_eq!(trust_under("https://x.brightpattern.com:443", &user, &listed, true, true), Trust::Trusted);
+    assert_eq!(trust_under("https://x.brightpattern.com:8443", &user, &listed, true, true), Trust::Askable);
+    assert_eq!(trust_under("https://x.brightpattern.com:8443", &user, &listed, false, true), Trust::NotListed);
+    // Off: a brightpattern.com tenant needs a list like any other.
+    assert_eq!(trust_under("https://x.brightpattern.com", &user, &listed, true, false), Trust::Askable);
+    assert_eq!(trust_under("https://x.brightpattern.com", &user, &listed, false, false), Trust::NotListed);
+    assert_eq!(trust_under("https://acme.brightpattern.com", &user, &listed, false, false), Trust::Trusted);
+    assert_eq!(trust_under("https://mine.example", &user, &listed, true, false), Trust::Trusted);
+    // Through the policy key.
+    let on = overlay(&Settings::default(), &Policy::default());
+    assert!(on.builtin_trust);
+    let off = overlay(&Settings::default(), &Policy { disable_built_in_trust: Some(true), ..Policy::default() });
+    assert!(!off.builtin_trust);
+    assert!(off.is_locked("disableBuiltInTrust"));
+    assert_eq!(off.trust("https://x.brightpattern.com", &[]), Trust::Askable);
+    assert_eq!(on.trust("https://x.brightpattern.com", &[]), Trust::Trusted);
 }
 
 #[test]

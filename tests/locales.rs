@@ -61,7 +61,8 @@ fn every_key_named_in_the_code_exists() {
 #[test]
 fn english_rendering_substitutes_arguments() {
     assert_eq!(Msg::with("notice_wrapped", &["A-1"]).english(), "Wrapped up A-1.");
-    assert_eq!(Msg::with("btn_trust", &["https://x"]).english(), "Trust https://x");
+    assert_eq!(Msg::with("btn_trust_confirm", &["https://x"]).english(), "Trust https://x");
+    assert_eq!(Msg::with("trustpage_ask", &["crm.example", "https://x"]).english(), "The page crm.example embeds an Agent Desktop from https://x.");
     // An argument that itself contains $1 is not substituted again.
     assert_eq!(Msg::with("notice_completed", &["$1$$"]).english(), "Completed $1$$.");
 }

@@ -21,6 +21,7 @@ fn every_logged_text_has_a_message_and_renders_back_exactly() {
     let m = |t: &str| Input::Message { text: t.to_string(), now: 1.0 };
     for input in [
         Input::Click { button: Button::Trust, now: 0.0 },
+        Input::TrustChanged { trust: Trust::Trusted, now: 0.0 },
         Input::ProxyLoaded { now: 0.0 },
         Input::ProxyLoaded { now: 0.5 },
         m(r#"{"command":"GET_STATE","request_id":"x","data":{"status":"busy","reason":"","interactions":[{"item_id":"A"}]}}"#),
@@ -45,6 +46,7 @@ fn every_logged_text_has_a_message_and_renders_back_exactly() {
         collect(&mut s, input, &mut logged);
     }
     // The background's own entries.
+    logged.push(("Trust".into(), "tenant trusted by the agent".into()));
     logged.push(("ACW alert".into(), "notification shown after 2:05".into()));
     logged.push(("ACW alert".into(), "notification failed after 0:03".into()));
     assert!(logged.len() > 25, "{logged:?}");

@@ -39,11 +39,12 @@ fn toolbar_renders_the_view_and_reports_clicks() {
     let root = d.create_element("div").unwrap();
     d.body().unwrap().append_child(&root).unwrap();
     let clicks = Rc::new(RefCell::new(Vec::new()));
-    let c = clicks.clone();
-    let mut bar = Toolbar::build(&d, &root, Rc::new(move |ev| {
-        if let bp_toolbar::web::toolbar::UiEvent::Click(b) = ev {
-            c.borrow_mut().push(b)
-        }
+    let forged = Rc::new(RefCell::new(0));
+    let (c, f) = (clicks.clone(), forged.clone());
+    let mut bar = Toolbar::build(&d, &root, Rc::new(move |ev| match ev {
+        bp_toolbar::web::toolbar::UiEvent::Click(b) => c.borrow_mut().push(b),
+        bp_toolbar::web::toolbar::UiEvent::Forged => *f.borrow_mut() += 1,
+        _ => {}
     }))
     .unwrap();
 
@@ -76,9 +77,12 @@ fn toolbar_renders_the_view_and_reports_clicks() {
         .map(|i| all.item(i).unwrap().dyn_into::<HtmlButtonElement>().unwrap())
         .find(|b| b.text_content().as_deref() == Some("Terminate"))
         .unwrap();
-    assert_eq!(terminate.text_content().unwrap(), "Terminate");
+    // A script's click (this test is one) is not the agent's: reported as forged, not as a press.
+    // Real clicks are the end-to-end suite's.
     terminate.click();
-    assert_eq!(*clicks.borrow(), vec![Button::Terminate]);
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    assert_eq!(*clicks.borrow(), Vec::<Button>::new());
+    assert_eq!(*forged.borrow(), 2);
     assert!(FromDesktop::parse("{}").is_err());
     root.remove();
 }
@@ -94,11 +98,10 @@ async fn content_script_mounts_with_the_repeater_and_leaves_with_it() {
     d.body().unwrap().append_child(&frame).unwrap();
     next_tick().await; // the MutationObserver runs as a microtask: before the next frame
     let host = d.query_selector(HOST_TAG).unwrap().expect("toolbar host after insertion");
-    let shadow = host.shadow_root().expect("open shadow root");
-    // No extension storage here: the origin is not trusted, so the prompt shows and no proxy exists.
-    let trust = shadow.query_selector("button.primary").unwrap().unwrap();
-    assert_eq!(trust.text_content().unwrap(), "Trust http://127.0.0.1:9");
-    assert!(shadow.query_selector("iframe").unwrap().is_none());
+    // Closed: a page script (this test is one) cannot reach inside; the toolbar is drawn.
+    assert!(host.shadow_root().is_none(), "the shadow root is closed");
+    let rect = host.get_bounding_client_rect();
+    assert!(rect.width() > 300.0 && rect.height() > 80.0, "rendered: {}x{}", rect.width(), rect.height());
 
     frame.remove();
     next_tick().await;

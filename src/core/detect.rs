@@ -7,7 +7,8 @@ use super::CoreError;
 pub const REPEATER_PATH: &str = "/agentdesktop/UniversalRepeater.jsp";
 /// The path of the SDK's hidden message endpoint on the same tenant.
 pub const PROXY_PATH: &str = "/agentdesktop/AgentDesktopSdkProxy.jsp";
-/// Tenant hosts under this domain are trusted without asking (over https only).
+/// Tenant hosts under this domain are trusted without asking (over https, on the default port
+/// only), unless the organisation's policy turns that rule off.
 pub const TRUSTED_DOMAIN: &str = ".brightpattern.com";
 
 /// An origin split into its parts: `scheme://host[:port]`, lower-case, default port dropped.
@@ -110,11 +111,23 @@ pub enum Trust {
     NotListed,
 }
 
-/// Decides trust for `origin` given the user's list of trusted origins.
+/// The built-in rule: `https://<name>.brightpattern.com` on the default port. Any other port
+/// (a test or self-hosted service on the same domain) is left to the lists.
+pub fn builtin_trusted(o: &Origin) -> bool {
+    o.scheme == "https" && o.port.is_none() && o.host.ends_with(TRUSTED_DOMAIN) && o.host.len() > TRUSTED_DOMAIN.len()
+}
+
+/// Decides trust for `origin` given the user's list of trusted origins, with the built-in rule.
 pub fn trust_of(origin: &str, user_trusted: &[String]) -> Trust {
+    trust_with(origin, user_trusted, true)
+}
+
+/// Decides trust for `origin` given a list of trusted origins; `builtin` says whether the
+/// built-in rule applies (an organisation's policy can turn it off).
+pub fn trust_with(origin: &str, user_trusted: &[String], builtin: bool) -> Trust {
     let Ok(o) = Origin::parse(origin) else { return Trust::Refused };
     let canonical = o.serialize();
-    if o.scheme == "https" && o.host.ends_with(TRUSTED_DOMAIN) && o.host.len() > TRUSTED_DOMAIN.len() {
+    if builtin && builtin_trusted(&o) {
         return Trust::Trusted;
     }
     if o.scheme == "http" && !o.is_loopback() {
@@ -127,12 +140,13 @@ pub fn trust_of(origin: &str, user_trusted: &[String]) -> Trust {
     }
 }
 
-/// Decides trust under the settings in force: the built-in rule, then the organisation's list
-/// (`policy_tenants`), then the agent's own list, which counts only while the Trust prompt is
-/// allowed; an origin none of them trusts is askable, or `NotListed` when the prompt is off.
-pub fn trust_under(origin: &str, user_trusted: &[String], policy_tenants: &[String], prompt: bool) -> Trust {
-    match trust_of(origin, policy_tenants) {
-        Trust::Askable if prompt => trust_of(origin, user_trusted),
+/// Decides trust under the settings in force: the built-in rule (unless `builtin` is off), then
+/// the organisation's list (`policy_tenants`), then the agent's own list, which counts only
+/// while the Trust prompt is allowed; an origin none of them trusts is askable, or `NotListed`
+/// when the prompt is off.
+pub fn trust_under(origin: &str, user_trusted: &[String], policy_tenants: &[String], prompt: bool, builtin: bool) -> Trust {
+    match trust_with(origin, policy_tenants, builtin) {
+        Trust::Askable if prompt => trust_with(origin, user_trusted, false),
         Trust::Askable => Trust::NotListed,
         t => t,
     }

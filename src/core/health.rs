@@ -7,8 +7,30 @@ use super::detect::Trust;
 use super::session::{Channel, Session};
 use super::text::Msg;
 
-/// Storage key (`storage.session`) of the health reports: an object, tab id → [`Health`].
+/// Storage key (`storage.session`) of the health reports: an object, `"<tab>:<frame>"` →
+/// [`Health`] (a tab can hold a toolbar in more than one frame).
 pub const HEALTH_KEY: &str = "health";
+/// Storage key (`storage.session`) of the orders the background refused per tab: an object,
+/// tab id → count (privileged messages from content scripts).
+pub const REFUSED_KEY: &str = "refused";
+
+/// The key of one frame's report in [`HEALTH_KEY`].
+pub fn report_key(tab: i32, frame: i32) -> String {
+    format!("{tab}:{frame}")
+}
+
+/// The frame a report key names, if it belongs to `tab`.
+pub fn frame_of(key: &str, tab: i32) -> Option<i32> {
+    let (t, f) = key.split_once(':')?;
+    (t.parse::<i32>().ok()? == tab).then_some(())?;
+    f.parse().ok()
+}
+
+/// Of a tab's frames with a toolbar, the one that speaks for the tab (its badge, its health
+/// panel, where shortcuts go): the top frame (0) first, else the first other frame.
+pub fn first_frame<T>(frames: impl IntoIterator<Item = (i32, T)>) -> Option<(i32, T)> {
+    frames.into_iter().min_by_key(|(frame, _)| *frame)
+}
 
 /// One toolbar's state, as its content script reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,12 +47,18 @@ pub struct Health {
     pub last_heard: Option<i64>,
     /// Messages ignored as spoofed or malformed.
     pub ignored: u32,
+    /// Events a page script forged (`isTrusted` false) that the toolbar ignored.
+    #[serde(default)]
+    pub forged: u32,
     /// The toolbar runs in its own frame because the page's CSP forbids WebAssembly.
     pub frame_mode: bool,
     /// When the reporting document started (`performance.timeOrigin`): a report older than the
     /// tab's current page belongs to a page that is gone.
     #[serde(default)]
     pub document_start: i64,
+    /// The toolbar hit an internal error and took itself off the page.
+    #[serde(default)]
+    pub stopped: bool,
 }
 
 impl Health {
@@ -53,8 +81,28 @@ impl Health {
             logged_in: s.agent.logged_in,
             last_heard: s.last_heard.map(|t| t as i64),
             ignored: s.ignored,
+            forged: s.forged,
             frame_mode,
             document_start,
+            stopped: false,
+        }
+    }
+
+    /// The report of a toolbar that trapped and removed itself (nothing else about it can be
+    /// trusted any more).
+    pub fn stopped(page: &str, document_start: i64) -> Health {
+        Health {
+            tenant: String::new(),
+            page: page.to_string(),
+            trust: String::new(),
+            channel_since: None,
+            logged_in: None,
+            last_heard: None,
+            ignored: 0,
+            forged: 0,
+            frame_mode: false,
+            document_start,
+            stopped: true,
         }
     }
 }
@@ -133,8 +181,17 @@ pub fn age(ms: i64) -> String {
     }
 }
 
-/// The panel's lines for a tab, at `now` (ms), with `clock` rendering a time of day.
-pub fn lines(state: &TabState, now: i64, clock: impl Fn(i64) -> String) -> Vec<Line> {
+/// The panel's lines for a tab, at `now` (ms), with `clock` rendering a time of day; `refused`
+/// counts the orders the background refused from the tab's content scripts.
+pub fn lines(state: &TabState, refused: u32, now: i64, clock: impl Fn(i64) -> String) -> Vec<Line> {
+    let mut out = tab_lines(state, now, clock);
+    if refused > 0 {
+        out.push(line(Level::Problem, Msg::with("health_refused", &[&refused.to_string()]), Some(Msg::new("health_refused_todo"))));
+    }
+    out
+}
+
+fn tab_lines(state: &TabState, now: i64, clock: impl Fn(i64) -> String) -> Vec<Line> {
     let h = match state {
         TabState::NotWeb => return vec![line(Level::Warn, Msg::new("health_not_web"), Some(Msg::new("health_not_web_todo")))],
         TabState::Desktop => return vec![line(Level::Warn, Msg::new("health_desktop"), Some(Msg::new("health_desktop_todo")))],
@@ -143,6 +200,9 @@ pub fn lines(state: &TabState, now: i64, clock: impl Fn(i64) -> String) -> Vec<L
         }
         TabState::Running(None) => {
             return vec![line(Level::Warn, Msg::new("health_no_repeater"), Some(Msg::new("health_no_repeater_todo")))]
+        }
+        TabState::Running(Some(h)) if h.stopped => {
+            return vec![line(Level::Problem, Msg::new("health_stopped"), Some(Msg::new("health_stopped_todo")))]
         }
         TabState::Running(Some(h)) => h,
     };
@@ -174,6 +234,9 @@ pub fn lines(state: &TabState, now: i64, clock: impl Fn(i64) -> String) -> Vec<L
         0 => line(Level::Ok, Msg::new("health_ignored_none"), None),
         n => line(Level::Warn, Msg::with("health_ignored", &[&n.to_string()]), Some(Msg::new("health_ignored_todo"))),
     });
+    if h.forged > 0 {
+        out.push(line(Level::Problem, Msg::with("health_forged", &[&h.forged.to_string()]), Some(Msg::new("health_forged_todo"))));
+    }
     if h.frame_mode {
         out.push(line(Level::Ok, Msg::new("health_frame_mode"), None));
     }

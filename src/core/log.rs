@@ -33,21 +33,65 @@ pub struct LogEntry {
     pub page: String,
 }
 
+/// The longest a logged field may be, in bytes. Longer text (wire text can be up to 256 KiB)
+/// is cut at a character boundary and marked with [`CUT_MARK`], so that a page cannot fill the
+/// extension's storage with a few messages.
+pub const FIELD_MAX: usize = 1024;
+/// What ends a field that was cut to [`FIELD_MAX`].
+pub const CUT_MARK: &str = "… [cut]";
+/// The log keeps at most about this many bytes of text (under `storage.local`'s 10 MiB quota in
+/// Chromium, with room for the settings, trusted tenants and placements): the oldest entries
+/// fall off first, whatever the entry limit.
+pub const MAX_LOG_BYTES: usize = 6 * 1024 * 1024;
+
+/// `text` cut to at most [`FIELD_MAX`] bytes (with the mark), or unchanged.
+pub fn cap(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= FIELD_MAX {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut end = FIELD_MAX - CUT_MARK.len();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!("{}{CUT_MARK}", &text[..end]))
+}
+
+impl LogEntry {
+    /// The entry with every text field capped to [`FIELD_MAX`] bytes.
+    pub fn capped(mut self) -> LogEntry {
+        for f in [&mut self.action, &mut self.item_id, &mut self.result, &mut self.tenant, &mut self.page] {
+            if f.len() > FIELD_MAX {
+                *f = cap(f).into_owned();
+            }
+        }
+        self
+    }
+
+    /// About how many bytes the entry takes in storage (its text and the JSON around it).
+    pub fn weight(&self) -> usize {
+        self.action.len() + self.item_id.len() + self.result.len() + self.tenant.len() + self.page.len() + 96
+    }
+}
+
 /// A bounded log: oldest entries fall off past the limit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogRing {
     entries: VecDeque<LogEntry>,
     limit: usize,
+    /// The sum of the entries' [`LogEntry::weight`].
+    bytes: usize,
 }
 
 impl LogRing {
     pub fn new(limit: usize) -> Self {
-        LogRing { entries: VecDeque::new(), limit: limit.max(MIN_LIMIT) }
+        LogRing { entries: VecDeque::new(), limit: limit.max(MIN_LIMIT), bytes: 0 }
     }
 
-    /// A ring holding `entries` (oldest first), trimmed to the limit.
+    /// A ring holding `entries` (oldest first, capped as they are read), trimmed to the limit.
     pub fn from_entries(entries: Vec<LogEntry>, limit: usize) -> Self {
-        let mut ring = LogRing { entries: entries.into(), limit: limit.max(MIN_LIMIT) };
+        let entries: VecDeque<LogEntry> = entries.into_iter().map(LogEntry::capped).collect();
+        let bytes = entries.iter().map(LogEntry::weight).sum();
+        let mut ring = LogRing { entries, limit: limit.max(MIN_LIMIT), bytes };
         ring.trim();
         ring
     }
@@ -63,7 +107,12 @@ impl LogRing {
     pub fn drop_older_than(&mut self, cutoff: f64) -> bool {
         let before = self.entries.len();
         self.entries.retain(|e| e.ts >= cutoff);
+        self.recount();
         self.entries.len() != before
+    }
+
+    fn recount(&mut self) {
+        self.bytes = self.entries.iter().map(LogEntry::weight).sum();
     }
 
     /// Redacts every stored entry (redaction was just turned on). Returns whether any changed.
@@ -76,16 +125,33 @@ impl LogRing {
                 changed = true;
             }
         }
+        self.recount();
         changed
     }
 
+    /// Appends an entry, its fields capped; the oldest fall off past the limits.
     pub fn push(&mut self, entry: LogEntry) {
+        let entry = entry.capped();
+        self.bytes += entry.weight();
         self.entries.push_back(entry);
         self.trim();
     }
 
+    /// Drops the oldest half (storage refused the write as too large: the quota is shared).
+    pub fn halve(&mut self) {
+        let n = self.entries.len() / 2;
+        self.entries.drain(..n);
+        self.recount();
+    }
+
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.bytes = 0;
+    }
+
+    /// About how many bytes the entries take in storage.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     pub fn len(&self) -> usize {
@@ -106,8 +172,10 @@ impl LogRing {
     }
 
     fn trim(&mut self) {
-        while self.entries.len() > self.limit {
-            self.entries.pop_front();
+        while self.entries.len() > self.limit || (self.bytes > MAX_LOG_BYTES && self.entries.len() > 1) {
+            if let Some(e) = self.entries.pop_front() {
+                self.bytes -= e.weight();
+            }
         }
     }
 }
@@ -231,12 +299,14 @@ pub fn export_json(entries: &[&LogEntry]) -> String {
 }
 
 /// The entries as CSV (RFC 4180, CRLF line ends, a header row). A cell that a spreadsheet would
-/// run as a formula (starting with = + - @ or a tab/return) gets a leading apostrophe: a log of
-/// wire text must not become code when opened.
+/// run as a formula (starting with = + - @, a tab or a line break, or their full-width forms)
+/// gets a leading apostrophe: a log of wire text must not become code when opened. Every cell
+/// that holds `,` or `;` (the list separator of many locales), a quote or a line break is quoted.
 pub fn export_csv(entries: &[&LogEntry]) -> String {
     fn cell(v: &str) -> String {
-        let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_string() };
-        if v.contains([',', '"', '\n', '\r']) {
+        let formula = v.starts_with(['=', '+', '-', '@', '\t', '\r', '\n', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}']);
+        let v = if formula { format!("'{v}") } else { v.to_string() };
+        if v.contains([',', ';', '"', '\n', '\r']) {
             format!("\"{}\"", v.replace('"', "\"\""))
         } else {
             v
@@ -304,6 +374,7 @@ pub mod display {
         ("proxy removed, reopening", "log_r_proxy_removed"),
         ("open", "log_r_open"),
         ("tenant trusted by the agent", "log_r_trusted"),
+        ("confirmation asked", "log_r_trust_asked"),
         ("no reply in 3 s", "log_r_no_reply"),
         ("not confirmed in 5 s", "log_r_not_confirmed"),
         ("started", "log_r_started"),

@@ -28,7 +28,9 @@ pub const LOG_KEY: &str = "log";
 /// Storage key of the agent's trusted tenant origins (an array of strings).
 pub const TRUSTED_KEY: &str = "trustedOrigins";
 
-/// To the background, which is the only writer of extension storage.
+/// To the background, which is the only writer of extension storage. Some messages are orders
+/// ([`ToBackground::privileged`]): the background obeys them only from the extension's own pages,
+/// never from a content script, whose page (or a compromised renderer) could have written them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum ToBackground {
@@ -36,8 +38,11 @@ pub enum ToBackground {
     Log { entries: Vec<LogEntry> },
     /// Empty the log.
     ClearLog,
-    /// Add a tenant origin to the trusted list.
+    /// Add a tenant origin to the trusted list (the trust confirmation window).
     Trust { origin: String },
+    /// The agent pressed a toolbar's Trust button: show the trust confirmation window for this
+    /// origin (the page cannot reach that window; the toolbar cannot trust by itself).
+    AskTrust { origin: String },
     /// Remove a tenant origin from the trusted list.
     Untrust { origin: String },
     /// Set the sending tab's badge: text, background colour, tooltip; with how long the agent
@@ -54,12 +59,8 @@ pub enum ToBackground {
     /// Remember where the toolbar sits on a site (CSS px from the top-left) and if collapsed.
     Placement { site: String, placement: Placement },
     /// The toolbar's health for the popup's panel (`None`: the toolbar left the page). The
-    /// background fills in `tab` from the sender.
-    Health {
-        health: Option<crate::core::health::Health>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        tab: Option<i32>,
-    },
+    /// background keys it by the sender's tab and frame.
+    Health { health: Option<crate::core::health::Health> },
     /// Run a keyboard-shortcut command (the path `commands.onCommand` takes) on a given tab,
     /// or on the active tab when none is named.
     Command {
@@ -67,6 +68,21 @@ pub enum ToBackground {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         tab: Option<i32>,
     },
+}
+
+impl ToBackground {
+    /// Whether this message is an order that only the extension's own pages may give: it
+    /// changes what is trusted, configured or recorded, or acts in another tab.
+    pub fn privileged(&self) -> bool {
+        matches!(
+            self,
+            ToBackground::ClearLog
+                | ToBackground::Trust { .. }
+                | ToBackground::Untrust { .. }
+                | ToBackground::Settings { .. }
+                | ToBackground::Command { .. }
+        )
+    }
 }
 
 /// From the background to the content script of a tab.
@@ -116,16 +132,12 @@ pub enum FromRelay {
     ProxyLoaded,
     /// The toolbar frame's host now sits at (x, y) (after a move).
     Placed { x: f64, y: f64 },
-    /// A keyboard shortcut for the toolbar (the relay forwards the background's message).
-    Hotkey { command: String },
-    /// A `message` event on the page window. `from_proxy` is whether `event.source` was our
-    /// proxy frame's window (only the relay can see that).
-    Message {
-        data: Option<String>,
-        origin: String,
-        #[serde(rename = "fromProxy")]
-        from_proxy: bool,
-    },
+    /// A trusted `message` event from our proxy frame's window and the tenant origin (only the
+    /// relay can see the sender); `data` is `None` when it was not a string or too long.
+    Message { data: Option<String> },
+    /// What the relay counted instead of forwarding since its last report: desktop-like
+    /// messages from other senders (`ignored`) and events a page script forged (`forged`).
+    Counted { ignored: u32, forged: u32 },
 }
 
 /// Toolbar frame → relay.

@@ -20,6 +20,11 @@ use super::CoreError;
 /// and a page must not be able to stall us with a multi-megabyte string.
 pub const MAX_MESSAGE_LEN: usize = 256 * 1024;
 
+/// A text field longer than this (bytes) is treated as absent: ids are GUIDs, statuses and
+/// reasons a few words; nothing the desktop sends comes near it, and a page-sized "item id"
+/// must not become the toolbar's current interaction or a field of every log entry.
+pub const MAX_FIELD_LEN: usize = 1024;
+
 /// A command posted to the tenant's `AgentDesktopSdkProxy.jsp`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "command")]
@@ -206,7 +211,7 @@ fn interaction(obj: &Value) -> Option<InteractionInfo> {
 /// but a desktop that sends a number should not lose the value).
 fn text_field(obj: &Value, key: &str) -> Option<String> {
     match obj.get(key)? {
-        Value::Str(s) => Some(s.clone()),
+        Value::Str(s) if s.len() <= MAX_FIELD_LEN => Some(s.clone()),
         // Whole numbers only: ids are never fractional, and this keeps float formatting out of
         // the content script's module.
         Value::Num(n) if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 => Some((*n as i64).to_string()),

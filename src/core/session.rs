@@ -16,6 +16,15 @@ pub const REPLY_TIMEOUT_MS: f64 = 3_000.0;
 pub const CONFIRM_TIMEOUT_MS: f64 = 5_000.0;
 /// How many automatic GET_STATE attempts in a row before waiting for the desktop to speak.
 pub const MAX_AUTO_ATTEMPTS: u32 = 5;
+/// At most this many interactions are tracked (a desktop shows a handful; a flood of distinct
+/// item ids must not grow the toolbar's memory without end). The oldest go first.
+pub const MAX_INTERACTIONS: usize = 64;
+/// The longest wait before reopening a channel that keeps being lost.
+pub const REOPEN_MAX_MS: f64 = 30_000.0;
+/// Losses of our proxy less than this far apart are one episode: logged once, reopened with a
+/// growing delay. Longer than the longest delay, so that a page removing the proxy each time it
+/// is back stays in one episode.
+pub const CHANNEL_EPISODE_MS: f64 = 2.0 * REOPEN_MAX_MS;
 
 /// What the agent can press.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +47,12 @@ pub enum Input {
     Message { text: String, now: f64 },
     /// A message that claimed to be a desktop message but failed the sender checks.
     Ignored,
+    /// An event the browser did not dispatch (`isTrusted` false) reached the toolbar: a page
+    /// script imitating the desktop (a forged `MessageEvent`) or the agent (`.click()`,
+    /// synthetic keys or input). Counted, never acted on.
+    Forged,
+    /// Counts from the strict-CSP relay, which counts page traffic instead of forwarding it.
+    Counted { ignored: u32, forged: u32 },
     /// The agent pressed a button.
     Click { button: Button, now: f64 },
     /// The agent typed in the Interaction ID field.
@@ -69,8 +84,9 @@ pub enum Effect {
     Post(String),
     /// Append to the log.
     Log(LogEntry),
-    /// Remember the tenant as trusted.
-    PersistTrust(String),
+    /// Ask the agent, in an extension window a page cannot reach, whether to trust the tenant.
+    /// The session becomes trusted only when the trusted list says so (`TrustChanged`).
+    AskTrust(String),
 }
 
 /// The state of our own channel to the tenant.
@@ -204,6 +220,8 @@ pub struct Session {
     pub notice: Option<Notice>,
     /// Messages ignored: spoofed (wrong sender) or malformed.
     pub ignored: u32,
+    /// Events a page script forged (`isTrusted` false): imitated desktop messages or input.
+    pub forged: u32,
     /// A GET_STATE reply has arrived at least once on this channel.
     pub replied: bool,
     /// When the desktop last said anything on our channel (ms since the epoch).
@@ -220,6 +238,11 @@ pub struct Session {
     /// Commands asked for before the proxy loaded; sent on load, never lost.
     outbox: Vec<(ToDesktop, requests::Origin)>,
     auto_attempts: u32,
+    /// The current episode of channel losses: when the last one happened, how many in a row.
+    lost_at: Option<f64>,
+    lost_streak: u32,
+    /// When a channel lost again and again is reopened.
+    reopen_at: Option<f64>,
 }
 
 impl Session {
@@ -234,6 +257,7 @@ impl Session {
             item_edited: false,
             notice: None,
             ignored: 0,
+            forged: 0,
             replied: false,
             last_heard: None,
             commands: Vec::new(),
@@ -244,6 +268,9 @@ impl Session {
             pending: Pending::default(),
             outbox: Vec::new(),
             auto_attempts: 0,
+            lost_at: None,
+            lost_streak: 0,
+            reopen_at: None,
         }
     }
 
@@ -258,7 +285,13 @@ impl Session {
 
     /// When the glue must wake us next with [`Input::Tick`].
     pub fn next_deadline(&self) -> Option<f64> {
-        let cmd = self.commands.iter().map(|c| c.deadline).chain(self.wrap.as_ref().and_then(WrapUp::deadline)).reduce(f64::min);
+        let cmd = self
+            .commands
+            .iter()
+            .map(|c| c.deadline)
+            .chain(self.wrap.as_ref().and_then(WrapUp::deadline))
+            .chain(self.reopen_at)
+            .reduce(f64::min);
         match (self.pending.earliest_deadline(), cmd) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -291,6 +324,9 @@ impl Session {
         if let Some(at) = self.wrap_fields.iter().position(|(id, _)| id == item_id) {
             return &mut self.wrap_fields[at].1;
         }
+        if self.wrap_fields.len() >= MAX_INTERACTIONS {
+            self.wrap_fields.remove(0);
+        }
         self.wrap_fields.push((item_id.to_string(), WrapFields::default()));
         let last = self.wrap_fields.len() - 1;
         &mut self.wrap_fields[last].1
@@ -319,18 +355,14 @@ impl Session {
         let mut fx = Vec::new();
         match input {
             Input::ProxyLoaded { now } => self.on_proxy_loaded(now, &mut fx),
-            Input::ChannelLost { now } => {
-                // Reopen at once. Commands already sent keep waiting for their confirmation and
-                // are never sent again; the new proxy's load asks for the state afresh.
-                if self.trust == Trust::Trusted && self.channel != Channel::Closed {
-                    self.channel = Channel::Closed;
-                    self.pending.clear();
-                    fx.push(self.log_entry(now, "Channel", "", "proxy removed, reopening", None));
-                    self.open(&mut fx);
-                }
-            }
+            Input::ChannelLost { now } => self.on_channel_lost(now, &mut fx),
             Input::Message { text, now } => self.on_message(&text, now, &mut fx),
             Input::Ignored => self.ignored = self.ignored.saturating_add(1),
+            Input::Forged => self.forged = self.forged.saturating_add(1),
+            Input::Counted { ignored, forged } => {
+                self.ignored = self.ignored.saturating_add(ignored);
+                self.forged = self.forged.saturating_add(forged);
+            }
             Input::Click { button, now } => self.on_click(button, now, &mut fx),
             Input::ItemEdited(text) => {
                 self.item_input = text;
@@ -369,8 +401,31 @@ impl Session {
 
     fn open(&mut self, fx: &mut Vec<Effect>) {
         if self.channel == Channel::Closed {
+            self.reopen_at = None;
             self.channel = Channel::Opening;
             fx.push(Effect::OpenChannel);
+        }
+    }
+
+    /// Our proxy iframe is gone. The first loss of an episode reopens at once and is logged; a
+    /// channel lost again and again (something on the page keeps removing it) reopens after 1,
+    /// 2, 4… up to 30 s and is not logged again. Commands already sent keep waiting for their
+    /// confirmation and are never sent again; the new proxy's load asks for the state afresh.
+    fn on_channel_lost(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        if self.trust != Trust::Trusted || self.channel == Channel::Closed {
+            return;
+        }
+        self.channel = Channel::Closed;
+        self.pending.clear();
+        if self.lost_at.is_none_or(|at| now - at > CHANNEL_EPISODE_MS) {
+            self.lost_streak = 0;
+            fx.push(self.log_entry(now, "Channel", "", "proxy removed, reopening", None));
+        }
+        self.lost_at = Some(now);
+        self.lost_streak = self.lost_streak.saturating_add(1);
+        match self.lost_streak {
+            1 => self.open(fx),
+            n => self.reopen_at = Some(now + (1_000.0 * f64::from(1u32 << (n - 2).min(5))).min(REOPEN_MAX_MS)),
         }
     }
 
@@ -404,7 +459,11 @@ impl Session {
         self.channel = Channel::Open { since: now };
         self.replied = false;
         self.auto_attempts = 0;
-        fx.push(self.log_entry(now, "Channel", "", if reload { "proxy reloaded" } else { "open" }, None));
+        // Within an episode of losses only the first is logged: a page that keeps removing our
+        // proxy must not wipe the log with "open" entries.
+        if self.lost_streak <= 1 || self.lost_at.is_none_or(|at| now - at > CHANNEL_EPISODE_MS) {
+            fx.push(self.log_entry(now, "Channel", "", if reload { "proxy reloaded" } else { "open" }, None));
+        }
         for (cmd, origin) in std::mem::take(&mut self.outbox) {
             self.send(cmd, origin, now, fx);
         }
@@ -452,11 +511,12 @@ impl Session {
 
     fn on_click(&mut self, button: Button, now: f64, fx: &mut Vec<Effect>) {
         if button == Button::Trust {
+            // Trust is given in the extension's own window, never by the page's toolbar: a click
+            // here only asks for that window.
             if self.trust == Trust::Askable {
-                self.trust = Trust::Trusted;
-                fx.push(Effect::PersistTrust(self.tenant.clone()));
-                fx.push(self.log_entry(now, "Trust", "", "tenant trusted by the agent", None));
-                self.open(fx);
+                fx.push(Effect::AskTrust(self.tenant.clone()));
+                fx.push(self.log_entry(now, "Trust", "", "confirmation asked", None));
+                self.notice = Some(Notice::new(NoticeKind::Info, "notice_trust_confirm", &self.tenant));
             }
             return;
         }
@@ -499,6 +559,9 @@ impl Session {
     }
 
     fn on_tick(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        if self.reopen_at.is_some_and(|at| at <= now) {
+            self.open(fx);
+        }
         let mut retry = false;
         for req in self.pending.expire(now) {
             let latency = Some((now - req.sent_at).max(0.0) as u32);
@@ -641,7 +704,15 @@ impl Session {
                 let id = info.item_id.clone();
                 match self.agent.find_mut(&id) {
                     Some(existing) => existing.info = info,
-                    None => self.agent.interactions.push(Interaction { info, ended: false }),
+                    None => {
+                        if self.agent.interactions.len() >= MAX_INTERACTIONS {
+                            // The oldest ended one goes first, else the oldest.
+                            let at = self.agent.interactions.iter().position(|i| i.ended).unwrap_or(0);
+                            let gone = self.agent.interactions.remove(at).info.item_id;
+                            self.wrap_fields.retain(|(item, _)| *item != gone);
+                        }
+                        self.agent.interactions.push(Interaction { info, ended: false });
+                    }
                 }
                 self.agent.last_rendered = Some(id.clone());
                 self.agent.logged_in = Some(true);
@@ -706,6 +777,7 @@ impl Session {
         let previous = std::mem::take(&mut self.agent.interactions);
         self.agent.interactions = interactions
             .into_iter()
+            .take(MAX_INTERACTIONS)
             .map(|info| {
                 let ended = previous.iter().any(|p| p.info.item_id == info.item_id && p.ended);
                 Interaction { info, ended }
@@ -831,15 +903,18 @@ impl Session {
     }
 
     fn log_entry(&self, now: f64, action: &str, item_id: &str, result: &str, latency_ms: Option<u32>) -> Effect {
-        Effect::Log(LogEntry {
-            ts: now,
-            action: action.to_string(),
-            item_id: item_id.to_string(),
-            result: result.to_string(),
-            latency_ms,
-            tenant: self.tenant.clone(),
-            page: self.page.clone(),
-        })
+        Effect::Log(
+            LogEntry {
+                ts: now,
+                action: action.to_string(),
+                item_id: item_id.to_string(),
+                result: result.to_string(),
+                latency_ms,
+                tenant: self.tenant.clone(),
+                page: self.page.clone(),
+            }
+            .capped(),
+        )
     }
 }
 

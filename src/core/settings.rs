@@ -79,6 +79,9 @@ pub struct Policy {
     pub trusted_tenants: Option<Vec<String>>,
     pub blocked_sites: Option<Vec<String>>,
     pub disable_trust_prompt: Option<bool>,
+    /// Turns off the built-in rule that trusts `https://*.brightpattern.com`, for organisations
+    /// that list their tenants themselves.
+    pub disable_built_in_trust: Option<bool>,
     pub acw_alert_minutes: Option<f64>,
     pub log_limit: Option<u32>,
     pub log_retention_days: Option<u32>,
@@ -101,6 +104,8 @@ pub struct Effective {
     pub policy_sites: Vec<String>,
     /// Whether an agent may trust a tenant that no rule or list trusts.
     pub trust_prompt: bool,
+    /// Whether the built-in rule (`https://*.brightpattern.com`) applies.
+    pub builtin_trust: bool,
     /// Policy entries that were not usable, for the options page to show an administrator.
     pub problems: Vec<String>,
 }
@@ -109,11 +114,16 @@ impl Effective {
     pub fn is_locked(&self, key: Key) -> bool {
         self.locked.contains(&key)
     }
+
+    /// How `origin` stands under these settings, with the agent's own list of trusted origins.
+    pub fn trust(&self, origin: &str, user_trusted: &[String]) -> super::detect::Trust {
+        super::detect::trust_under(origin, user_trusted, &self.policy_tenants, self.trust_prompt, self.builtin_trust)
+    }
 }
 
 /// The overlay of `policy` on the agent's `user` settings.
 pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
-    let mut out = Effective { settings: user.clone(), trust_prompt: true, ..Effective::default() };
+    let mut out = Effective { settings: user.clone(), trust_prompt: true, builtin_trust: true, ..Effective::default() };
     let lock = |key: Key, out: &mut Effective| out.locked.push(key);
     if let Some(v) = policy.acw_alert_minutes {
         if v.is_finite() && (0.0..=ACW_ALERT_MAX_MINUTES).contains(&v) {
@@ -149,6 +159,10 @@ pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
     if let Some(v) = policy.disable_trust_prompt {
         out.trust_prompt = !v;
         lock("disableTrustPrompt", &mut out);
+    }
+    if let Some(v) = policy.disable_built_in_trust {
+        out.builtin_trust = !v;
+        lock("disableBuiltInTrust", &mut out);
     }
     for raw in policy.trusted_tenants.iter().flatten() {
         match parse_tenant(raw) {

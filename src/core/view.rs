@@ -62,6 +62,8 @@ pub struct View {
     pub notes: String,
     pub notice: Option<Notice>,
     pub ignored: u32,
+    /// Events a page script forged (imitated desktop messages, clicks, keys), ignored.
+    pub forged: u32,
     /// The channel is open and the desktop has answered: the toolbar is live.
     pub live: bool,
     /// Since when the agent is in after-call work (ms since the epoch), for the timer.
@@ -246,6 +248,7 @@ impl View {
             notes: fields.notes,
             notice: s.notice.clone(),
             ignored: s.ignored,
+            forged: s.forged,
             live: matches!(s.channel, Channel::Open { .. }) && s.replied,
             acw_since: s.agent.acw_since,
         }

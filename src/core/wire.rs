@@ -47,8 +47,10 @@ impl Health {
             ("loggedIn", opt_bool(self.logged_in)),
             ("lastHeard", opt_num(self.last_heard)),
             ("ignored", num(f64::from(self.ignored))),
+            ("forged", num(f64::from(self.forged))),
             ("frameMode", boolean(self.frame_mode)),
             ("documentStart", num(self.document_start as f64)),
+            ("stopped", boolean(self.stopped)),
         ])
     }
 }
@@ -77,6 +79,7 @@ impl ToBackground {
             ToBackground::Log { entries } => obj(vec![tag("log"), ("entries", Some(Value::Arr(entries.iter().map(LogEntry::to_json).collect())))]),
             ToBackground::ClearLog => obj(vec![tag("clearLog")]),
             ToBackground::Trust { origin } => obj(vec![tag("trust"), ("origin", s(origin))]),
+            ToBackground::AskTrust { origin } => obj(vec![tag("askTrust"), ("origin", s(origin))]),
             ToBackground::Untrust { origin } => obj(vec![tag("untrust"), ("origin", s(origin))]),
             ToBackground::Badge { text, color, title, acw_ms } => obj(vec![
                 tag("badge"),
@@ -87,11 +90,9 @@ impl ToBackground {
             ]),
             ToBackground::Settings { .. } => return None,
             ToBackground::Placement { site, placement } => obj(vec![tag("placement"), ("site", s(site)), ("placement", Some(placement.to_json()))]),
-            ToBackground::Health { health, tab } => obj(vec![
-                tag("health"),
-                ("health", Some(health.as_ref().map(Health::to_json).unwrap_or(Value::Null))),
-                ("tab", tab.map(|t| Value::Num(f64::from(t)))),
-            ]),
+            ToBackground::Health { health } => {
+                obj(vec![tag("health"), ("health", Some(health.as_ref().map(Health::to_json).unwrap_or(Value::Null)))])
+            }
             ToBackground::Command { name, tab } => obj(vec![tag("command"), ("name", s(name)), ("tab", tab.map(|t| Value::Num(f64::from(t))))]),
         })
     }
@@ -117,12 +118,8 @@ impl FromRelay {
             "repeater" => FromRelay::Repeater { src: opt_string("src")?, page: v.str_of("page")? },
             "proxyLoaded" => FromRelay::ProxyLoaded,
             "placed" => FromRelay::Placed { x: v.get("x")?.as_f64()?, y: v.get("y")?.as_f64()? },
-            "hotkey" => FromRelay::Hotkey { command: v.str_of("command")? },
-            "message" => FromRelay::Message {
-                data: opt_string("data")?,
-                origin: v.str_of("origin")?,
-                from_proxy: v.get("fromProxy")?.as_bool()?,
-            },
+            "message" => FromRelay::Message { data: opt_string("data")? },
+            "counted" => FromRelay::Counted { ignored: v.u32_of("ignored")?, forged: v.u32_of("forged")? },
             _ => return None,
         })
     }
@@ -164,6 +161,7 @@ impl Policy {
             trusted_tenants: v.strings_of("trustedTenants"),
             blocked_sites: v.strings_of("blockedSites"),
             disable_trust_prompt: v.get("disableTrustPrompt").and_then(Value::as_bool),
+            disable_built_in_trust: v.get("disableBuiltInTrust").and_then(Value::as_bool),
             acw_alert_minutes: v.get("acwAlertMinutes").and_then(Value::as_f64),
             log_limit: v.u32_of("logLimit"),
             log_retention_days: v.u32_of("logRetentionDays"),

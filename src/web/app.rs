@@ -13,9 +13,9 @@ use super::channel::{Channel, Sink};
 use super::i18n::t;
 use super::toolbar::{Toolbar, UiEvent};
 use super::{ext, warn, WebResult};
-use crate::core::detect::{trust_of, trust_under, Trust};
-use crate::core::messages::{ToBackground, SETTINGS_KEY, TRUSTED_KEY};
 use crate::core::health::Health;
+use crate::core::messages::{ToBackground, SETTINGS_KEY, TRUSTED_KEY};
+use crate::core::settings::Effective;
 use crate::core::session::{Effect, Input, Session};
 use crate::core::view::View;
 
@@ -60,12 +60,15 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the toolbar under `root` and starts the session.
+    /// Builds the toolbar under `root` and starts the session, with the settings in force and
+    /// the agent's trusted list as they were read while the module loaded (so that trust is
+    /// decided at once); later changes arrive through storage listeners.
     pub fn new(
         doc: &Document,
         root: &Node,
         tenant: &str,
         page: &str,
+        (eff, trusted): (Effective, Vec<String>),
         make_channel: impl FnOnce(Sink) -> Box<dyn Channel>,
         host: Box<dyn Host>,
     ) -> WebResult<App> {
@@ -77,12 +80,9 @@ impl App {
         };
         let ui_weak = weak.clone();
         let toolbar = Toolbar::build(doc, root, Rc::new(move |ev| ui(&ui_weak, ev)))?;
-        // The built-in rule decides at once; anything else waits for the stored lists and the
-        // policy.
-        let builtin = trust_of(tenant, &[]);
-        let trust = if builtin == Trust::Askable { Trust::Pending } else { builtin };
         let seed = (js_sys::Math::random() * 1_000_000.0) as u32;
-        let session = Session::new(tenant, page, trust, seed);
+        let mut session = Session::new(tenant, page, eff.trust(tenant, &trusted), seed);
+        session.apply(Input::RequireDisposition(eff.settings.require_disposition));
         let refresh = {
             let tenant = tenant.to_string();
             let sink = sink.clone();
@@ -110,7 +110,6 @@ impl App {
             health_timer: None,
             _listeners: listeners,
         });
-        refresh();
         // Start: opens the channel at once for a trusted tenant.
         let effects = shared.inner.borrow_mut().as_mut().map(|i| i.session.start()).unwrap_or_default();
         run_effects(&shared, effects);
@@ -121,6 +120,12 @@ impl App {
     /// Feeds one input (relayed messages, hotkeys).
     pub fn dispatch(&self, input: Input) {
         dispatch(&Rc::downgrade(&self.shared), input);
+    }
+
+    /// Where inputs go, for listeners the host owns (a dropped app ignores them).
+    pub fn sink(&self) -> Sink {
+        let weak = Rc::downgrade(&self.shared);
+        Rc::new(move |input| dispatch(&weak, input))
     }
 
     /// Applies a remembered collapsed state without reporting it back.
@@ -139,7 +144,7 @@ impl Drop for App {
             if let Some(mut i) = inner.take() {
                 i.channel.close();
                 i.toolbar.bar.remove();
-                ext::post_to_background(ToBackground::Health { health: None, tab: None });
+                ext::post_to_background(ToBackground::Health { health: None });
                 // The tab's badge no longer describes a live desktop.
                 ext::post_to_background(ToBackground::Badge { text: String::new(), color: "#6b7487".into(), title: String::new(), acw_ms: None });
             }
@@ -156,6 +161,7 @@ fn ui(weak: &Weak<Shared>, ev: UiEvent) {
         UiEvent::Picked(id) => Input::ItemPicked(id),
         UiEvent::Disposition(text) => Input::DispositionEdited(text),
         UiEvent::Notes(text) => Input::NotesEdited(text),
+        UiEvent::Forged => Input::Forged,
         UiEvent::Copy => return copy(weak),
         UiEvent::Collapse(on) => {
             if let Some(shared) = weak.upgrade() {
@@ -285,8 +291,8 @@ fn run_effects(shared: &Rc<Shared>, effects: Vec<Effect>) {
                         logs.push(entry);
                         Ok(())
                     }
-                    Effect::PersistTrust(origin) => {
-                        ext::post_to_background(ToBackground::Trust { origin });
+                    Effect::AskTrust(origin) => {
+                        ext::post_to_background(ToBackground::AskTrust { origin });
                         Ok(())
                     }
                 }
@@ -363,8 +369,7 @@ fn refresh_settings(tenant: String, sink: Sink) {
     wasm_bindgen_futures::spawn_local(async move {
         let (list, eff) = (ext::trusted_origins().await, ext::effective().await);
         sink(Input::RequireDisposition(eff.settings.require_disposition));
-        let trust = trust_under(&tenant, &list, &eff.policy_tenants, eff.trust_prompt);
-        sink(Input::TrustChanged { trust, now: super::now() });
+        sink(Input::TrustChanged { trust: eff.trust(&tenant, &list), now: super::now() });
     });
 }
 
@@ -380,7 +385,7 @@ fn report_health(i: &mut Inner, weak: &Weak<Shared>) {
     if wait <= 0.0 {
         i.health = Some(health.clone());
         i.health_at = now;
-        ext::post_to_background(ToBackground::Health { health: Some(health), tab: None });
+        ext::post_to_background(ToBackground::Health { health: Some(health) });
     } else if i.health_timer.is_none() {
         let weak = weak.clone();
         i.health_timer = Some(Timeout::new(wait as u32, move || {

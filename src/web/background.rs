@@ -1,34 +1,111 @@
 //! The background (Chrome service worker, Firefox event page): the only writer of extension
 //! storage. Two tabs logging at once lose nothing because every write goes through this one
 //! serial queue; the log is re-read from storage whenever the worker starts afresh.
+//!
+//! Content scripts run beside pages the extension does not control (and a compromised renderer
+//! can send anything in their name), so the background takes what they report (log entries,
+//! health, badge, placement, a request to ask the agent about trust) and obeys orders
+//! ([`ToBackground::privileged`]) only from the extension's own pages, as the browser names the
+//! sender. Whatever a log entry says about its page, the page recorded is the sender's.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::{ext, warn, WebResult};
-use crate::core::health::{Health, HEALTH_KEY};
+use crate::core::detect::Trust;
+use crate::core::health::{first_frame, frame_of, report_key, Health, HEALTH_KEY, REFUSED_KEY};
 use crate::core::log::{LogEntry, LogRing};
 use crate::core::messages::{Placement, Settings, ToBackground, LOG_KEY, PLACEMENTS_KEY, SETTINGS_KEY, TRUSTED_KEY};
+use crate::core::settings::parse_tenant;
 
-/// At most this many tabs' health reports are kept.
+/// At most this many frames' health reports are kept.
 const MAX_HEALTH: usize = 100;
 
 /// At most this many sites keep a remembered toolbar placement.
 const MAX_PLACEMENTS: usize = 500;
+
+/// At most this many entries are taken from one log message.
+const MAX_ENTRIES_PER_MESSAGE: usize = 100;
+
+/// Asks for the trust window closer together than this open one window.
+const ASK_TRUST_INTERVAL_MS: f64 = 2_000.0;
+
+/// Who sent a message, as the browser reports it (never as the message says).
+struct Sender {
+    tab: Option<i32>,
+    /// The frame in the tab (0 = top); 0 outside tabs.
+    frame: i32,
+    /// One of the extension's own pages: the popup, the options page, the trust window, the
+    /// toolbar frame. Content scripts never are.
+    own_page: bool,
+    /// The host (`host[:port]`) of the web page the message came from: the sender's own frame
+    /// for a content script, the tab's page for the toolbar frame; empty otherwise.
+    page: String,
+}
+
+impl Sender {
+    fn of(sender: &JsValue) -> Sender {
+        let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let url = get(sender, "url").as_string().unwrap_or_default();
+        let tab = get(sender, "tab");
+        let tab_url = get(&tab, "url").as_string().unwrap_or_default();
+        let base = ext::path(&["runtime"]).and_then(|r| ext::call(&r, "getURL", &[&JsValue::from_str("")])).ok().and_then(|v| v.as_string());
+        Sender {
+            tab: get(&tab, "id").as_f64().map(|id| id as i32),
+            frame: get(sender, "frameId").as_f64().map(|f| f as i32).unwrap_or(0),
+            own_page: base.is_some_and(|b| !b.is_empty() && url.starts_with(&b)),
+            page: page_host(&url).or_else(|| page_host(&tab_url)).unwrap_or_default(),
+        }
+    }
+}
+
+/// `host[:port]` of an http(s) URL, as `location.host` gives it.
+fn page_host(url: &str) -> Option<String> {
+    let o = crate::core::detect::Origin::parse(url).ok()?;
+    let origin = o.serialize();
+    Some(origin.split_once("://")?.1.to_string())
+}
+
+/// One change for the serial writer.
+enum Write {
+    Log(Vec<LogEntry>),
+    ClearLog,
+    Trust(String),
+    Untrust(String),
+    Placement(String, Placement),
+    /// A frame's health report (`"<tab>:<frame>"`), `None` when its toolbar left.
+    Health(String, Option<Health>),
+    /// An order refused from a content script of this tab.
+    Refused(i32),
+}
 
 #[derive(Default)]
 struct Store {
     log: Option<LogRing>,
     trusted: Option<Vec<String>>,
     placements: Option<Vec<(String, Placement)>>,
-    /// The health of each tab's toolbar (tab id, report), mirrored in `storage.session`.
-    health: Option<Vec<(i32, Health)>>,
+    /// The health of each frame's toolbar (key, report), mirrored in `storage.session`.
+    health: Option<Vec<(String, Health)>>,
+    /// Orders refused per tab, mirrored in `storage.session`.
+    refused: Option<Vec<(i32, u32)>>,
+}
+
+/// The badge one frame's toolbar asked for: text, colour, tooltip.
+type Badge = (String, String, String);
+
+/// The trust window last opened: for which origin and page, when, and its window id.
+struct Ask {
+    origin: String,
+    page: String,
+    at: f64,
+    window: Option<i32>,
 }
 
 thread_local! {
-    static QUEUE: RefCell<VecDeque<ToBackground>> = const { RefCell::new(VecDeque::new()) };
+    static QUEUE: RefCell<VecDeque<Write>> = const { RefCell::new(VecDeque::new()) };
     static RUNNING: Cell<bool> = const { Cell::new(false) };
     static STORE: RefCell<Store> = RefCell::new(Store::default());
     /// Tabs already alerted in their current after-call-work episode.
@@ -36,6 +113,9 @@ thread_local! {
     static SETTINGS: RefCell<Option<Settings>> = const { RefCell::new(None) };
     /// The settings changed: trim, age and (if on) redact what is stored at the next write.
     static RESHAPE: Cell<bool> = const { Cell::new(false) };
+    /// The badge each frame with a toolbar asked for, by (tab, frame).
+    static BADGES: RefCell<Vec<((i32, i32), Badge)>> = const { RefCell::new(Vec::new()) };
+    static ASK: RefCell<Option<Ask>> = const { RefCell::new(None) };
 }
 
 /// The settings in force (the agent's with the policy over them), read once per worker life
@@ -54,7 +134,12 @@ async fn settings() -> Settings {
 fn settings_changed() {
     SETTINGS.with(|c| *c.borrow_mut() = None);
     RESHAPE.with(|r| r.set(true));
-    enqueue(ToBackground::Log { entries: Vec::new() });
+    enqueue(Write::Log(Vec::new()));
+}
+
+/// A log entry the background writes itself.
+fn own_entry(action: &str, result: String, tenant: &str, page: &str) -> LogEntry {
+    LogEntry { ts: super::now(), action: action.into(), item_id: String::new(), result, latency_ms: None, tenant: tenant.into(), page: page.into() }
 }
 
 /// The optional after-call-work alert: once per episode per tab, past the agent's threshold.
@@ -89,68 +174,89 @@ fn acw_alert(tab: i32, acw_ms: Option<f64>) {
             }
         };
         // The alert is part of the record, like every action.
-        let entry = LogEntry {
-            ts: super::now(),
-            action: "ACW alert".into(),
-            item_id: String::new(),
-            result: outcome,
-            latency_ms: None,
-            tenant: String::new(),
-            page: String::new(),
-        };
-        enqueue(ToBackground::Log { entries: vec![entry] });
+        enqueue(Write::Log(vec![own_entry("ACW alert", outcome, "", "")]));
     });
 }
 
 /// Handles one `runtime.onMessage` message (the loader registers the listener synchronously and
-/// forwards here once the wasm is ready). Returns whether the message was ours.
+/// forwards here once the wasm is ready). Returns whether the message was taken: an order from
+/// a content script is refused (and counted for its tab's health panel).
 #[wasm_bindgen]
 pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
     ext::set_api(api);
+    super::trap::install_background();
+    let from = Sender::of(&sender);
     let Ok(msg) = ext::from_js::<ToBackground>(&msg) else { return false };
-    if let ToBackground::Settings { settings } = &msg {
-        // The options page validated them; a message that fails the same check saves nothing.
-        let Ok(s) = crate::core::settings::validate(settings) else { return true };
-        wasm_bindgen_futures::spawn_local(async move {
-            let result = match ext::to_js(&s) {
-                Ok(v) => ext::storage_set(SETTINGS_KEY, &v).await,
-                Err(e) => Err(e),
-            };
-            if let Err(e) = result {
-                warn("settings", &e);
-            }
-            settings_changed();
-        });
-        return true;
-    }
-    if let ToBackground::Health { health, .. } = msg {
-        // Keyed by the sending tab; queued with the other writes so reports stay in order.
-        let tab = js_sys::Reflect::get(&sender, &JsValue::from_str("tab"))
-            .ok()
-            .and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("id")).ok())
-            .and_then(|v| v.as_f64());
-        if let Some(tab) = tab {
-            enqueue(ToBackground::Health { health, tab: Some(tab as i32) });
+    if msg.privileged() && !from.own_page {
+        if let Some(tab) = from.tab {
+            enqueue(Write::Refused(tab));
         }
-        return true;
+        return false;
     }
-    if let ToBackground::Command { name, tab } = &msg {
-        wasm_bindgen_futures::spawn_local(run_command(name.clone(), *tab));
-        return true;
-    }
-    if let ToBackground::Badge { text, color, title, acw_ms } = &msg {
-        // Per tab, so every tab's icon tells its own desktop's state.
-        let tab = js_sys::Reflect::get(&sender, &JsValue::from_str("tab")).ok();
-        let tab_id = tab.and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("id")).ok()).filter(|v| v.as_f64().is_some());
-        if let Some(tab_id) = tab_id {
-            if let Err(e) = set_badge(&tab_id, text, color, title) {
-                warn("badge", &e);
-            }
-            acw_alert(tab_id.as_f64().unwrap_or_default() as i32, *acw_ms);
+    match msg {
+        ToBackground::Settings { settings } => {
+            // The options page validated them; a message that fails the same check saves nothing.
+            let Ok(s) = crate::core::settings::validate(&settings) else { return false };
+            // Written at once and on its own: a full log never costs a settings change.
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = match ext::to_js(&s) {
+                    Ok(v) => ext::storage_set(SETTINGS_KEY, &v).await,
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = result {
+                    warn("settings", &e);
+                }
+                settings_changed();
+            });
         }
-        return true;
+        ToBackground::Health { health } => {
+            if let Some(tab) = from.tab {
+                enqueue(Write::Health(report_key(tab, from.frame), health));
+            }
+        }
+        ToBackground::Badge { text, color, title, acw_ms } => {
+            if let Some(tab) = from.tab {
+                set_frame_badge(tab, from.frame, (text, color, title), acw_ms);
+            }
+        }
+        ToBackground::Command { name, tab } => wasm_bindgen_futures::spawn_local(run_command(name, tab)),
+        ToBackground::AskTrust { origin } => {
+            if from.tab.is_some() {
+                wasm_bindgen_futures::spawn_local(ask_trust(origin, from.page));
+            }
+        }
+        ToBackground::Trust { origin } => {
+            // Through the same parser as every origin the agent types.
+            let Ok(origin) = parse_tenant(&origin) else { return false };
+            wasm_bindgen_futures::spawn_local(trust(origin));
+        }
+        ToBackground::Untrust { origin } => {
+            let Ok(origin) = parse_tenant(&origin) else { return false };
+            enqueue(Write::Untrust(origin));
+        }
+        ToBackground::ClearLog => enqueue(Write::ClearLog),
+        ToBackground::Log { entries } => {
+            let from_web = !from.own_page || !from.page.is_empty();
+            let entries = entries
+                .into_iter()
+                .take(MAX_ENTRIES_PER_MESSAGE)
+                .map(|mut e| {
+                    if from_web {
+                        e.page = from.page.clone();
+                    }
+                    e.capped()
+                })
+                .collect();
+            enqueue(Write::Log(entries));
+        }
+        ToBackground::Placement { site, placement } => {
+            // A content script places the toolbar of its own page only.
+            let site = if from.own_page && from.page.is_empty() { site } else { from.page.clone() };
+            if !site.is_empty() {
+                enqueue(Write::Placement(site, placement));
+            }
+        }
     }
-    enqueue(msg);
     true
 }
 
@@ -158,6 +264,7 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
 #[wasm_bindgen]
 pub fn background_settings_changed(api: JsValue) {
     ext::set_api(api);
+    super::trap::install_background();
     settings_changed();
 }
 
@@ -165,9 +272,12 @@ pub fn background_settings_changed(api: JsValue) {
 #[wasm_bindgen]
 pub fn background_command(api: JsValue, name: String) {
     ext::set_api(api);
+    super::trap::install_background();
     wasm_bindgen_futures::spawn_local(run_command(name, None));
 }
 
+/// Sends a shortcut to the frame that shows the tab's toolbar (the top frame's first), not to
+/// every frame of the tab.
 async fn run_command(name: String, tab: Option<i32>) {
     let result: WebResult<()> = async {
         let tabs = ext::path(&["tabs"])?;
@@ -180,16 +290,43 @@ async fn run_command(name: String, tab: Option<i32>) {
                 js_sys::Reflect::get(&tab, &JsValue::from_str("id"))?
             }
         };
-        if id.as_f64().is_some() {
-            let msg = ext::to_js(&crate::core::messages::ToContent::Hotkey { command: name })?;
-            // Pages without the toolbar have no listener: that rejection is expected.
-            let _ = ext::settle(ext::call(&tabs, "sendMessage", &[&id, &msg])?).await;
-        }
+        let Some(tab) = id.as_f64().map(|t| t as i32) else { return Ok(()) };
+        let Some(frame) = toolbar_frame(tab).await else { return Ok(()) };
+        let msg = ext::to_js(&crate::core::messages::ToContent::Hotkey { command: name })?;
+        let options = ext::to_js(&serde_json::json!({ "frameId": frame }))?;
+        // A toolbar that left since its last report has no listener: that rejection is expected.
+        let _ = ext::settle(ext::call(&tabs, "sendMessage", &[&id, &msg, &options])?).await;
         Ok(())
     }
     .await;
     if let Err(e) = result {
         warn("command", &e);
+    }
+}
+
+/// The frame of `tab` whose toolbar speaks for the tab, from the health reports.
+async fn toolbar_frame(tab: i32) -> Option<i32> {
+    let all = ext::session_get(HEALTH_KEY).await.ok().flatten()?;
+    let keys = js_sys::Object::keys(&all.dyn_into::<js_sys::Object>().ok()?);
+    first_frame(keys.iter().filter_map(|k| frame_of(&k.as_string()?, tab)).map(|f| (f, ()))).map(|(f, _)| f)
+}
+
+/// Records the badge a frame's toolbar asked for and shows the tab's: the top frame's first.
+fn set_frame_badge(tab: i32, frame: i32, badge: Badge, acw_ms: Option<f64>) {
+    let chosen = BADGES.with(|b| {
+        let mut all = b.borrow_mut();
+        all.retain(|(key, _)| *key != (tab, frame));
+        if !badge.0.is_empty() {
+            all.push(((tab, frame), badge));
+        }
+        first_frame(all.iter().filter(|((t, _), _)| *t == tab).map(|((_, f), b)| (*f, b.clone())))
+    });
+    let shown = chosen.as_ref().map(|(_, b)| b.clone()).unwrap_or_else(|| (String::new(), "#6b7487".into(), String::new()));
+    if let Err(e) = set_badge(&JsValue::from(tab), &shown.0, &shown.1, &shown.2) {
+        warn("badge", &e);
+    }
+    if chosen.as_ref().is_none_or(|(f, _)| *f == frame) {
+        acw_alert(tab, acw_ms);
     }
 }
 
@@ -208,9 +345,65 @@ fn set_badge(tab_id: &JsValue, text: &str, color: &str, title: &str) -> WebResul
     Ok(())
 }
 
+/// A toolbar's Trust button: opens the trust window for `origin` (only for an origin the agent
+/// may trust and does not yet), one window at a time.
+async fn ask_trust(origin: String, page: String) {
+    let Ok(origin) = parse_tenant(&origin) else { return };
+    let (eff, list) = (ext::effective().await, ext::trusted_origins().await);
+    if eff.trust(&origin, &list) != Trust::Askable {
+        return;
+    }
+    let now = super::now();
+    let previous = ASK.with(|a| a.borrow_mut().take());
+    if let Some(p) = &previous {
+        if p.origin == origin && now - p.at < ASK_TRUST_INTERVAL_MS {
+            // A double click, or a burst: the one window is enough.
+            ASK.with(|a| *a.borrow_mut() = previous);
+            return;
+        }
+    }
+    let result: WebResult<()> = async {
+        let windows = ext::path(&["windows"])?;
+        if let Some(id) = previous.and_then(|p| p.window) {
+            let _ = ext::settle(ext::call(&windows, "remove", &[&JsValue::from(id)])?).await;
+        }
+        let runtime = ext::path(&["runtime"])?;
+        let query = format!(
+            "trust.html?origin={}&page={}",
+            String::from(js_sys::encode_uri_component(&origin)),
+            String::from(js_sys::encode_uri_component(&page))
+        );
+        let url = ext::call(&runtime, "getURL", &[&JsValue::from_str(&query)])?;
+        let details = ext::to_js(&serde_json::json!({ "type": "popup", "width": 480, "height": 360, "focused": true }))?;
+        js_sys::Reflect::set(&details, &JsValue::from_str("url"), &url)?;
+        let win = ext::settle(ext::call(&windows, "create", &[&details])?).await?;
+        let window = js_sys::Reflect::get(&win, &JsValue::from_str("id"))?.as_f64().map(|w| w as i32);
+        ASK.with(|a| *a.borrow_mut() = Some(Ask { origin, page, at: now, window }));
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        warn("trust window", &e);
+    }
+}
+
+/// The trust window's (or the options page's) Trust: only an origin the rules leave to the
+/// agent is added; the log names the page the agent was asked from.
+async fn trust(origin: String) {
+    let eff = ext::effective().await;
+    // Against the rules alone (not the agent's list): already trusted by rule or policy, never
+    // trustable (plain http), or not the agent's to decide (the policy turned the prompt off).
+    if eff.trust(&origin, &[]) != Trust::Askable {
+        return;
+    }
+    let page = ASK.with(|a| a.borrow().as_ref().filter(|a| a.origin == origin).map(|a| a.page.clone())).unwrap_or_default();
+    enqueue(Write::Trust(origin.clone()));
+    enqueue(Write::Log(vec![own_entry("Trust", "tenant trusted by the agent".into(), &origin, &page)]));
+}
+
 /// Queues a storage write for the one serial writer, starting it if it is idle.
-fn enqueue(msg: ToBackground) {
-    QUEUE.with(|q| q.borrow_mut().push_back(msg));
+fn enqueue(w: Write) {
+    QUEUE.with(|q| q.borrow_mut().push_back(w));
     if !RUNNING.with(|r| r.replace(true)) {
         wasm_bindgen_futures::spawn_local(drain());
     }
@@ -218,23 +411,18 @@ fn enqueue(msg: ToBackground) {
 
 async fn drain() {
     loop {
-        let batch: Vec<ToBackground> = QUEUE.with(|q| q.borrow_mut().drain(..).collect());
+        let batch: Vec<Write> = QUEUE.with(|q| q.borrow_mut().drain(..).collect());
         if batch.is_empty() {
             break;
         }
-        if let Err(e) = apply(batch).await {
-            warn("storage", &e);
-        }
+        apply(batch).await;
     }
     RUNNING.with(|r| r.set(false));
 }
 
-async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
-    let (mut log_dirty, mut trust_dirty, mut place_dirty, mut health_dirty) = (false, false, false, false);
-    let (retention_days, redacting, limit) = {
-        let s = settings().await;
-        (s.log_retention_days, s.redact, s.log_limit as usize)
-    };
+/// Reads what a batch needs that this worker has not read yet.
+async fn load() -> WebResult<()> {
+    let limit = settings().await.log_limit as usize;
     if STORE.with(|s| s.borrow().log.is_none()) {
         let entries: Vec<LogEntry> = match ext::storage_get(LOG_KEY).await? {
             Some(v) => ext::from_js(&v).unwrap_or_default(),
@@ -254,73 +442,114 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
         STORE.with(|s| s.borrow_mut().placements = Some(map));
     }
     if STORE.with(|s| s.borrow().health.is_none()) {
-        let list: Vec<(i32, Health)> = match ext::session_get(HEALTH_KEY).await {
-            Ok(Some(v)) => ext::from_js::<std::collections::BTreeMap<String, Health>>(&v)
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|(k, h)| Some((k.parse().ok()?, h)))
-                .collect(),
+        let list: Vec<(String, Health)> = match ext::session_get(HEALTH_KEY).await {
+            Ok(Some(v)) => ext::from_js::<std::collections::BTreeMap<String, Health>>(&v).unwrap_or_default().into_iter().collect(),
             _ => Vec::new(),
         };
         STORE.with(|s| s.borrow_mut().health = Some(list));
     }
+    if STORE.with(|s| s.borrow().refused.is_none()) {
+        let list: Vec<(i32, u32)> = match ext::session_get(REFUSED_KEY).await {
+            Ok(Some(v)) => ext::from_js::<std::collections::BTreeMap<String, u32>>(&v)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|(k, n)| Some((k.parse().ok()?, n)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        STORE.with(|s| s.borrow_mut().refused = Some(list));
+    }
+    Ok(())
+}
+
+/// What a batch changed, to be written.
+#[derive(Default)]
+struct Dirty {
+    log: bool,
+    trust: bool,
+    placements: bool,
+    health: bool,
+    refused: bool,
+}
+
+async fn apply(batch: Vec<Write>) {
+    if let Err(e) = load().await {
+        warn("storage", &e);
+        return;
+    }
+    let (retention_days, redacting, limit) = {
+        let s = settings().await;
+        (s.log_retention_days, s.redact, s.log_limit as usize)
+    };
+    let mut dirty = Dirty::default();
     STORE.with(|s| {
         let mut s = s.borrow_mut();
-        let Store { log, trusted, placements, health } = &mut *s;
-        let health = health.get_or_insert_with(Vec::new);
-        let (Some(log), Some(trusted), Some(placements)) = (log.as_mut(), trusted.as_mut(), placements.as_mut()) else { return };
-        for msg in batch {
-            match msg {
-                ToBackground::Log { entries } => {
+        let Store { log, trusted, placements, health, refused } = &mut *s;
+        let (Some(log), Some(trusted), Some(placements), Some(health), Some(refused)) =
+            (log.as_mut(), trusted.as_mut(), placements.as_mut(), health.as_mut(), refused.as_mut())
+        else {
+            return;
+        };
+        for w in batch {
+            match w {
+                Write::Log(entries) => {
                     for e in entries {
                         log.push(if redacting { crate::core::log::redact(&e) } else { e });
                     }
-                    log_dirty = true;
+                    dirty.log = true;
                 }
-                ToBackground::ClearLog => {
+                Write::ClearLog => {
                     log.clear();
-                    log_dirty = true;
+                    dirty.log = true;
                 }
-                ToBackground::Trust { origin } => {
-                    if !trusted.contains(&origin) {
+                Write::Trust(origin) => {
+                    if !trusted.contains(&origin) && trusted.len() < crate::core::settings::LIST_MAX {
                         trusted.push(origin);
-                        trust_dirty = true;
+                        dirty.trust = true;
                     }
                 }
-                ToBackground::Untrust { origin } => {
+                Write::Untrust(origin) => {
                     let before = trusted.len();
                     trusted.retain(|o| *o != origin);
-                    trust_dirty |= trusted.len() != before;
+                    dirty.trust |= trusted.len() != before;
                 }
-                ToBackground::Placement { site, placement } => {
+                Write::Placement(site, placement) => {
                     // Most recent last; the oldest sites fall off past the limit.
                     placements.retain(|(s, _)| *s != site);
                     placements.push((site, placement));
                     if placements.len() > MAX_PLACEMENTS {
                         placements.remove(0);
                     }
-                    place_dirty = true;
+                    dirty.placements = true;
                 }
-                ToBackground::Health { health: report, tab: Some(tab) } => {
+                Write::Health(key, report) => {
                     let before = health.len();
-                    health.retain(|(t, _)| *t != tab);
+                    health.retain(|(k, _)| *k != key);
                     match report {
                         Some(h) => {
-                            health.push((tab, h));
+                            health.push((key, h));
                             // Reports of pages long gone (the popup ignores those by their
                             // document time) are not kept without end.
                             if health.len() > MAX_HEALTH {
                                 health.remove(0);
                             }
-                            health_dirty = true;
+                            dirty.health = true;
                         }
-                        None => health_dirty |= health.len() != before,
+                        None => dirty.health |= health.len() != before,
                     }
                 }
-                ToBackground::Health { tab: None, .. }
-                | ToBackground::Badge { .. }
-                | ToBackground::Command { .. }
-                | ToBackground::Settings { .. } => {}
+                Write::Refused(tab) => {
+                    match refused.iter_mut().find(|(t, _)| *t == tab) {
+                        Some((_, n)) => *n = n.saturating_add(1),
+                        None => {
+                            refused.push((tab, 1));
+                            if refused.len() > MAX_HEALTH {
+                                refused.remove(0);
+                            }
+                        }
+                    }
+                    dirty.refused = true;
+                }
             }
         }
     });
@@ -333,17 +562,25 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
                 }
             }
         });
-        log_dirty = true;
+        dirty.log = true;
     }
-    if log_dirty && retention_days > 0 {
+    if dirty.log && retention_days > 0 {
         let cutoff = super::now() - f64::from(retention_days) * 86_400_000.0;
         STORE.with(|s| s.borrow_mut().log.as_mut().map(|l| l.drop_older_than(cutoff)));
     }
-    if log_dirty {
-        let entries: Vec<LogEntry> = STORE.with(|s| s.borrow().log.as_ref().map(|l| l.iter().cloned().collect()).unwrap_or_default());
-        ext::storage_set(LOG_KEY, &ext::to_js(&entries)?).await?;
+    // Each key on its own, the trusted list first: storage that is full (the log shares its
+    // quota) must never cost a trust change, and one failed write never skips the others.
+    if dirty.trust {
+        let list = STORE.with(|s| s.borrow().trusted.clone().unwrap_or_default());
+        let result = match ext::to_js(&list) {
+            Ok(v) => ext::storage_set(TRUSTED_KEY, &v).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            warn("trusted tenants", &e);
+        }
     }
-    if place_dirty {
+    if dirty.placements {
         let obj = js_sys::Object::new();
         STORE.with(|s| {
             for (site, p) in s.borrow().placements.iter().flatten() {
@@ -352,14 +589,16 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
                 }
             }
         });
-        ext::storage_set(PLACEMENTS_KEY, &obj).await?;
+        if let Err(e) = ext::storage_set(PLACEMENTS_KEY, &obj).await {
+            warn("placements", &e);
+        }
     }
-    if health_dirty {
+    if dirty.health {
         let obj = js_sys::Object::new();
         STORE.with(|s| {
-            for (tab, h) in s.borrow().health.iter().flatten() {
+            for (key, h) in s.borrow().health.iter().flatten() {
                 if let Ok(v) = ext::to_js(h) {
-                    let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(&tab.to_string()), &v);
+                    let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(key), &v);
                 }
             }
         });
@@ -368,9 +607,39 @@ async fn apply(batch: Vec<ToBackground>) -> WebResult<()> {
             warn("health", &e);
         }
     }
-    if trust_dirty {
-        let list = STORE.with(|s| s.borrow().trusted.clone().unwrap_or_default());
-        ext::storage_set(TRUSTED_KEY, &ext::to_js(&list)?).await?;
+    if dirty.refused {
+        let obj = js_sys::Object::new();
+        STORE.with(|s| {
+            for (tab, n) in s.borrow().refused.iter().flatten() {
+                let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(&tab.to_string()), &JsValue::from(*n));
+            }
+        });
+        if let Err(e) = ext::session_set(REFUSED_KEY, &obj).await {
+            warn("refused orders", &e);
+        }
     }
-    Ok(())
+    if dirty.log {
+        write_log().await;
+    }
+}
+
+/// Writes the log; if storage refuses it (its quota is shared), the oldest half goes and the
+/// write is tried once more.
+async fn write_log() {
+    for attempt in 0..2 {
+        let entries: Vec<LogEntry> = STORE.with(|s| s.borrow().log.as_ref().map(|l| l.iter().cloned().collect()).unwrap_or_default());
+        let result = match ext::to_js(&entries) {
+            Ok(v) => ext::storage_set(LOG_KEY, &v).await,
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => return,
+            Err(e) => {
+                warn("log", &e);
+                if attempt == 0 {
+                    STORE.with(|s| s.borrow_mut().log.as_mut().map(LogRing::halve));
+                }
+            }
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! Our own channel to the tenant, the way `servicepattern-sdk-v1.js` opens one: a hidden
 //! `AgentDesktopSdkProxy.jsp` iframe, JSON strings posted with the exact tenant origin as
-//! target, replies accepted only from that iframe's window and the tenant origin.
+//! target, replies accepted only from that iframe's window and the tenant origin, and only as
+//! the browser delivered them (`isTrusted`: a page script can build a `MessageEvent` with our
+//! proxy's window as `source` and the tenant as `origin`, but not a trusted one).
 //!
 //! Two carriers: [`DirectChannel`] when the Rust runs in the page's content script, and
 //! [`RelayChannel`] when it runs in the toolbar frame and the content script only relays.
@@ -10,6 +12,8 @@ use std::rc::Rc;
 
 use gloo_events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
+
+use super::guard::{self, Forged};
 use web_sys::{HtmlIFrameElement, MessageEvent, Node};
 
 use super::dom::{document, window};
@@ -32,13 +36,14 @@ pub trait Channel {
     fn close(&mut self);
 }
 
-/// Classifies one inbound message by its sender. `data` is `None` when it was not a string.
-/// Only a string from our proxy's window *and* the tenant origin is a desktop message;
-/// anything else that claims to be one is counted as ignored; unrelated traffic is dropped.
-pub fn classify(from_proxy: bool, origin: &str, tenant: &str, data: Option<String>, now: f64) -> Option<Input> {
+/// Classifies one trusted inbound message by its sender. `ours` is whether it came from our
+/// proxy's window *and* the tenant origin; `data` is `None` when it was not a string. Only a
+/// string of ours is a desktop message; anything else that claims to be one is counted as
+/// ignored; unrelated traffic is dropped.
+pub fn classify(ours: bool, data: Option<String>, now: f64) -> Option<Input> {
     match data {
-        Some(text) if from_proxy && origin == tenant => Some(Input::Message { text, now }),
-        None if from_proxy && origin == tenant => Some(Input::Ignored),
+        Some(text) if ours => Some(Input::Message { text, now }),
+        None if ours => Some(Input::Ignored),
         Some(text) if looks_like_desktop_message(&text) => Some(Input::Ignored),
         _ => None,
     }
@@ -85,8 +90,16 @@ impl Channel for DirectChannel {
         for (k, v) in [("position", "absolute"), ("top", "-1000px"), ("left", "-1000px"), ("width", "1px"), ("height", "1px"), ("border", "0")] {
             style.set_property(k, v)?;
         }
-        let sink = self.sink.clone();
-        self._load = Some(EventListener::new(&frame, "load", move |_| sink(Input::ProxyLoaded { now: super::now() })));
+        let forged: Forged = {
+            let sink = self.sink.clone();
+            Rc::new(move || sink(Input::Forged))
+        };
+        let (sink, loaded, proxy_window) = (self.sink.clone(), frame.clone(), self.proxy_window.clone());
+        self._load = Some(guard::on(&frame, "load", &forged, move |_| {
+            // An iframe taken out of the document and put back gets a new window: follow it.
+            *proxy_window.borrow_mut() = loaded.content_window().map(JsValue::from);
+            sink(Input::ProxyLoaded { now: super::now() })
+        }));
         self.root.append_child(&frame)?;
         *self.proxy_window.borrow_mut() = frame.content_window().map(JsValue::from);
         // Notice when the proxy is taken out of our shadow root, to open a new one.
@@ -102,7 +115,7 @@ impl Channel for DirectChannel {
         let sink = self.sink.clone();
         let tenant = self.tenant.clone();
         let proxy_window = self.proxy_window.clone();
-        self._message = Some(EventListener::new(&window()?.into(), "message", move |e| {
+        self._message = Some(guard::on(&window()?.into(), "message", &forged, move |e| {
             let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
             let from_proxy = match (e.source(), proxy_window.borrow().as_ref()) {
                 (Some(src), Some(ours)) => JsValue::from(src) == *ours,
@@ -110,13 +123,14 @@ impl Channel for DirectChannel {
             };
             let data = e.data();
             let now = super::now();
+            let ours = from_proxy && e.origin() == tenant;
             let input = match data.dyn_ref::<js_sys::JsString>() {
                 // Unrelated page traffic is dropped without copying it into wasm memory.
-                Some(s) if !from_proxy && !s.includes("\"command\"", 0) => None,
-                Some(s) if (s.length() as usize) <= MAX_MESSAGE_LEN => classify(from_proxy, &e.origin(), &tenant, s.as_string(), now),
+                Some(s) if !ours && !s.includes("\"command\"", 0) => None,
+                Some(s) if (s.length() as usize) <= MAX_MESSAGE_LEN => classify(ours, s.as_string(), now),
                 // Oversized strings are never copied: counted as ignored.
                 Some(_) => Some(Input::Ignored),
-                None => classify(from_proxy, &e.origin(), &tenant, None, now),
+                None => classify(ours, None, now),
             };
             if let Some(input) = input {
                 sink(input);

@@ -1,7 +1,12 @@
 //! The content script in its normal mode: the Rust runs in the page's isolated world. Watches
 //! the page for the repeater iframe (present at load, inserted later, removed and re-inserted),
-//! mounts one toolbar in an open Shadow DOM per repeater, and tears it down when the repeater
+//! mounts one toolbar in a closed Shadow DOM per repeater, and tears it down when the repeater
 //! goes or the extension context dies.
+//!
+//! Closed, not open: with an open root any page script could reach every control, read the
+//! Interaction ID and what the agent typed, relabel the buttons or change the field's value
+//! under the agent's eyes, then wait for a real click. A closed root leaves the page the host
+//! element only; what it dispatches there is counted as forged (see [`super::guard`]).
 //!
 //! The JavaScript loader has already seen a candidate iframe before this module was loaded,
 //! so pages without the desktop never pay for the wasm.
@@ -15,6 +20,7 @@ use web_sys::{Element, HtmlIFrameElement, MutationObserverInit, ShadowRootInit, 
 
 use super::app::{App, Host};
 use super::channel::DirectChannel;
+use super::guard;
 use super::dom::{document, window};
 use super::{ext, warn, WebError, WebResult};
 use crate::core::detect::repeater_origin;
@@ -31,6 +37,11 @@ struct Mounted {
     src: String,
     host: Element,
     app: App,
+    _watch: Vec<gloo_events::EventListener>,
+    /// The page took our host out of the document: how often in a row, and the pending retry.
+    removals: u32,
+    removed_at: f64,
+    restore: Option<gloo_timers::callback::Timeout>,
 }
 
 impl Drop for Mounted {
@@ -43,6 +54,8 @@ struct ContentScript {
     _observer: super::dom::Observer,
     mounted: Option<Mounted>,
     _hotkeys: Option<ext::ApiListener>,
+    /// The settings in force and the trusted list, as the loader read them.
+    prefs: (crate::core::settings::Effective, Vec<String>),
 }
 
 thread_local! {
@@ -55,14 +68,16 @@ thread_local! {
 #[wasm_bindgen]
 pub fn start_content(api: JsValue, prefs: JsValue) -> Result<(), JsValue> {
     ext::set_api(api);
+    super::trap::install_content();
     if CONTENT.with(|c| c.borrow().is_some()) {
         return Ok(());
     }
-    // What the loader read from storage while the wasm compiled: the agent's settings and the
-    // organisation's policy (either may be absent).
+    // What the loader read from storage while the wasm compiled: the agent's settings, the
+    // organisation's policy and the trusted list (any may be absent).
     let prefs = ext::json_of(&prefs).unwrap_or(crate::core::json::Value::Null);
     let settings = prefs.get("settings").map(crate::core::settings::Settings::from_json).unwrap_or_default();
     let policy = prefs.get("policy").map(crate::core::settings::Policy::from_json).unwrap_or_default();
+    let trusted = prefs.get("trusted").map(crate::core::wire::strings).unwrap_or_default();
     let eff = crate::core::settings::overlay(&settings, &policy);
     let host = window()?.location().hostname().unwrap_or_default();
     if crate::core::settings::is_blocked(&host, &eff.settings.blocked_sites) {
@@ -89,7 +104,7 @@ pub fn start_content(api: JsValue, prefs: JsValue) -> Result<(), JsValue> {
             JsValue::UNDEFINED
         })
     });
-    CONTENT.with(|c| *c.borrow_mut() = Some(ContentScript { _observer: observer, mounted: None, _hotkeys: hotkeys.ok() }));
+    CONTENT.with(|c| *c.borrow_mut() = Some(ContentScript { _observer: observer, mounted: None, _hotkeys: hotkeys.ok(), prefs: (eff, trusted) }));
     rescan();
     Ok(())
 }
@@ -121,11 +136,10 @@ fn rescan() {
         }
     });
     drop(stale);
-    let need = CONTENT.with(|c| c.borrow().as_ref().is_some_and(|cs| cs.mounted.is_none()));
-    if !need {
-        return;
-    }
-    match find_repeater().and_then(|r| r.map(mount).transpose()) {
+    restore_host();
+    let prefs = CONTENT.with(|c| c.borrow().as_ref().filter(|cs| cs.mounted.is_none()).map(|cs| cs.prefs.clone()));
+    let Some(prefs) = prefs else { return };
+    match find_repeater().and_then(|r| r.map(|r| mount(r, prefs)).transpose()) {
         Ok(Some(m)) => CONTENT.with(|c| {
             if let Some(cs) = c.borrow_mut().as_mut() {
                 cs.mounted = Some(m);
@@ -133,6 +147,45 @@ fn rescan() {
         }),
         Ok(None) => {}
         Err(e) => warn("mount", &e),
+    }
+}
+
+/// Puts our host back when the page took it out of the document (a script that tidies the DOM,
+/// or one that wants the toolbar gone): at once the first time, then after 1, 2, 4… up to 30 s
+/// while it keeps happening, so that a page removing it in a loop costs next to nothing.
+fn restore_host() {
+    CONTENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let Some(m) = c.as_mut().and_then(|cs| cs.mounted.as_mut()) else { return };
+        if m.host.is_connected() || m.restore.is_some() {
+            return;
+        }
+        let now = super::now();
+        m.removals = if now - m.removed_at > 60_000.0 { 1 } else { m.removals.saturating_add(1) };
+        m.removed_at = now;
+        if m.removals == 1 {
+            reattach(&m.host);
+        } else {
+            let wait = (1_000u32 << (m.removals - 2).min(5)).min(30_000);
+            m.restore = Some(gloo_timers::callback::Timeout::new(wait, || {
+                CONTENT.with(|c| {
+                    if let Some(m) = c.borrow_mut().as_mut().and_then(|cs| cs.mounted.as_mut()) {
+                        m.restore = None;
+                        if !m.host.is_connected() {
+                            reattach(&m.host);
+                        }
+                    }
+                });
+            }));
+        }
+    });
+}
+
+fn reattach(host: &Element) {
+    if let Some(root) = document().ok().and_then(|d| d.document_element()) {
+        if root.append_child(host).is_ok() {
+            to_top_layer(host);
+        }
     }
 }
 
@@ -287,13 +340,13 @@ fn restore_placement(site: String) {
     });
 }
 
-fn mount(repeater: HtmlIFrameElement) -> WebResult<Mounted> {
+fn mount(repeater: HtmlIFrameElement, prefs: (crate::core::settings::Effective, Vec<String>)) -> WebResult<Mounted> {
     let src = repeater.src();
     let tenant = repeater_origin(&src).ok_or(WebError::Missing("tenant origin"))?;
     let doc = document()?;
     let host = doc.create_element(HOST_TAG)?;
     style_host(&host, away_from(&repeater))?;
-    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Closed))?;
     let page = window()?.location().host().unwrap_or_default();
     // The host goes into the page first: the proxy iframe needs a connected document to get
     // its window, and the toolbar is visible in the same frame as the repeater.
@@ -308,10 +361,14 @@ fn mount(repeater: HtmlIFrameElement) -> WebResult<Mounted> {
         &root,
         &tenant,
         &page,
+        prefs,
         move |sink| Box::new(DirectChannel::new(channel_root, &channel_tenant, sink)),
         Box::new(page_host),
     )
     .inspect_err(|_| host.remove())?;
+    // What a page script dispatches at the host (all it can reach) is counted as forged.
+    let sink = app.sink();
+    let watch = guard::watch(&host, &(std::rc::Rc::new(move || sink(Input::Forged)) as guard::Forged));
     restore_placement(page);
-    Ok(Mounted { repeater, src, host, app })
+    Ok(Mounted { repeater, src, host, app, _watch: watch, removals: 0, removed_at: 0.0, restore: None })
 }

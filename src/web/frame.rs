@@ -18,17 +18,17 @@ use super::channel::{classify, RelayChannel};
 use super::dom::document;
 use super::{ext, warn, WebError, WebResult};
 use crate::core::detect::repeater_origin;
-use crate::core::messages::{FromRelay, ToRelay};
+use crate::core::messages::{FromRelay, ToContent, ToRelay};
 use crate::core::session::Input;
 
 struct Frame {
     port: JsValue,
     app: Option<App>,
-    tenant: String,
     site: String,
     collapsed: bool,
     _message: ext::ApiListener,
     _disconnect: ext::ApiListener,
+    _hotkeys: Option<ext::ApiListener>,
 }
 
 thread_local! {
@@ -40,6 +40,7 @@ thread_local! {
 #[wasm_bindgen]
 pub fn start_frame(api: JsValue, port: JsValue, queued: js_sys::Array) -> Result<(), JsValue> {
     ext::set_api(api);
+    super::trap::install_content();
     // Only our own content script can open a runtime port to us; check the sender anyway.
     let sender = Reflect::get(&port, &JsValue::from_str("sender"))?;
     let id = Reflect::get(&sender, &JsValue::from_str("id")).ok().and_then(|v| v.as_string());
@@ -47,10 +48,28 @@ pub fn start_frame(api: JsValue, port: JsValue, queued: js_sys::Array) -> Result
     if id.is_none() || id != own {
         return Err(JsValue::from_str("relay port from a foreign sender"));
     }
+    super::trap::set_relay_port(&port);
     let message = ext::ApiListener::new(Reflect::get(&port, &JsValue::from_str("onMessage"))?, |msg, _, _| {
         on_relay_message(&msg);
         JsValue::UNDEFINED
     })?;
+    // Keyboard shortcuts: the background sends them to this frame (it knows which frame shows
+    // the tab's toolbar). As an extension page this frame also hears what content scripts send
+    // to the extension: only a message from outside any tab (the background) is a shortcut.
+    let hotkeys = ext::path(&["runtime", "onMessage"]).and_then(|event| {
+        ext::ApiListener::new(event, |msg, sender, _| {
+            let from_tab = Reflect::get(&sender, &JsValue::from_str("tab")).map(|t| !t.is_undefined()).unwrap_or(true);
+            if from_tab {
+                return JsValue::UNDEFINED;
+            }
+            if let Some(ToContent::Hotkey { command }) = ext::json_of(&msg).as_ref().and_then(ToContent::from_json) {
+                if let Some(button) = crate::core::messages::button_for_command(&command) {
+                    with_app(|app| app.dispatch(Input::Click { button, now: super::now() }));
+                }
+            }
+            JsValue::UNDEFINED
+        })
+    });
     let disconnect = ext::ApiListener::new(Reflect::get(&port, &JsValue::from_str("onDisconnect"))?, |_, _, _| {
         // The relay left (repeater gone, page navigating): drop everything.
         let old = FRAME.with(|f| f.borrow_mut().take());
@@ -61,11 +80,11 @@ pub fn start_frame(api: JsValue, port: JsValue, queued: js_sys::Array) -> Result
         *f.borrow_mut() = Some(Frame {
             port,
             app: None,
-            tenant: String::new(),
             site: String::new(),
             collapsed: false,
             _message: message,
             _disconnect: disconnect,
+            _hotkeys: hotkeys.ok(),
         })
     });
     for msg in queued.iter() {
@@ -96,12 +115,12 @@ fn on_relay_message(raw: &JsValue) {
                     drop(old);
                     return;
                 }
-                match mount(&tenant, &page) {
+                let trusted = ext::trusted_origins().await;
+                match mount(&tenant, &page, (eff, trusted)) {
                     Ok(app) => {
                         FRAME.with(|f| {
                             if let Some(fr) = f.borrow_mut().as_mut() {
                                 fr.app = Some(app);
-                                fr.tenant = tenant;
                                 fr.site = page.clone();
                             }
                         });
@@ -111,31 +130,28 @@ fn on_relay_message(raw: &JsValue) {
                 }
             });
         }
-        FromRelay::ProxyLoaded => with_app(|app, _| app.dispatch(Input::ProxyLoaded { now: super::now() })),
-        FromRelay::Hotkey { command } => {
-            if let Some(button) = crate::core::messages::button_for_command(&command) {
-                with_app(|app, _| app.dispatch(Input::Click { button, now: super::now() }));
-            }
-        }
+        FromRelay::ProxyLoaded => with_app(|app| app.dispatch(Input::ProxyLoaded { now: super::now() })),
         FromRelay::Placed { x, y } => {
             let remembered = FRAME.with(|f| f.borrow().as_ref().map(|fr| (fr.site.clone(), fr.collapsed)));
             if let Some((site, collapsed)) = remembered {
                 ext::post_to_background(ToBackground::Placement { site, placement: Placement { x, y, collapsed } });
             }
         }
-        FromRelay::Message { data, origin, from_proxy } => with_app(|app, tenant| {
-            if let Some(input) = classify(from_proxy, &origin, tenant, data, super::now()) {
+        // The relay forwards only trusted messages from our proxy's window and the tenant origin.
+        FromRelay::Message { data } => with_app(|app| {
+            if let Some(input) = classify(true, data, super::now()) {
                 app.dispatch(input);
             }
         }),
+        FromRelay::Counted { ignored, forged } => with_app(|app| app.dispatch(Input::Counted { ignored, forged })),
     }
 }
 
-fn with_app(f: impl FnOnce(&App, &str)) {
+fn with_app(f: impl FnOnce(&App)) {
     // Take the app out while it runs, so that its own callbacks may reach FRAME.
-    let taken = FRAME.with(|fr| fr.borrow_mut().as_mut().and_then(|x| x.app.take().map(|a| (a, x.tenant.clone()))));
-    if let Some((app, tenant)) = taken {
-        f(&app, &tenant);
+    let taken = FRAME.with(|fr| fr.borrow_mut().as_mut().and_then(|x| x.app.take()));
+    if let Some(app) = taken {
+        f(&app);
         FRAME.with(|fr| {
             if let Some(x) = fr.borrow_mut().as_mut() {
                 if x.app.is_none() {
@@ -162,7 +178,7 @@ fn restore_placement(site: String) {
         let Some(p) = ext::placement(&site).await else { return };
         if p.collapsed {
             FRAME.with(|f| f.borrow_mut().as_mut().map(|fr| fr.collapsed = true));
-            with_app(|app, _| app.set_collapsed(true));
+            with_app(|app| app.set_collapsed(true));
         }
         send(&ToRelay::Place { x: p.x, y: p.y });
     });
@@ -200,7 +216,7 @@ impl Host for FrameHost {
     }
 }
 
-fn mount(tenant: &str, page: &str) -> WebResult<App> {
+fn mount(tenant: &str, page: &str, prefs: (crate::core::settings::Effective, Vec<String>)) -> WebResult<App> {
     let doc = document()?;
     let body = doc.body().ok_or(WebError::Missing("body"))?;
     let port = port().ok_or(WebError::Missing("relay port"))?;
@@ -210,6 +226,7 @@ fn mount(tenant: &str, page: &str) -> WebResult<App> {
         &root,
         tenant,
         page,
+        prefs,
         move |_sink| Box::new(RelayChannel::new(port, tenant)),
         Box::new(FrameHost { body, last_size: Cell::new((0, 0)) }),
     )

@@ -14,6 +14,8 @@ pub mod dom;
 pub mod ext;
 #[cfg(feature = "content")]
 pub mod frame;
+#[cfg(feature = "content")]
+pub mod guard;
 pub mod i18n;
 #[cfg(feature = "pages")]
 pub mod options;
@@ -21,6 +23,9 @@ pub mod options;
 pub mod popup;
 #[cfg(feature = "content")]
 pub mod toolbar;
+#[cfg(feature = "pages")]
+pub mod trust;
+pub mod trap;
 
 use wasm_bindgen::JsValue;
 

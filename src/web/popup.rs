@@ -13,7 +13,7 @@ use web_sys::{Document, Element};
 use super::dom::{append, document, el, el_as, set_flag, set_text};
 use super::i18n::{ta, tk};
 use super::{ext, WebError, WebResult};
-use crate::core::health::{current, lines, state_of_url, Health, TabState, HEALTH_KEY};
+use crate::core::health::{current, first_frame, frame_of, lines, state_of_url, Health, TabState, HEALTH_KEY, REFUSED_KEY};
 use crate::core::log::{display, entry_line, export_csv, export_json, format_latency, iso_time, redact, select, LogEntry, ACTION_GROUPS};
 use crate::core::messages::{button_for_command, ToBackground, LOG_KEY, TRUSTED_KEY};
 
@@ -41,6 +41,8 @@ struct Popup {
     /// When the tab's top document started (older health reports are of a page that is gone).
     health_since: i64,
     health_state: Option<TabState>,
+    /// Orders the background refused from the tab's content scripts.
+    refused: u32,
     _health_timer: Option<gloo_timers::callback::Interval>,
     _listeners: Vec<EventListener>,
     _trusted_listeners: Vec<EventListener>,
@@ -168,9 +170,13 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
         ext::on_area_change("session", HEALTH_KEY, |v| {
             with_popup(|p| {
                 if let (Some(tab), Some(TabState::Running(_))) = (p.health_tab, &p.health_state) {
-                    p.health_state = Some(TabState::Running(current(health_of(&v, tab), p.health_since)));
+                    p.health_state = Some(TabState::Running(health_of(&v, tab, p.health_since)));
                 }
             });
+            render_health();
+        })?,
+        ext::on_area_change("session", REFUSED_KEY, |v| {
+            with_popup(|p| p.refused = p.health_tab.map(|tab| refused_of(&v, tab)).unwrap_or(0));
             render_health();
         })?,
         ext::on_storage_change(TRUSTED_KEY, |v| render_trusted(&ext::from_js::<Vec<String>>(&v).unwrap_or_default()))?,
@@ -195,6 +201,7 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
             health_tab: None,
             health_since: 0,
             health_state: None,
+            refused: 0,
             _health_timer: Some(gloo_timers::callback::Interval::new(5_000, render_health)),
             _listeners: listeners,
             _trusted_listeners: Vec::new(),
@@ -297,12 +304,23 @@ async fn script_running(tab: i32) -> Option<i64> {
     check.await.ok().flatten()
 }
 
-fn health_of(all: &JsValue, tab: i32) -> Option<Health> {
-    let v = js_sys::Reflect::get(all, &JsValue::from_str(&tab.to_string())).ok()?;
-    if v.is_undefined() {
-        return None;
-    }
-    ext::from_js(&v).ok()
+/// The report that describes the tab's current page: of its frames' reports that are not older
+/// than the tab's top document, the top frame's first.
+fn health_of(all: &JsValue, tab: i32, top_document_start: i64) -> Option<Health> {
+    let all = all.dyn_ref::<js_sys::Object>()?;
+    let keys = js_sys::Object::keys(all);
+    let reports = keys.iter().filter_map(|k| {
+        let key = k.as_string()?;
+        let frame = frame_of(&key, tab)?;
+        let report: Health = ext::from_js(&js_sys::Reflect::get(all, &k).ok()?).ok()?;
+        Some((frame, current(Some(report), top_document_start)?))
+    });
+    first_frame(reports).map(|(_, h)| h)
+}
+
+/// How many orders the background refused from the tab.
+fn refused_of(all: &JsValue, tab: i32) -> u32 {
+    js_sys::Reflect::get(all, &JsValue::from_str(&tab.to_string())).ok().and_then(|v| v.as_f64()).map(|n| n as u32).unwrap_or(0)
 }
 
 /// Works out the tab's state: a web page or not, our script running there or not, and the
@@ -322,7 +340,7 @@ async fn load_health() -> WebResult<()> {
             Some(started) => {
                 since = started;
                 let all = ext::session_get(HEALTH_KEY).await.ok().flatten().unwrap_or(JsValue::UNDEFINED);
-                TabState::Running(current(health_of(&all, id), started))
+                TabState::Running(health_of(&all, id, started))
             }
             None => TabState::ScriptMissing,
         },
@@ -332,6 +350,13 @@ async fn load_health() -> WebResult<()> {
         p.health_tab = id;
         p.health_since = since;
         p.health_state = Some(state);
+    });
+    let refused = match id {
+        Some(tab) => ext::session_get(REFUSED_KEY).await.ok().flatten().map(|v| refused_of(&v, tab)).unwrap_or(0),
+        None => 0,
+    };
+    with_popup(|p| {
+        p.refused = refused;
     });
     render_health();
     Ok(())
@@ -346,7 +371,7 @@ fn render_health() {
             while let Some(c) = p.health.first_child() {
                 p.health.remove_child(&c)?;
             }
-            for l in lines(state, super::now() as i64, |t| clock(t as f64).chars().take(8).collect()) {
+            for l in lines(state, p.refused, super::now() as i64, |t| clock(t as f64).chars().take(8).collect()) {
                 let li = el(&p.doc, "li", &[("class", l.level.key()), ("data-level", l.level.key())], "")?;
                 let what = el(&p.doc, "span", &[("class", "what")], &super::i18n::t(&l.what))?;
                 li.append_child(&what)?;

@@ -4,6 +4,8 @@
 
 use gloo_events::EventListener;
 use std::rc::Rc;
+
+use super::guard::{self, Forged};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement, HtmlSelectElement, Node};
 
@@ -111,6 +113,7 @@ pub struct Toolbar {
     complete: HtmlButtonElement,
     notice: Element,
     ignored: Element,
+    forged: Element,
     disposition: HtmlInputElement,
     details: Element,
     hint: Element,
@@ -133,6 +136,8 @@ pub enum UiEvent {
     Collapse(bool),
     /// Move by (dx, dy) CSS pixels; `true` when the move is finished (pointer up, key up).
     Move(f64, f64, bool),
+    /// A page script dispatched an event at one of the controls (`isTrusted` false): ignored.
+    Forged,
 }
 
 impl Toolbar {
@@ -201,9 +206,15 @@ impl Toolbar {
 
         let notice = el(doc, "p", &[("class", "notice"), ("role", "status"), ("aria-live", "polite")], "")?;
         let ignored = el(doc, "p", &[("class", "ignored")], "")?;
-        append(&bar, &[&head, &agent, &trust, &main, &notice, &ignored])?;
+        let forged_line = el(doc, "p", &[("class", "ignored forged")], "")?;
+        append(&bar, &[&head, &agent, &trust, &main, &notice, &ignored, &forged_line])?;
         append(root, &[&style, &bar])?;
 
+        // Every control listens through the guard: only the agent's real input counts.
+        let forged: Forged = {
+            let f = on_event.clone();
+            Rc::new(move || f(UiEvent::Forged))
+        };
         let mut listeners = Vec::new();
         for (button, which) in [
             (&trust_button, Button::Trust),
@@ -213,40 +224,40 @@ impl Toolbar {
             (&complete, Button::Complete),
         ] {
             let f = on_event.clone();
-            listeners.push(EventListener::new(button, "click", move |_| f(UiEvent::Click(which))));
+            listeners.push(guard::on(button, "click", &forged, move |_| f(UiEvent::Click(which))));
         }
         {
             let f = on_event.clone();
             let input = item.clone();
-            listeners.push(EventListener::new(&item, "input", move |_| f(UiEvent::Edited(input.value()))));
+            listeners.push(guard::on(&item, "input", &forged, move |_| f(UiEvent::Edited(input.value()))));
         }
         {
             let f = on_event.clone();
-            listeners.push(EventListener::new(&copy, "click", move |_| f(UiEvent::Copy)));
+            listeners.push(guard::on(&copy, "click", &forged, move |_| f(UiEvent::Copy)));
         }
         let copy_button = copy.clone();
         {
             let f = on_event.clone();
             let b = collapse.clone();
-            listeners.push(EventListener::new(&collapse, "click", move |_| {
+            listeners.push(guard::on(&collapse, "click", &forged, move |_| {
                 f(UiEvent::Collapse(b.get_attribute("aria-expanded").as_deref() == Some("true")))
             }));
         }
-        listeners.extend(drag_listeners(&handle, on_event.clone()));
+        listeners.extend(drag_listeners(&handle, on_event.clone(), &forged));
         {
             let f = on_event.clone();
             let input = disposition.clone();
-            listeners.push(EventListener::new(&disposition, "input", move |_| f(UiEvent::Disposition(input.value()))));
+            listeners.push(guard::on(&disposition, "input", &forged, move |_| f(UiEvent::Disposition(input.value()))));
         }
         {
             let f = on_event.clone();
             let input = notes.clone();
-            listeners.push(EventListener::new(&notes, "input", move |_| f(UiEvent::Notes(input.value()))));
+            listeners.push(guard::on(&notes, "input", &forged, move |_| f(UiEvent::Notes(input.value()))));
         }
         {
             let f = on_event;
             let select = pick.clone();
-            listeners.push(EventListener::new(&pick, "change", move |_| {
+            listeners.push(guard::on(&pick, "change", &forged, move |_| {
                 let v = select.value();
                 if !v.is_empty() {
                     f(UiEvent::Picked(v));
@@ -274,6 +285,7 @@ impl Toolbar {
             complete,
             notice,
             ignored,
+            forged: forged_line,
             disposition,
             details,
             hint,
@@ -419,17 +431,25 @@ impl Toolbar {
                 n => ta("ignored_many", &[&n.to_string()]),
             },
         );
+        set_text(
+            &self.forged,
+            &match v.forged {
+                0 => String::new(),
+                1 => tk("forged_one"),
+                n => ta("forged_many", &[&n.to_string()]),
+            },
+        );
     }
 }
 
 /// Pointer drag and arrow keys on the handle, reported as moves.
-fn drag_listeners(handle: &HtmlButtonElement, f: Rc<dyn Fn(UiEvent)>) -> Vec<EventListener> {
+fn drag_listeners(handle: &HtmlButtonElement, f: Rc<dyn Fn(UiEvent)>, forged: &Forged) -> Vec<EventListener> {
     use std::cell::Cell;
     let dragging = Rc::new(Cell::new(None::<i32>));
     let mut out = Vec::new();
     {
         let (d, h) = (dragging.clone(), handle.clone());
-        out.push(EventListener::new(handle, "pointerdown", move |e| {
+        out.push(guard::on(handle, "pointerdown", forged, move |e| {
             if let Some(p) = e.dyn_ref::<web_sys::PointerEvent>() {
                 if p.button() == 0 {
                     d.set(Some(p.pointer_id()));
@@ -441,7 +461,7 @@ fn drag_listeners(handle: &HtmlButtonElement, f: Rc<dyn Fn(UiEvent)>) -> Vec<Eve
     }
     {
         let (d, f) = (dragging.clone(), f.clone());
-        out.push(EventListener::new(handle, "pointermove", move |e| {
+        out.push(guard::on(handle, "pointermove", forged, move |e| {
             if let Some(p) = e.dyn_ref::<web_sys::PointerEvent>() {
                 if d.get() == Some(p.pointer_id()) {
                     f(UiEvent::Move(f64::from(p.movement_x()), f64::from(p.movement_y()), false));
@@ -451,7 +471,7 @@ fn drag_listeners(handle: &HtmlButtonElement, f: Rc<dyn Fn(UiEvent)>) -> Vec<Eve
     }
     for end in ["pointerup", "pointercancel"] {
         let (d, f) = (dragging.clone(), f.clone());
-        out.push(EventListener::new(handle, end, move |e| {
+        out.push(guard::on(handle, end, forged, move |e| {
             if let Some(p) = e.dyn_ref::<web_sys::PointerEvent>() {
                 if d.get() == Some(p.pointer_id()) {
                     d.set(None);
@@ -462,7 +482,7 @@ fn drag_listeners(handle: &HtmlButtonElement, f: Rc<dyn Fn(UiEvent)>) -> Vec<Eve
     }
     {
         let f2 = f.clone();
-        out.push(EventListener::new(handle, "keydown", move |e| {
+        out.push(guard::on(handle, "keydown", forged, move |e| {
             let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
             let step = if k.shift_key() { 50.0 } else { 10.0 };
             let (dx, dy) = match k.key().as_str() {
@@ -476,7 +496,7 @@ fn drag_listeners(handle: &HtmlButtonElement, f: Rc<dyn Fn(UiEvent)>) -> Vec<Eve
             f2(UiEvent::Move(dx, dy, false));
         }));
     }
-    out.push(EventListener::new(handle, "keyup", move |e| {
+    out.push(guard::on(handle, "keyup", forged, move |e| {
         if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
             if k.key().starts_with("Arrow") {
                 f(UiEvent::Move(0.0, 0.0, true));

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, toolbar, desktop, trust, login, startCall, expectText, openPopup, openOptions, axeViolations } from './harness.mjs';
+import { inToolbarRoot } from './shadow.mjs';
 
 for (const dark of [false, true]) {
   const theme = dark ? 'dark' : 'light';
@@ -47,8 +48,7 @@ test('every toolbar control takes keyboard focus and draws a focus ring', async 
   const { env, page } = await setup('crm.html', { trusted: true, loggedIn: true });
   try {
     await startCall(page);
-    const names = await page.locator('bp-call-toolbar').evaluate((host) => {
-      const root = host.shadowRoot;
+    const names = await inToolbarRoot(page, (root) => {
       const shown = (e) => (e.checkVisibility ? e.checkVisibility() : e.getClientRects().length > 0);
       const focusable = [...root.querySelectorAll('button, input, select, textarea, summary')].filter((e) => shown(e) && !e.disabled);
       return focusable.map((e) => {

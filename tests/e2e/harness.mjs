@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServers } from '../sim/server.mjs';
-import { startGeckodriver, Session, Context } from './webdriver.mjs';
+import { startGeckodriver, Session, Context, Page } from './webdriver.mjs';
+import { ShadowLocator, withOpenedRoot } from './shadow.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Which browser this run drives: `BROWSER=chromium` (default) or `BROWSER=firefox`. */
@@ -116,19 +117,83 @@ async function launchChromium({ headless = true, lang, dark = false, ports, prof
   };
 }
 
-/** The toolbar's content, in the page's shadow root or (strict-CSP pages) in its frame. */
+/** The toolbar's content: in the page's closed shadow root (reached through CDP in Chromium,
+ *  through WebDriver in Firefox; see shadow.mjs), or (strict-CSP pages) in its extension frame. */
 export function toolbar(page, mode = 'direct') {
-  return mode === 'frame' ? page.frameLocator('bp-call-toolbar iframe[title="Call toolbar"]').locator('body') : page.locator('bp-call-toolbar');
+  if (mode === 'frame') return new FrameToolbar(page);
+  return page.evaluateAsync ? page.locator('bp-call-toolbar') : new ShadowLocator(page);
 }
+
+/** The toolbar frame's body (Chromium, strict-CSP pages): the frame sits in the host's closed
+ *  root, so it is found among the page's frames by its URL rather than by a selector. */
+class FrameToolbar {
+  constructor(page, chain = []) { this.page = page; this.chain = chain; }
+  _with(...call) { return new FrameToolbar(this.page, [...this.chain, call]); }
+  locator(css) { return this._with('locator', css); }
+  getByRole(role, opts) { return this._with('getByRole', role, opts); }
+  getByLabel(label, opts) { return this._with('getByLabel', label, opts); }
+  getByText(text, opts) { return this._with('getByText', text, opts); }
+  filter(opts) { return this._with('filter', opts); }
+  first() { return this._with('first'); }
+  nth(i) { return this._with('nth', i); }
+  async _base(timeout = 10000) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const frame = this.page.frames().find((f) => f.url().includes('/toolbar.html'));
+      if (frame) return this.chain.reduce((l, [m, ...a]) => l[m](...a), frame.locator('body'));
+      if (Date.now() > deadline) return null;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+for (const m of ['click', 'dblclick', 'fill', 'press', 'evaluate', 'evaluateAll', 'waitFor', 'isEnabled', 'isDisabled', 'getAttribute', 'inputValue', 'textContent', 'allTextContents', 'boundingBox', 'focus', 'selectOption']) {
+  FrameToolbar.prototype[m] = async function (...args) {
+    const base = await this._base();
+    if (!base) throw new Error('no toolbar frame on the page');
+    return base[m](...args);
+  };
+}
+FrameToolbar.prototype.count = async function () { return (await this._base(0))?.count() ?? 0; };
+FrameToolbar.prototype.dragBy = async function (dx, dy) { return dragBy(this.page, await this._base(), dx, dy); };
 
 /** The simulated Agent Desktop inside the repeater iframe. */
 export function desktop(page) {
   return page.frameLocator('iframe[title="Agent Desktop"]');
 }
 
-/** Trusts the tenant by clicking the toolbar's Trust button. */
+/** Runs `action` and resolves with the extension window it opens (the page whose URL holds
+ *  `urlPart`), once that has rendered. */
+export async function openedWindow(page, action, urlPart) {
+  if (page.evaluateAsync) {
+    const { session, context } = page;
+    const before = new Set(await session.cmd('GET', '/window/handles'));
+    await action();
+    for (let i = 0; i < 200; i++) {
+      for (const h of await session.cmd('GET', '/window/handles')) {
+        if (before.has(h)) continue;
+        const win = new Page(session, h, context);
+        await session.focus(h);
+        if ((await session.cmd('GET', '/url')).includes(urlPart)) {
+          await win.locator('body[data-ready="true"]').waitFor();
+          return win;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no window ${urlPart} opened`);
+  }
+  const [win] = await Promise.all([page.context().waitForEvent('page', { timeout: 10000 }), action()]);
+  await win.waitForURL((u) => String(u).includes(urlPart));
+  await win.locator('body[data-ready="true"]').waitFor();
+  return win;
+}
+
+/** Trusts the tenant as an agent does: the toolbar's Trust button opens the extension's trust
+ *  window, where the agent confirms; the window closes itself. */
 export async function trust(page, tenant, mode = 'direct') {
-  await toolbar(page, mode).getByRole('button', { name: `Trust ${tenant}` }).click();
+  const win = await openedWindow(page, () => toolbar(page, mode).getByRole('button', { name: `Trust ${tenant}` }).click(), '/trust.html');
+  await win.getByRole('button', { name: `Trust ${tenant}`, exact: true }).click();
+  await expectText(toolbar(page, mode).getByLabel('Agent status'), /^(?!Not trusted$)./, 10000);
 }
 
 /** Logs the simulated agent in and waits until the toolbar shows the live status. */
@@ -155,8 +220,10 @@ export async function expectText(locator, want, timeout = 5000) {
   const deadline = Date.now() + timeout;
   let last;
   for (;;) {
-    last = await locator.evaluate((e) => (['INPUT', 'TEXTAREA', 'SELECT'].includes(e.tagName) ? e.value : e.textContent)).catch((e) => `<${e.message}>`);
-    if (want instanceof RegExp ? want.test(last) : last === want) return last;
+    // A failed lookup never matches (not even a pattern that its error text would fit).
+    let found = true;
+    last = await locator.evaluate((e) => (['INPUT', 'TEXTAREA', 'SELECT'].includes(e.tagName) ? e.value : e.textContent)).catch((e) => { found = false; return `<${e.message}>`; });
+    if (found && (want instanceof RegExp ? want.test(last) : last === want)) return last;
     if (Date.now() > deadline) throw new Error(`expected ${want} but found ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -254,6 +321,12 @@ export async function shortcut(popup, name) {
 /** Runs axe-core (WCAG 2.0/2.1 A and AA) on the part of `page` that `selector` names (shadow
  *  trees included) and returns its violations as "rule: target" strings. */
 export async function axeViolations(page, selector) {
+  // The toolbar's root is closed: lend it to axe (and only to axe) for the run.
+  if (selector === 'bp-call-toolbar') return withOpenedRoot(page, () => runAxe(page, selector));
+  return runAxe(page, selector);
+}
+
+async function runAxe(page, selector) {
   const source = await readFile(path.join(root, 'tests/e2e/node_modules/axe-core/axe.min.js'), 'utf8');
   const run = async ({ selector }) => {
     // eslint-disable-next-line no-undef

@@ -57,7 +57,7 @@ test('an untrusted tenant: the panel says so and names the button to press', asy
   await other.goto(`${env.crm}/lookalike.html`);
   await other.locator('bp-call-toolbar').waitFor({ state: 'attached' });
   const popup = await panelFor(await tabOf(`${env.crm}/lookalike.html`));
-  await expectText(popup.locator('ul.health li').nth(1), `Tenant not trusted yet: nothing is sent to it.If this is your company's desktop, press “Trust ${env.crm}” on the toolbar.`);
+  await expectText(popup.locator('ul.health li').nth(1), `Tenant not trusted yet: nothing is sent to it.If this is your company's desktop, press “Trust ${env.crm}…” on the toolbar and confirm in the window that opens.`);
   assert.equal(await popup.locator('ul.health li').nth(1).getAttribute('data-level'), 'problem');
   await popup.close();
   await other.close();

@@ -1,7 +1,7 @@
 // The toolbar and the popup speak the browser's language: Spanish here, from _locales/es.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, BROWSER, toolbar, desktop, expectText, openPopup, logRows } from './harness.mjs';
+import { setup, BROWSER, toolbar, desktop, expectText, openPopup, logRows, openedWindow } from './harness.mjs';
 
 let env, page;
 before(async () => { ({ env, page } = await setup('crm.html', { lang: BROWSER === 'firefox' ? 'es-ES' : 'es' })); });
@@ -10,7 +10,10 @@ after(async () => env?.close());
 test('a Spanish browser gets a Spanish toolbar', async () => {
   const bar = toolbar(page);
   await expectText(bar.getByLabel('Estado del agente'), 'Sin confianza');
-  await bar.getByRole('button', { name: `Confiar en ${env.tenant}`, exact: true }).click();
+  // The trust window speaks Spanish too.
+  const win = await openedWindow(page, () => bar.getByRole('button', { name: `Confiar en ${env.tenant}…`, exact: true }).click(), '/trust.html');
+  await expectText(win.locator('h1'), '¿Confiar en este Agent Desktop?');
+  await win.getByRole('button', { name: `Confiar en ${env.tenant}`, exact: true }).click();
   await desktop(page).getByRole('button', { name: 'Log in', exact: true }).click();
   await expectText(bar.getByLabel('Estado del agente'), 'No disponible');
   await desktop(page).getByRole('button', { name: 'Offer call', exact: true }).click();

@@ -63,16 +63,23 @@ export class Session {
   }
 }
 
+/** Hosts whose closed shadow roots the suite reaches through the automation channel (what a
+ *  page script cannot do): the toolbar's. */
+export const SHADOW_HOSTS = 'bp-call-toolbar';
+
 // In-page helpers, sent with each query. Deep CSS: each space-separated part is matched in the
-// scope's whole composed subtree (open shadow roots included), like Playwright's CSS engine.
-const QUERY = function (scopes, step) {
+// scope's whole composed subtree (open shadow roots included, and the closed ones in `closed`,
+// [host, root] pairs handed over by the automation channel), like Playwright's CSS engine.
+export const QUERY = function (scopes, step, closed = []) {
+  const hidden = new Map(closed);
+  const rootOf = (e) => e.shadowRoot ?? hidden.get(e) ?? null;
   const all = (root, sel) => {
     const out = [];
     const walk = (node) => {
       if (node.querySelectorAll) for (const e of node.querySelectorAll(sel)) out.push(e);
       const each = node.querySelectorAll ? node.querySelectorAll('*') : [];
-      for (const e of each) if (e.shadowRoot) walk(e.shadowRoot);
-      if (node.shadowRoot) walk(node.shadowRoot);
+      for (const e of each) if (rootOf(e)) walk(rootOf(e));
+      if (node.nodeType === 1 && rootOf(node)) walk(rootOf(node));
     };
     walk(root);
     return out;
@@ -158,7 +165,7 @@ export class Locator {
         continue;
       }
       if (step.nth !== undefined) { scopes = scopes[step.nth] ? [scopes[step.nth]] : []; continue; }
-      let found = await s.script(QUERY, [scopes, step]);
+      let found = await s.script(QUERY, [scopes, step, await this.page.closedRoots()]);
       if (step.role !== undefined) found = await this._byAccessibility(found, step);
       scopes = found;
       if (!scopes.length) return [];
@@ -171,8 +178,9 @@ export class Locator {
     const out = [];
     for (const el of candidates) {
       const id = el[ELEMENT];
-      const role = await s.cmd('GET', `/element/${id}/computedrole`).catch(() => null);
-      if (role && role !== step.role && !(step.role === 'textbox' && role === 'entry')) continue;
+      // A failed lookup is an error, not a match: a negative check must not pass on failure.
+      const role = await s.cmd('GET', `/element/${id}/computedrole`);
+      if (role !== step.role && !(step.role === 'textbox' && role === 'entry')) continue;
       if (step.name !== undefined) {
         const label = (await s.cmd('GET', `/element/${id}/computedlabel`)).trim();
         const ok = step.name instanceof RegExp ? step.name.test(label)
@@ -195,7 +203,7 @@ export class Locator {
     }
   }
 
-  async count() { return (await this._resolve().catch(() => [])).length; }
+  async count() { return (await this._resolve()).length; }
   async waitFor({ state = 'visible', timeout = 10000 } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
@@ -281,6 +289,17 @@ export class Locator {
 
 export class Page {
   constructor(session, handle, context) { this.session = session; this.handle = handle; this.context = context; }
+  /** [host, shadow root] pairs of the toolbar hosts in the current frame, their roots fetched
+   *  with WebDriver's Get Element Shadow Root (which reaches closed roots). */
+  async closedRoots() {
+    const hosts = await this.session.cmd('POST', '/elements', { using: 'css selector', value: SHADOW_HOSTS });
+    const pairs = [];
+    for (const h of hosts) {
+      const root = await this.session.cmd('GET', `/element/${h[ELEMENT]}/shadow`).catch((e) => { if (e.code === 'no such shadow root' || e.code === 'stale element reference') return null; throw e; });
+      if (root) pairs.push([h, root]);
+    }
+    return pairs;
+  }
   locator(css) { return new Locator(this, [{ css }]); }
   frameLocator(css) { return new Locator(this, [{ css }, { frame: true }]); }
   getByRole(role, opts) { return new Locator(this, []).getByRole(role, opts); }

@@ -51,7 +51,7 @@ export async function startServers({ tenantPort = 0, crmPort = 0 } = {}) {
   o.tenant = `http://localhost:${tenant.address().port}`;
   // The CRM origin also serves a look-alike "repeater" (any page can), for the hostile suite.
   const crm = await listen(serveDir(path.join(here, 'crm'), { '/': 'crm.html', '/agentdesktop/UniversalRepeater.jsp': 'plain.html' }, vars, (p) => (
-    p === '/csp.html'
+    p === '/csp.html' || p === '/attack-csp.html'
       // A strict policy as CRMs ship it: no inline script, no eval, no wasm in page context.
       ? { 'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-src ${o.tenant}` }
       : {})), '127.0.0.1', crmPort);

@@ -1,0 +1,71 @@
+//! The one way the content module listens on a page it does not own. A page script can
+//! dispatch any event it likes (a `MessageEvent` built by hand, with the `origin` and `source`
+//! of its choice; synthetic keys and input) and can call `.click()` on anything it reaches; the
+//! browser marks all of those `isTrusted: false`. Only events the browser dispatched itself (real
+//! input, a real `postMessage`, a real `load`) reach a handler; the others are reported, so that
+//! the toolbar and the health panel can count them, and dropped. No listener in the content
+//! module is registered beside these helpers.
+//!
+//! After a trap ([`super::trap`]) every guarded listener goes quiet: a poisoned module must not
+//! act on anything.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use web_sys::{Event, EventTarget};
+
+/// Called once for each forged event.
+pub type Forged = Rc<dyn Fn()>;
+
+thread_local! {
+    static STOPPED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Silences every guarded listener for good (the module trapped).
+pub fn stop() {
+    STOPPED.with(|s| s.set(true));
+}
+
+/// Whether the module was stopped by a trap.
+pub fn stopped() -> bool {
+    STOPPED.with(Cell::get)
+}
+
+/// Listens to `kind` on `target`: `f` sees trusted events only; each untrusted one calls `forged`.
+pub fn on(target: &EventTarget, kind: &'static str, forged: &Forged, mut f: impl FnMut(&Event) + 'static) -> EventListener {
+    let forged = forged.clone();
+    EventListener::new(target, kind, move |e| {
+        if stopped() {
+            return;
+        }
+        if e.is_trusted() {
+            f(e)
+        } else {
+            forged()
+        }
+    })
+}
+
+/// The input a page script would imitate to press or fill the toolbar.
+const INPUT_EVENTS: &[&str] = &[
+    "click", "dblclick", "auxclick", "mousedown", "mouseup", "pointerdown", "pointerup", "keydown", "keyup", "keypress",
+    "beforeinput", "input", "change", "submit",
+];
+
+/// Counts forged input aimed at `target`, an element a page script can reach (the shadow
+/// host): the toolbar's own controls are out of its reach, so this is where an attempt lands.
+/// Real input inside the toolbar bubbles out through the host, trusted, and passes unremarked.
+pub fn watch(target: &EventTarget, forged: &Forged) -> Vec<EventListener> {
+    INPUT_EVENTS
+        .iter()
+        .map(|kind| {
+            let forged = forged.clone();
+            EventListener::new(target, *kind, move |e| {
+                if !e.is_trusted() && !stopped() {
+                    forged()
+                }
+            })
+        })
+        .collect()
+}

@@ -234,3 +234,28 @@ test('a page that removes the toolbar in a loop gets it back, and the log is not
   assert.ok(rows.length - before < 10, `${rows.length - before} entries`);
   await popup.close();
 });
+
+test('the page cannot load the extension\'s resources at a fixed URL (no fingerprinting, no framing)', async (t) => {
+  if (env.browser === 'firefox') return t.skip('Firefox names an extension by a random UUID per installation: a page cannot know the URL');
+  await page.bringToFront();
+  const result = await page.evaluate(async (id) => {
+    const out = {};
+    for (const path of ['toolbar.html', 'pkg/content_bg.wasm', 'manifest.json']) {
+      out[path] = await fetch(`chrome-extension://${id}/${path}`).then((r) => r.status, () => 'refused');
+    }
+    out.frame = await new Promise((resolve) => {
+      const f = document.createElement('iframe');
+      f.src = `chrome-extension://${id}/toolbar.html`;
+      f.onload = () => { let href; try { href = f.contentWindow.location.href; } catch { href = 'cross-origin'; } resolve(href); f.remove(); };
+      document.body.append(f);
+      setTimeout(() => resolve('no load'), 3000);
+    });
+    return out;
+  }, env.extId);
+  assert.deepEqual(
+    { toolbar: result['toolbar.html'], wasm: result['pkg/content_bg.wasm'], manifest: result['manifest.json'] },
+    { toolbar: 'refused', wasm: 'refused', manifest: 'refused' },
+  );
+  // The frame lands on Chromium's blocked page, not on our toolbar.
+  assert.notEqual(result.frame, `chrome-extension://${env.extId}/toolbar.html`, JSON.stringify(result));
+});

@@ -15,7 +15,7 @@ const page = await env.context.newPage();
 await page.goto(`${env.crm}/crm.html`);
 console.log(`tenant (Agent Desktop simulator): ${env.tenant}\nCRM page: ${env.crm}/crm.html\nextension id: ${env.extId}`);
 if (!headless) {
-  console.log('Browser open: press Trust on the toolbar, then use the simulator\'s buttons. Ctrl+C to stop.');
+  console.log('Browser open: press Trust on the toolbar and confirm in the window that opens, then use the simulator\'s buttons. Ctrl+C to stop.');
   await new Promise((resolve) => { process.on('SIGINT', resolve); env.context.on('close', resolve); });
 } else {
   await trust(page, env.tenant);

@@ -15,6 +15,8 @@ step "set-up"
 scripts/setup.sh
 step "build"
 scripts/build.sh
+step "fault-injected build (tests/e2e/trap.test.mjs only)"
+scripts/build.sh --faults
 step "native core tests"
 cargo test --locked
 step "glue tests in headless Chromium"

@@ -249,6 +249,14 @@ fn copy_command(near: &web_sys::Element, text: &str) -> bool {
 }
 
 fn dispatch(weak: &Weak<Shared>, input: Input) {
+    // A trapped module acts on nothing more (its timers included).
+    if super::guard::stopped() {
+        return;
+    }
+    #[cfg(feature = "fault-injection")]
+    if matches!(&input, Input::Message { text, .. } if text.contains("PANIC-TEST")) {
+        panic!("fault injected by the test suite");
+    }
     let Some(shared) = weak.upgrade() else { return };
     shared.queue.borrow_mut().push_back(input);
     // Re-entrant call (an effect caused an event synchronously): the outer loop drains it.
@@ -309,6 +317,9 @@ fn run_effects(shared: &Rc<Shared>, effects: Vec<Effect>) {
 }
 
 fn render(shared: &Rc<Shared>, weak: &Weak<Shared>) {
+    if super::guard::stopped() {
+        return;
+    }
     let Ok(mut inner) = shared.inner.try_borrow_mut() else { return };
     let Some(i) = inner.as_mut() else { return };
     let view = View::of(&i.session);
@@ -321,6 +332,9 @@ fn render(shared: &Rc<Shared>, weak: &Weak<Shared>) {
         (true, false) => {
             let weak = weak.clone();
             i.ticker = Some(Interval::new(1_000, move || {
+                if super::guard::stopped() {
+                    return;
+                }
                 if let Some(shared) = weak.upgrade() {
                     if let Ok(mut inner) = shared.inner.try_borrow_mut() {
                         if let Some(i) = inner.as_mut() {
@@ -389,6 +403,9 @@ fn report_health(i: &mut Inner, weak: &Weak<Shared>) {
     } else if i.health_timer.is_none() {
         let weak = weak.clone();
         i.health_timer = Some(Timeout::new(wait as u32, move || {
+            if super::guard::stopped() {
+                return;
+            }
             if let Some(shared) = weak.upgrade() {
                 if let Ok(mut inner) = shared.inner.try_borrow_mut() {
                     if let Some(i) = inner.as_mut() {

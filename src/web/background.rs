@@ -493,6 +493,10 @@ async fn apply(batch: Vec<Write>) {
         for w in batch {
             match w {
                 Write::Log(entries) => {
+                    #[cfg(feature = "fault-injection")]
+                    if entries.iter().any(|e| e.action == "PANIC-TEST") {
+                        panic!("fault injected by the test suite");
+                    }
                     for e in entries {
                         log.push(if redacting { crate::core::log::redact(&e) } else { e });
                     }

@@ -120,6 +120,9 @@ pub fn stop_content() {
 
 /// Re-checks the page: unmount a toolbar whose repeater left, mount one for a new repeater.
 fn rescan() {
+    if guard::stopped() {
+        return;
+    }
     if !ext::context_alive() {
         // The extension was reloaded or updated: this copy must leave the page to the new one.
         stop_content();

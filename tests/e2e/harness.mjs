@@ -86,7 +86,7 @@ export async function launchFirefox({ headless = true, lang, dark = false, exten
   };
 }
 
-async function launchChromium({ headless = true, lang, dark = false, ports, profile: keep } = {}) {
+async function launchChromium({ headless = true, lang, dark = false, ports, profile: keep, extDir = EXT_DIR } = {}) {
   const servers = await startServers(ports);
   // `profile`: a directory the caller owns and keeps (a browser restart on the same profile).
   const profile = keep ?? await mkdtemp(path.join(tmpdir(), 'bp-e2e-'));
@@ -95,7 +95,7 @@ async function launchChromium({ headless = true, lang, dark = false, ports, prof
     headless: false, // --headless=new is passed below: the old headless mode has no extensions
     ignoreDefaultArgs: ['--disable-extensions'],
     // --enable-unsafe-extension-debugging: lets reloadExtension() update the extension over CDP.
-    args: [...FLAGS.filter((f) => headless || f !== '--headless=new'), '--enable-unsafe-extension-debugging', `--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`, ...(lang ? [`--lang=${lang}`] : [])],
+    args: [...FLAGS.filter((f) => headless || f !== '--headless=new'), '--enable-unsafe-extension-debugging', `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`, ...(lang ? [`--lang=${lang}`] : [])],
     ...(lang ? { locale: lang } : {}),
     colorScheme: dark ? 'dark' : 'light',
     viewport: { width: 1280, height: 860 },

@@ -387,7 +387,12 @@ fn render() {
             }
             o.tenants.input.set_disabled(!eff.trust_prompt);
             set_flag(&o.tenants.add, "disabled", !eff.trust_prompt);
-            set_text(&o.tenants.note, &tk(if eff.trust_prompt { "opt_tenants_note" } else { "opt_tenants_note_locked" }));
+            let note = match (eff.trust_prompt, eff.builtin_trust) {
+                (false, _) => "opt_tenants_note_locked",
+                (true, true) => "opt_tenants_note",
+                (true, false) => "opt_tenants_note_no_builtin",
+            };
+            set_text(&o.tenants.note, &tk(note));
 
             clear(&o.sites.list)?;
             for site in &eff.settings.blocked_sites {

@@ -3,7 +3,7 @@
 // update does) under an open page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, launch, toolbar, startCall, expectText, received, openPopup, inExtension, logRows, reloadExtension, trust, login } from './harness.mjs';
+import { setup, launch, toolbar, startCall, expectText, received, openPopup, openOptions, inExtension, logRows, reloadExtension, trust, login } from './harness.mjs';
 import { inToolbarRoot } from './shadow.mjs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -149,5 +149,34 @@ test('the log survives a browser restart', async (t) => {
     }
   } finally {
     await rm(profile, { recursive: true, force: true });
+  }
+});
+
+test('storage full: a trust change is still written, and the log gives way', async (t) => {
+  if (env.browser === 'firefox') return t.skip('Firefox sets no quota on storage.local');
+  const popup = await openPopup(env);
+  // Fill storage.local to within 60 bytes of its quota (10 MiB): room for a longer trusted list
+  // (23 bytes more), not for a longer log (an entry is about 150).
+  const room = await inExtension(popup, async (api) => {
+    const quota = api.storage.local.QUOTA_BYTES;
+    const used = await api.storage.local.getBytesInUse(null);
+    await api.storage.local.set({ filler: 'x'.repeat(quota - used - 'filler'.length - 2 - 60) });
+    return quota - (await api.storage.local.getBytesInUse(null));
+  });
+  assert.ok(room > 23 && room <= 60, `room left: ${room} bytes`);
+  try {
+    const options = await openOptions(env);
+    await options.getByLabel('Tenant origin').fill('https://full.example');
+    await options.getByRole('button', { name: 'Add tenant', exact: true }).click();
+    let list = [];
+    for (let i = 0; i < 50 && !list.includes('https://full.example'); i++) {
+      list = await inExtension(popup, async (api) => (await api.storage.local.get('trustedOrigins')).trustedOrigins ?? []);
+      await popup.waitForTimeout(100);
+    }
+    assert.ok(list.includes('https://full.example'), `trusted list written: ${list}`);
+    await options.close();
+  } finally {
+    await inExtension(popup, async (api) => api.storage.local.remove('filler'));
+    await popup.close();
   }
 });

@@ -83,8 +83,13 @@
   const PROXY_PATH = '/agentdesktop/AgentDesktopSdkProxy.jsp';
   // What a page script would imitate to press the toolbar (see src/web/guard.rs).
   const INPUT_EVENTS = ['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'keydown', 'keyup', 'keypress', 'beforeinput', 'input', 'change', 'submit'];
-  // A string that claims to be a desktop message (core::protocol::looks_like_desktop_message).
+  // A string that claims to be a desktop message (core::protocol::looks_like_desktop_message),
+  // and one that is well formed (core::protocol::is_well_formed).
   const looksLikeDesktop = (text) => text.includes('"command"') && (text.length > MAX_MESSAGE || text.trimStart().startsWith('{'));
+  const wellFormed = (text) => {
+    if (text.length > MAX_MESSAGE) return false;
+    try { const v = JSON.parse(text); return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.command === 'string'; } catch { return false; }
+  };
   function relay() {
     let mounted = null;
     let failed = null; // a repeater whose toolbar frame never answered: not retried in a loop
@@ -148,25 +153,29 @@
         frame.style.setProperty(k, v, 'important');
       }
       root.append(frame);
-      const m = { repeater, src: repeater.src, host, root, frame, port: null, proxy: null, origin: null, onMessage: null, ignored: 0, forged: 0, report: null };
+      const m = { repeater, src: repeater.src, host, root, frame, port: null, proxy: null, origin: null, onMessage: null, ignored: 0, forged: 0, neighbours: 0, report: null };
       // Counts go to the frame at most every 100 ms: a flood costs the port one message.
       const count = (kind) => {
         m[kind]++;
         m.report ??= setTimeout(() => {
           m.report = null;
-          if (m.port && (m.ignored || m.forged)) m.port.postMessage({ t: 'counted', ignored: m.ignored, forged: m.forged });
+          if (m.port && (m.ignored || m.forged || m.neighbours)) m.port.postMessage({ t: 'counted', ignored: m.ignored, forged: m.forged, neighbours: m.neighbours });
           m.ignored = 0;
           m.forged = 0;
+          m.neighbours = 0;
         }, 100);
       };
       m.onMessage = (ev) => {
-        if (!m.port) return;
+        // Nothing is heard before the channel opens (as the Rust channel, which listens only then).
+        if (!m.port || m.origin === null) return;
         if (!ev.isTrusted) return count('forged');
         const text = typeof ev.data === 'string' ? ev.data : null;
-        if (m.proxy && ev.source === m.proxy.contentWindow && ev.origin === m.origin) {
+        const tenant = m.origin !== null && ev.origin === m.origin;
+        if (tenant && m.proxy && ev.source === m.proxy.contentWindow) {
           m.port.postMessage({ t: 'message', data: text !== null && text.length <= MAX_MESSAGE ? text : null });
         } else if (text !== null && looksLikeDesktop(text)) {
-          count('ignored');
+          // The tenant's other frames (the page's own SDK) are legitimate, unless malformed.
+          count(tenant && wellFormed(text) ? 'neighbours' : 'ignored');
         }
       };
       window.addEventListener('message', m.onMessage);

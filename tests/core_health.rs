@@ -18,6 +18,7 @@ fn healthy() -> Health {
         last_heard: Some(50_000),
         ignored: 0,
         forged: 0,
+        neighbours: 0,
         frame_mode: false,
         document_start: 900,
         stopped: false,

@@ -71,6 +71,7 @@ fn health() -> Health {
         last_heard: None,
         ignored: 3,
         forged: 2,
+        neighbours: 4,
         frame_mode: true,
         document_start: 7,
         stopped: false,
@@ -122,6 +123,7 @@ fn relay_messages_match_serde() {
         r#"{"t":"message","data":"{}"}"#,
         r#"{"t":"message","data":null}"#,
         r#"{"t":"counted","ignored":3,"forged":0}"#,
+        r#"{"t":"counted","ignored":0,"forged":1,"neighbours":12}"#,
     ] {
         let theirs: FromRelay = serde_json::from_str(text).unwrap();
         assert_eq!(FromRelay::from_json(&parse(text).unwrap()), Some(theirs), "{text}");

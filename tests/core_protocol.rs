@@ -208,7 +208,7 @@ fn extension_messages_are_pinned() {
     let m: FromRelay = serde_json::from_str(r#"{"t":"message","data":null}"#).unwrap();
     assert_eq!(m, FromRelay::Message { data: None });
     let m: FromRelay = serde_json::from_str(r#"{"t":"counted","ignored":2,"forged":1}"#).unwrap();
-    assert_eq!(m, FromRelay::Counted { ignored: 2, forged: 1 });
+    assert_eq!(m, FromRelay::Counted { ignored: 2, forged: 1, neighbours: 0 });
     let m: FromRelay = serde_json::from_str(r#"{"t":"repeater","src":null,"page":"p"}"#).unwrap();
     assert_eq!(m, FromRelay::Repeater { src: None, page: "p".into() });
 }

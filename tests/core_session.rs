@@ -133,11 +133,44 @@ fn manual_get_state_times_out_in_3_s_with_words() {
 }
 
 #[test]
-fn replies_to_ids_we_never_sent_still_update_state_but_are_marked_late() {
+fn another_clients_reply_is_not_ours_and_our_own_after_its_timeout_is_late() {
+    // A desktop may deliver the page SDK's reply ("5", its own counter) to our proxy too.
     let mut s = live("ready", &[]);
     let fx = msg(&mut s, reply("5", "busy", &["X"]), 20.0);
+    assert!(logs(&fx).is_empty(), "nothing logged for another client's reply");
+    assert_eq!((s.current_item(), s.agent.status.as_deref()), ("", Some("ready")), "nor acted on");
+    // Our own request, answered after we gave up on it: applied, and logged as late.
+    let p = posts(&click(&mut s, Button::GetState, 100.0));
+    s.apply(Input::Tick { now: 3_200.0 });
+    let fx = msg(&mut s, reply(&rid(&p[0]), "busy", &["X"]), 3_300.0);
     assert_eq!(logs(&fx)[0], ("Get State (late reply)".into(), "status busy, 1 interaction".into()));
     assert_eq!(s.current_item(), "X");
+}
+
+#[test]
+fn terminate_is_confirmed_for_the_call_that_ended_even_when_the_status_does_not_change() {
+    // A in after-call work; B, taken meanwhile, is terminated: the desktop stays in after-call
+    // work, so only B's _CALL_ENDED (by item, or by call id) can confirm it, and only B.
+    for (ended, by) in [(r#"{"item_id":"B"}"#, "item"), (r#"{"call_id":"C-B"}"#, "call id")] {
+        let mut s = live("busy", &["A"]);
+        msg(&mut s, ev("STATE_CHANGED", r#"{"status":"after_call_work"}"#), 20.0);
+        msg(&mut s, ev("INTERACTION_RENDERED", r#"{"item_id":"B"}"#), 30.0);
+        msg(&mut s, ev("_I_CALL_ANSWERED", r#"{"call_id":"C-B"}"#), 40.0);
+        assert_eq!(s.current_item(), "B");
+        let fx = click(&mut s, Button::Terminate, 50.0);
+        assert_eq!(posts(&fx), vec![r#"{"command":"TERMINATE_INTERACTION_FROM_API","data":"B"}"#.to_string()]);
+        // A desktop that repeats the status confirms nothing by that.
+        let fx = msg(&mut s, ev("STATE_CHANGED", r#"{"status":"after_call_work"}"#), 60.0);
+        assert!(!logs(&fx).iter().any(|(_, r)| r.starts_with("confirmed")), "{by}: {fx:?}");
+        let fx = msg(&mut s, ev("_CALL_ENDED", ended), 70.0);
+        assert_eq!(
+            logs(&fx),
+            vec![("event _CALL_ENDED".into(), "received".into()), ("Terminate".into(), "confirmed: after-call work".into())],
+            "{by}"
+        );
+        assert!(s.agent.find("B").unwrap().ended);
+        assert!(s.commands.is_empty());
+    }
 }
 
 #[test]
@@ -334,7 +367,7 @@ fn forged_events_are_counted_apart_and_change_nothing() {
     let mut s = live("busy", &["A"]);
     let before = View::of(&s);
     assert!(s.apply(Input::Forged).is_empty());
-    assert!(s.apply(Input::Counted { ignored: 3, forged: 2 }).is_empty());
+    assert!(s.apply(Input::Counted { ignored: 3, forged: 2, neighbours: 0 }).is_empty());
     let v = View::of(&s);
     assert_eq!((v.forged, v.ignored), (3, before.ignored + 3));
     assert_eq!((v.item_value, v.status), (before.item_value, before.status));

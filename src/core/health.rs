@@ -50,6 +50,9 @@ pub struct Health {
     /// Events a page script forged (`isTrusted` false) that the toolbar ignored.
     #[serde(default)]
     pub forged: u32,
+    /// Well-formed messages from the tenant's other frames (the page's own SDK): fine.
+    #[serde(default)]
+    pub neighbours: u32,
     /// The toolbar runs in its own frame because the page's CSP forbids WebAssembly.
     pub frame_mode: bool,
     /// When the reporting document started (`performance.timeOrigin`): a report older than the
@@ -82,6 +85,7 @@ impl Health {
             last_heard: s.last_heard.map(|t| t as i64),
             ignored: s.ignored,
             forged: s.forged,
+            neighbours: s.neighbours,
             frame_mode,
             document_start,
             stopped: false,
@@ -100,6 +104,7 @@ impl Health {
             last_heard: None,
             ignored: 0,
             forged: 0,
+            neighbours: 0,
             frame_mode: false,
             document_start,
             stopped: true,
@@ -234,6 +239,9 @@ fn tab_lines(state: &TabState, now: i64, clock: impl Fn(i64) -> String) -> Vec<L
         0 => line(Level::Ok, Msg::new("health_ignored_none"), None),
         n => line(Level::Warn, Msg::with("health_ignored", &[&n.to_string()]), Some(Msg::new("health_ignored_todo"))),
     });
+    if h.neighbours > 0 {
+        out.push(line(Level::Ok, Msg::with("health_neighbours", &[&h.neighbours.to_string()]), None));
+    }
     if h.forged > 0 {
         out.push(line(Level::Problem, Msg::with("health_forged", &[&h.forged.to_string()]), Some(Msg::new("health_forged_todo"))));
     }

@@ -135,9 +135,15 @@ pub enum FromRelay {
     /// A trusted `message` event from our proxy frame's window and the tenant origin (only the
     /// relay can see the sender); `data` is `None` when it was not a string or too long.
     Message { data: Option<String> },
-    /// What the relay counted instead of forwarding since its last report: desktop-like
-    /// messages from other senders (`ignored`) and events a page script forged (`forged`).
-    Counted { ignored: u32, forged: u32 },
+    /// What the relay counted instead of forwarding since its last report: suspicious
+    /// messages (`ignored`), events a page script forged (`forged`) and the tenant's other
+    /// well-formed traffic (`neighbours`, the page's own SDK).
+    Counted {
+        ignored: u32,
+        forged: u32,
+        #[serde(default)]
+        neighbours: u32,
+    },
 }
 
 /// Toolbar frame → relay.

@@ -113,6 +113,13 @@ pub enum FromDesktop {
     InteractionCompleted { info: InteractionInfo, disposition: Option<String> },
     /// LOGIN_CHANGED.
     LoginChanged { agent_id: Option<String>, login: bool },
+    /// A call began to ring, was answered or is being dialled (`_I_CALL_OFFERED`,
+    /// `_I_CALL_ANSWERED`, `_O_CALL_DIALING`, `_O_CALL_CONNECTED`). Payloads are undocumented:
+    /// integrations read `data.call_id`; `item_id` when the desktop gives it.
+    CallStarted { command: String, item_id: Option<String>, call_id: Option<String> },
+    /// `_CALL_ENDED`: the call of an interaction is over (its after-call work may already have
+    /// begun). `item_id` or `call_id` say which, when the desktop gives them.
+    CallEnded { item_id: Option<String>, call_id: Option<String> },
     /// Any other well-formed message (call-flow and recording events, unknown commands).
     Other { command: String },
 }
@@ -173,6 +180,15 @@ impl FromDesktop {
                     _ => return Err(CoreError::Malformed("LOGIN_CHANGED without login")),
                 },
             },
+            "_I_CALL_OFFERED" | "_I_CALL_ANSWERED" | "_O_CALL_DIALING" | "_O_CALL_CONNECTED" => FromDesktop::CallStarted {
+                item_id: text_field(d, "item_id").filter(|s| !s.is_empty()),
+                call_id: text_field(d, "call_id").filter(|s| !s.is_empty()),
+                command,
+            },
+            "_CALL_ENDED" => FromDesktop::CallEnded {
+                item_id: text_field(d, "item_id").filter(|s| !s.is_empty()),
+                call_id: text_field(d, "call_id").filter(|s| !s.is_empty()),
+            },
             _ => FromDesktop::Other { command },
         })
     }
@@ -185,6 +201,8 @@ impl FromDesktop {
             FromDesktop::InteractionRendered(_) => "INTERACTION_RENDERED",
             FromDesktop::InteractionCompleted { .. } => "INTERACTION_COMPLETED",
             FromDesktop::LoginChanged { .. } => "LOGIN_CHANGED",
+            FromDesktop::CallStarted { command, .. } => command,
+            FromDesktop::CallEnded { .. } => "_CALL_ENDED",
             FromDesktop::Other { command } => command,
         }
     }
@@ -195,6 +213,13 @@ impl FromDesktop {
 /// traffic is not counted). Cheap: no full parse.
 pub fn looks_like_desktop_message(text: &str) -> bool {
     text.len() <= MAX_MESSAGE_LEN && text.trim_start().starts_with('{') && text.contains("\"command\"")
+}
+
+/// Whether a string is a well-formed desktop message: a JSON object with a string `command`
+/// (what the page's own SDK needs to route it). The tenant's frames other than our proxy send
+/// such messages legitimately; one that is not is counted as suspicious.
+pub fn is_well_formed(text: &str) -> bool {
+    text.len() <= MAX_MESSAGE_LEN && json::parse(text).is_some_and(|v| v.is_object() && v.get("command").and_then(Value::as_str).is_some())
 }
 
 fn interaction(obj: &Value) -> Option<InteractionInfo> {

@@ -10,13 +10,21 @@ pub const FIRST_ID: u64 = 1_000_000_000;
 /// A source of request ids that cannot collide with the page SDK's counter.
 #[derive(Debug, Clone)]
 pub struct RequestIds {
+    first: u64,
     next: u64,
 }
 
 impl RequestIds {
     /// `seed` spreads instances apart (a random number in the glue, a constant in tests).
     pub fn new(seed: u32) -> Self {
-        RequestIds { next: FIRST_ID + u64::from(seed % 1_000_000) * 1_000 }
+        let first = FIRST_ID + u64::from(seed % 1_000_000) * 1_000;
+        RequestIds { first, next: first }
+    }
+
+    /// Whether `id` is one this source handed out (a reply to another client's request, which
+    /// a desktop may deliver to every proxy of the page, is not).
+    pub fn issued(&self, id: &str) -> bool {
+        id.parse::<u64>().is_ok_and(|n| (self.first..self.next).contains(&n))
     }
 
     /// The next id, as the decimal string the wire carries.

@@ -51,8 +51,11 @@ pub enum Input {
     /// script imitating the desktop (a forged `MessageEvent`) or the agent (`.click()`,
     /// synthetic keys or input). Counted, never acted on.
     Forged,
+    /// A well-formed desktop message from another frame of the tenant (the page's own SDK
+    /// proxy, which a desktop may deliver to as well): legitimate, not ours, not suspicious.
+    Neighbour,
     /// Counts from the strict-CSP relay, which counts page traffic instead of forwarding it.
-    Counted { ignored: u32, forged: u32 },
+    Counted { ignored: u32, forged: u32, neighbours: u32 },
     /// The agent pressed a button.
     Click { button: Button, now: f64 },
     /// The agent typed in the Interaction ID field.
@@ -125,6 +128,9 @@ pub struct Interaction {
     pub info: InteractionInfo,
     /// The call is over (after-call work): Terminate has nothing left to do.
     pub ended: bool,
+    /// The call's id, when a call event named it (`_I_CALL_ANSWERED` and the like carry only
+    /// that): how a `_CALL_ENDED` without an item_id finds its interaction.
+    pub call_id: Option<String>,
 }
 
 /// The agent as last reported.
@@ -222,6 +228,8 @@ pub struct Session {
     pub ignored: u32,
     /// Events a page script forged (`isTrusted` false): imitated desktop messages or input.
     pub forged: u32,
+    /// Well-formed messages from the tenant's other frames on the page (the page's own SDK).
+    pub neighbours: u32,
     /// A GET_STATE reply has arrived at least once on this channel.
     pub replied: bool,
     /// When the desktop last said anything on our channel (ms since the epoch).
@@ -258,6 +266,7 @@ impl Session {
             notice: None,
             ignored: 0,
             forged: 0,
+            neighbours: 0,
             replied: false,
             last_heard: None,
             commands: Vec::new(),
@@ -359,9 +368,11 @@ impl Session {
             Input::Message { text, now } => self.on_message(&text, now, &mut fx),
             Input::Ignored => self.ignored = self.ignored.saturating_add(1),
             Input::Forged => self.forged = self.forged.saturating_add(1),
-            Input::Counted { ignored, forged } => {
+            Input::Neighbour => self.neighbours = self.neighbours.saturating_add(1),
+            Input::Counted { ignored, forged, neighbours } => {
                 self.ignored = self.ignored.saturating_add(ignored);
                 self.forged = self.forged.saturating_add(forged);
+                self.neighbours = self.neighbours.saturating_add(neighbours);
             }
             Input::Click { button, now } => self.on_click(button, now, &mut fx),
             Input::ItemEdited(text) => {
@@ -690,10 +701,14 @@ impl Session {
                     self.agent.agent_id = agent_id;
                 }
                 let summary = status_summary(&status, &reason);
+                let was_acw = self.agent.in_acw();
                 self.agent.set_status(Some(status), now);
                 self.agent.reason = reason;
                 fx.push(self.log_entry(now, "event STATE_CHANGED", "", &summary, None));
-                if self.agent.in_acw() {
+                // Entering after-call work ends the call(s) we terminated. Staying in it (a
+                // desktop may repeat the status) confirms nothing: the call that ended then is
+                // named by its _CALL_ENDED.
+                if self.agent.in_acw() && !was_acw {
                     self.mark_ended(now, fx);
                 }
                 if !self.replied {
@@ -711,7 +726,7 @@ impl Session {
                             let gone = self.agent.interactions.remove(at).info.item_id;
                             self.wrap_fields.retain(|(item, _)| *item != gone);
                         }
-                        self.agent.interactions.push(Interaction { info, ended: false });
+                        self.agent.interactions.push(Interaction { info, ended: false, call_id: None });
                     }
                 }
                 self.agent.last_rendered = Some(id.clone());
@@ -763,6 +778,33 @@ impl Session {
                     }
                 }
             }
+            FromDesktop::CallStarted { command, item_id, call_id } => {
+                // Which interaction the call is: the one named, else the latest rendered.
+                let item = item_id.or_else(|| self.agent.last_rendered.clone());
+                if let (Some(item), Some(call)) = (&item, call_id) {
+                    if let Some(i) = self.agent.find_mut(item) {
+                        i.call_id = Some(call);
+                    }
+                }
+                fx.push(self.log_entry(now, &format!("event {command}"), item.as_deref().unwrap_or(""), "received", None));
+            }
+            FromDesktop::CallEnded { item_id, call_id } => {
+                // The interaction whose call ended: by item_id, else by call_id, else the one
+                // Terminate is waiting for if there is exactly one.
+                let by_call = call_id.and_then(|c| self.agent.interactions.iter().find(|i| i.call_id.as_deref() == Some(c.as_str())).map(|i| i.info.item_id.clone()));
+                let waiting: Vec<String> = self.commands.iter().filter(|c| c.kind == CommandKind::Terminate).map(|c| c.item_id.clone()).collect();
+                let item = item_id.or(by_call).or_else(|| match waiting.as_slice() {
+                    [only] => Some(only.clone()),
+                    _ => None,
+                });
+                fx.push(self.log_entry(now, "event _CALL_ENDED", item.as_deref().unwrap_or(""), "received", None));
+                if let Some(item) = item {
+                    if let Some(i) = self.agent.find_mut(&item) {
+                        i.ended = true;
+                    }
+                    self.confirm(CommandKind::Terminate, &item, now, fx);
+                }
+            }
             FromDesktop::Other { command } => {
                 fx.push(self.log_entry(now, &format!("event {command}"), "", "received", None));
             }
@@ -771,6 +813,11 @@ impl Session {
 
     fn on_state_reply(&mut self, request_id: &str, state: AgentSnapshot, now: f64, fx: &mut Vec<Effect>) {
         let req = self.pending.take(request_id);
+        if req.is_none() && !self.ids.issued(request_id) {
+            // Another client's reply (the page's own SDK asked; a desktop may answer every proxy
+            // of the page): not ours to log or act on.
+            return;
+        }
         self.replied = true;
         self.auto_attempts = 0;
         let AgentSnapshot { agent_id, status, reason, interactions } = state;
@@ -779,8 +826,8 @@ impl Session {
             .into_iter()
             .take(MAX_INTERACTIONS)
             .map(|info| {
-                let ended = previous.iter().any(|p| p.info.item_id == info.item_id && p.ended);
-                Interaction { info, ended }
+                let old = previous.iter().find(|p| p.info.item_id == info.item_id);
+                Interaction { ended: old.is_some_and(|p| p.ended), call_id: old.and_then(|p| p.call_id.clone()), info }
             })
             .collect();
         if let Some(last) = &self.agent.last_rendered {
@@ -795,6 +842,7 @@ impl Session {
             if self.agent.interactions.len() == 1 { "" } else { "s" }
         );
         self.agent.agent_id = agent_id.or(self.agent.agent_id.take());
+        let was_acw = self.agent.in_acw();
         self.agent.set_status(Some(status).filter(|s| !s.is_empty()), now);
         self.agent.reason = reason;
         self.agent.logged_in = Some(true);
@@ -804,7 +852,7 @@ impl Session {
             None => ("Get State (late reply)", None),
         };
         fx.push(self.log_entry(now, action, "", &summary, latency));
-        if self.agent.in_acw() {
+        if self.agent.in_acw() && !was_acw {
             self.mark_ended(now, fx);
         }
         // Completed items have left the desktop: that confirms Complete.

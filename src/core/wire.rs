@@ -48,6 +48,7 @@ impl Health {
             ("lastHeard", opt_num(self.last_heard)),
             ("ignored", num(f64::from(self.ignored))),
             ("forged", num(f64::from(self.forged))),
+            ("neighbours", num(f64::from(self.neighbours))),
             ("frameMode", boolean(self.frame_mode)),
             ("documentStart", num(self.document_start as f64)),
             ("stopped", boolean(self.stopped)),
@@ -119,7 +120,14 @@ impl FromRelay {
             "proxyLoaded" => FromRelay::ProxyLoaded,
             "placed" => FromRelay::Placed { x: v.get("x")?.as_f64()?, y: v.get("y")?.as_f64()? },
             "message" => FromRelay::Message { data: opt_string("data")? },
-            "counted" => FromRelay::Counted { ignored: v.u32_of("ignored")?, forged: v.u32_of("forged")? },
+            "counted" => FromRelay::Counted {
+                ignored: v.u32_of("ignored")?,
+                forged: v.u32_of("forged")?,
+                neighbours: match v.get("neighbours") {
+                    None => 0,
+                    Some(_) => v.u32_of("neighbours")?,
+                },
+            },
             _ => return None,
         })
     }

@@ -254,7 +254,7 @@ fn dispatch(weak: &Weak<Shared>, input: Input) {
         return;
     }
     #[cfg(feature = "fault-injection")]
-    if matches!(&input, Input::Message { text, .. } if text.contains("PANIC-TEST")) {
+    if matches!(&input, Input::Message { text, .. } if text.contains("PANIC-TEST") && text.contains("INTERACTION_RENDERED")) {
         panic!("fault injected by the test suite");
     }
     let Some(shared) = weak.upgrade() else { return };

@@ -20,7 +20,7 @@ use super::dom::{document, window};
 use super::{ext, WebError, WebResult};
 use crate::core::detect::proxy_url;
 use crate::core::messages::ToRelay;
-use crate::core::protocol::{looks_like_desktop_message, MAX_MESSAGE_LEN};
+use crate::core::protocol::{is_well_formed, looks_like_desktop_message, MAX_MESSAGE_LEN};
 use crate::core::session::Input;
 
 /// Where inbound inputs go (the app's dispatcher).
@@ -36,15 +36,31 @@ pub trait Channel {
     fn close(&mut self);
 }
 
-/// Classifies one trusted inbound message by its sender. `ours` is whether it came from our
-/// proxy's window *and* the tenant origin; `data` is `None` when it was not a string. Only a
-/// string of ours is a desktop message; anything else that claims to be one is counted as
-/// ignored; unrelated traffic is dropped.
-pub fn classify(ours: bool, data: Option<String>, now: f64) -> Option<Input> {
-    match data {
-        Some(text) if ours => Some(Input::Message { text, now }),
-        None if ours => Some(Input::Ignored),
-        Some(text) if looks_like_desktop_message(&text) => Some(Input::Ignored),
+/// Where a trusted inbound message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum From {
+    /// Our proxy's window, the tenant origin: the desktop talking to us.
+    Ours,
+    /// Another frame of the tenant (the page's own SDK proxy, the repeater): legitimate
+    /// traffic that is not ours (a desktop may deliver to every proxy of the page).
+    Tenant,
+    /// Anything else.
+    Elsewhere,
+}
+
+/// Classifies one trusted inbound message by its sender; `data` is `None` when it was not a
+/// string. Only a string of ours is a desktop message. Counted as suspicious: a non-string on
+/// our channel, a desktop-like message from elsewhere, and one that claims the tenant origin
+/// but does not parse. The tenant's other well-formed traffic is counted as neutral; unrelated
+/// page traffic is dropped.
+pub fn classify(from: From, data: Option<String>, now: f64) -> Option<Input> {
+    match (from, data) {
+        (From::Ours, Some(text)) => Some(Input::Message { text, now }),
+        (From::Ours, None) => Some(Input::Ignored),
+        (From::Tenant, Some(text)) if looks_like_desktop_message(&text) => {
+            Some(if is_well_formed(&text) { Input::Neighbour } else { Input::Ignored })
+        }
+        (From::Elsewhere, Some(text)) if looks_like_desktop_message(&text) => Some(Input::Ignored),
         _ => None,
     }
 }
@@ -123,14 +139,18 @@ impl Channel for DirectChannel {
             };
             let data = e.data();
             let now = super::now();
-            let ours = from_proxy && e.origin() == tenant;
+            let from = match (from_proxy, e.origin() == tenant) {
+                (true, true) => From::Ours,
+                (_, true) => From::Tenant,
+                _ => From::Elsewhere,
+            };
             let input = match data.dyn_ref::<js_sys::JsString>() {
                 // Unrelated page traffic is dropped without copying it into wasm memory.
-                Some(s) if !ours && !s.includes("\"command\"", 0) => None,
-                Some(s) if (s.length() as usize) <= MAX_MESSAGE_LEN => classify(ours, s.as_string(), now),
+                Some(s) if from != From::Ours && !s.includes("\"command\"", 0) => None,
+                Some(s) if (s.length() as usize) <= MAX_MESSAGE_LEN => classify(from, s.as_string(), now),
                 // Oversized strings are never copied: counted as ignored.
                 Some(_) => Some(Input::Ignored),
-                None => classify(ours, None, now),
+                None => classify(from, None, now),
             };
             if let Some(input) = input {
                 sink(input);

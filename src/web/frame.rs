@@ -14,7 +14,7 @@ use super::toolbar::Toolbar;
 use crate::core::messages::{Placement, ToBackground};
 use crate::core::view::View;
 use std::cell::Cell;
-use super::channel::{classify, RelayChannel};
+use super::channel::{classify, From, RelayChannel};
 use super::dom::document;
 use super::{ext, warn, WebError, WebResult};
 use crate::core::detect::repeater_origin;
@@ -139,11 +139,11 @@ fn on_relay_message(raw: &JsValue) {
         }
         // The relay forwards only trusted messages from our proxy's window and the tenant origin.
         FromRelay::Message { data } => with_app(|app| {
-            if let Some(input) = classify(true, data, super::now()) {
+            if let Some(input) = classify(From::Ours, data, super::now()) {
                 app.dispatch(input);
             }
         }),
-        FromRelay::Counted { ignored, forged } => with_app(|app| app.dispatch(Input::Counted { ignored, forged })),
+        FromRelay::Counted { ignored, forged, neighbours } => with_app(|app| app.dispatch(Input::Counted { ignored, forged, neighbours })),
     }
 }
 

@@ -6,7 +6,9 @@ import { setup, toolbar, desktop, trust, login, startCall, expectText, received 
 
 let env, page;
 before(async () => {
-  ({ env, page } = await setup('crm.html', { trusted: true }));
+  // Interactions with their phone numbers and services (the picker shows them); the minimal
+  // payloads a real desktop may send instead are sim.test.mjs's.
+  ({ env, page } = await setup('crm.html', { trusted: true, sim: { minimalPayloads: false } }));
 });
 after(async () => env?.close());
 

@@ -36,8 +36,12 @@ test('the whole call works through the frame: trust, capture, Terminate, Complet
 });
 
 test('spoofed messages on a strict-CSP page are ignored too', async () => {
-  // The page's CSP forbids inline script, so post from the repeater (a tenant frame, not our proxy).
-  await desktop(page).locator(':root').evaluate(() => parent.postMessage(JSON.stringify({ command: 'INTERACTION_RENDERED', data: { item_id: 'SPOOF' } }), '*'));
+  const spoof = JSON.stringify({ command: 'INTERACTION_RENDERED', data: { item_id: 'SPOOF' } });
+  // From the page (the suite's script runs despite the CSP) and from the repeater, a frame of
+  // the tenant that is not our proxy: neither is the desktop talking to us; only the page's
+  // counts as suspicious (the tenant's own frames post to the page legitimately).
+  await page.evaluate((m) => window.postMessage(m, '*'), spoof);
+  await desktop(page).locator(':root').evaluate((_, m) => parent.postMessage(m, '*'), spoof);
   await expectText(toolbar(page, CSP_MODE).getByText(/ignored/), '1 message ignored (not from our desktop channel, or malformed)');
   assert.equal(await toolbar(page, CSP_MODE).getByLabel('Interaction ID', { exact: true }).inputValue(), '');
 });

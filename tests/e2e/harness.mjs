@@ -34,8 +34,8 @@ export async function launch(opts = {}) {
 
 /** Firefox through geckodriver; `extension: false` gives the same browser without it (the
  *  benchmark's baseline). */
-export async function launchFirefox({ headless = true, lang, dark = false, extension = true, extDir = path.join(root, 'dist/firefox'), ports } = {}) {
-  const servers = await startServers(ports);
+export async function launchFirefox({ headless = true, lang, dark = false, extension = true, extDir = path.join(root, 'dist/firefox'), ports, sim } = {}) {
+  const servers = await startServers({ ...ports, sim });
   const manifest = JSON.parse(await readFile(path.join(extDir, 'manifest.json'), 'utf8'));
   const geckoId = manifest.browser_specific_settings.gecko.id;
   const uuid = randomUUID();
@@ -86,8 +86,8 @@ export async function launchFirefox({ headless = true, lang, dark = false, exten
   };
 }
 
-async function launchChromium({ headless = true, lang, dark = false, ports, profile: keep, extDir = EXT_DIR } = {}) {
-  const servers = await startServers(ports);
+async function launchChromium({ headless = true, lang, dark = false, ports, profile: keep, extDir = EXT_DIR, sim } = {}) {
+  const servers = await startServers({ ...ports, sim });
   // `profile`: a directory the caller owns and keeps (a browser restart on the same profile).
   const profile = keep ?? await mkdtemp(path.join(tmpdir(), 'bp-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -196,12 +196,22 @@ export async function trust(page, tenant, mode = 'direct') {
   await expectText(toolbar(page, mode).getByLabel('Agent status'), /^(?!Not trusted$)./, 10000);
 }
 
-/** Logs the simulated agent in and waits until the toolbar shows the live status. */
+/** Logs the simulated agent in and waits until the toolbar shows the live status. The desktop
+ *  keeps its session across a reload of the page (see tests/sim/tenant/desktop.js): an agent
+ *  still logged in is left as they are. */
 export async function login(page, mode = 'direct') {
   const d = desktop(page);
-  await d.getByRole('button', { name: 'Log in', exact: true }).click();
-  await expectText(toolbar(page, mode).getByLabel('Agent status'), 'Not ready');
+  await d.locator('body[data-ready="true"]').waitFor();
+  if ((await d.locator('#status').textContent()) === 'Logged out') {
+    await d.getByRole('button', { name: 'Log in', exact: true }).click();
+    await expectText(toolbar(page, mode).getByLabel('Agent status'), 'Not ready');
+  } else {
+    await expectText(toolbar(page, mode).getByLabel('Agent status'), LIVE_STATUS, 10000);
+  }
 }
+
+/** A status the toolbar shows for a logged-in agent. */
+export const LIVE_STATUS = /^(Not ready|Ready|Busy|Ringing|After-call work)(: .*)?$/;
 
 /** Offers and answers a call in the simulator; returns the desktop's item_id. */
 export async function startCall(page, mode = 'direct') {
@@ -258,8 +268,8 @@ export async function logRows(popup) {
 
 /** The usual start of a test file: browser, simulator, one CRM page, optionally trusted and
  *  logged in. Returns `{ env, page }`; `env.close()` ends it all. */
-export async function setup(file, { trusted = false, loggedIn = false, mode = 'direct', lang, dark } = {}) {
-  const env = await launch({ lang, dark });
+export async function setup(file, { trusted = false, loggedIn = false, mode = 'direct', lang, dark, sim } = {}) {
+  const env = await launch({ lang, dark, sim });
   try {
     const page = await env.context.newPage();
     await page.goto(`${env.crm}/${file}`);

@@ -100,7 +100,7 @@ test('an after-call-work alert fires once past the threshold the agent set', asy
   await popup.reload();
   await popup.locator('body[data-ready="true"]').waitFor();
   await page.bringToFront();
-  await login(page); // the desktop simulator starts logged out after the reload above
+  await login(page); // still logged in after the reload above: the desktop keeps its session
   await startCall(page);
   await desktop(page).getByRole('button', { name: 'Customer hangs up', exact: true }).click();
   await expectText(toolbar(page).getByLabel('Agent status'), 'After-call work');

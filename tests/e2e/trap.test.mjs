@@ -12,7 +12,8 @@ import { launch, BROWSER, trust, login, startCall, desktop, openPopup, inExtensi
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const extDir = path.join(root, BROWSER === 'firefox' ? 'dist/firefox-faults' : 'dist/chrome-faults');
 let env;
-before(async () => { env = await launch({ extDir }); });
+// Full payloads: the caller's number (PANIC-TEST) travels in INTERACTION_RENDERED.
+before(async () => { env = await launch({ extDir, sim: { minimalPayloads: false } }); });
 after(async () => env?.close());
 
 const storedActions = (popup) => inExtension(popup, async (api) => ((await api.storage.local.get('log')).log ?? []).map((e) => e.action));

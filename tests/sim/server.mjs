@@ -11,9 +11,10 @@ import path from 'node:path';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TYPES = { '.html': 'text/html; charset=utf-8', '.jsp': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
-function serveDir(dir, routes, vars, headersFor) {
+function serveDir(dir, routes, vars, headersFor, api = {}) {
   return async (req, res) => {
     const url = new URL(req.url, 'http://x');
+    if (api[url.pathname]) return api[url.pathname](req, res, url);
     let file = routes[url.pathname] ?? null;
     if (!file && /^\/[\w.-]+\.(js|css|html)$/.test(url.pathname)) file = url.pathname.slice(1);
     if (!file) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
@@ -36,10 +37,32 @@ function listen(handler, host, port) {
   });
 }
 
-/** Starts both servers; ports 0 pick free ones. Returns their origins and a close(). */
-export async function startServers({ tenantPort = 0, crmPort = 0 } = {}) {
+/** Starts both servers; ports 0 pick free ones. `sim` sets the simulator's switches (see
+ *  tenant/desktop.js and tenant/proxy.js for each and its default). Returns their origins and a
+ *  close(). */
+export async function startServers({ tenantPort = 0, crmPort = 0, sim = {} } = {}) {
   const o = { tenant: '', crm: '' };
-  const vars = () => ({ TENANT: o.tenant, CRM: o.crm });
+  const vars = () => ({ TENANT: o.tenant, CRM: o.crm, SIM: JSON.stringify(sim) });
+  // The agent's sessions as the desktop's server keeps them (tenant/desktop.js): each repeater
+  // saves its own; one that goes away parks it; the next repeater to start claims the newest.
+  const live = new Map();
+  const parked = [];
+  const body = (req) => new Promise((resolve) => { let b = ''; req.on('data', (d) => { b += d; }); req.on('end', () => resolve(b)); });
+  const api = {
+    '/agentdesktop/sim/session': async (req, res, url) => { live.set(url.searchParams.get('id'), await body(req)); res.writeHead(204); res.end(); },
+    '/agentdesktop/sim/park': async (req, res, url) => {
+      const id = url.searchParams.get('id');
+      const text = (await body(req)) || live.get(id);
+      live.delete(id);
+      if (text) parked.push(text);
+      res.writeHead(204); res.end();
+    },
+    '/agentdesktop/sim/claim': async (req, res) => {
+      await body(req);
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(parked.pop() ?? 'null');
+    },
+  };
   const tenant = await listen(serveDir(path.join(here, 'tenant'), {
     '/agentdesktop/UniversalRepeater.jsp': 'repeater.html',
     '/agentdesktop/AgentDesktopSdkProxy.jsp': 'proxy.html',
@@ -47,7 +70,7 @@ export async function startServers({ tenantPort = 0, crmPort = 0 } = {}) {
     '/agentdesktop/sim/desktop.js': 'desktop.js',
     '/agentdesktop/sim/proxy.js': 'proxy.js',
     '/agentdesktop/sim/desktop.css': 'desktop.css',
-  }, vars, () => ({})), 'localhost', tenantPort);
+  }, vars, () => ({}), api), 'localhost', tenantPort);
   o.tenant = `http://localhost:${tenant.address().port}`;
   // The CRM origin also serves a look-alike "repeater" (any page can), for the hostile suite.
   const crm = await listen(serveDir(path.join(here, 'crm'), { '/': 'crm.html', '/agentdesktop/UniversalRepeater.jsp': 'plain.html' }, vars, (p) => (

@@ -1,32 +1,74 @@
 // Simulated Agent Desktop 1.0 behind UniversalRepeater.jsp, following the protocol reference:
-// string JSON; replies only to GET_STATE (request_id echoed as a string) and only to the asking
-// proxy; events broadcast to every proxy; after-call work on terminate; ready on complete;
-// commands for unknown items ignored; nothing answered while logged out; commands compared
-// case-insensitively.
+// string JSON; replies only to GET_STATE (request_id echoed as a string); events to every proxy;
+// after-call work on terminate; ready on complete; commands for unknown items ignored; nothing
+// answered while logged out; commands compared case-insensitively.
+//
+// Where the reference is silent it takes the harder plausible behaviour by default, each a
+// switch the test suite sets through the server (`startServers({ sim })`, see server.mjs):
+//   broadcastReplies  GET_STATE replies reach every proxy of the page, not only the asker's
+//   persistentSession the agent's session outlives a reload of the CRM page (or the repeater),
+//                     or a move to another page of the CRM that embeds it: the agent is still
+//                     logged in, mid-call. Kept by the simulator's server, as a real desktop
+//                     keeps it: a repeater that goes away parks its session, the next repeater
+//                     to start claims it; repeaters open at the same time each have their own.
+//   latency [lo, hi]  every reply and event takes lo..hi ms (random), in order
+//   quietState        STATE_CHANGED only when the status or reason really changes
+//   minimalPayloads   interactions carry only item_id and screenpop_data; call events only
+//                     call_id
+//   recordingStatus   the flat, lower-case call_recording_status message on answer and end
+//   acwSticky         the status stays after_call_work while any interaction is in it (a call
+//                     taken meanwhile does not change it)
+// (proxy.js has one more: proxyReadyAfter.)
 (() => {
+  const SIM = { broadcastReplies: true, persistentSession: true, latency: [0, 30], quietState: true, minimalPayloads: true, recordingStatus: true, acwSticky: false, ...JSON.parse('{{SIM}}' || '{}') };
   const $ = (id) => document.getElementById(id);
-  // Proxies on this page register here; replies go to the asking proxy, events to all.
+  // Proxies on this page register here; replies go to the asking proxy (or all), events to all.
   const proxies = new Map();
   let alive = true;
   window.addEventListener('pagehide', () => { alive = false; });
   const agentId = 'jeffery.lozada';
-  const s = { login: false, status: 'not_ready', reason: 'Not ready', items: [] };
+  const fresh = () => ({ login: false, status: 'not_ready', reason: 'Not ready', items: [] });
+  let s = fresh();
   const guid = () => crypto.randomUUID().toUpperCase();
+  const id = crypto.randomUUID();
+  const save = () => {
+    if (SIM.persistentSession) fetch(`/agentdesktop/sim/session?id=${id}`, { method: 'POST', body: JSON.stringify(s), keepalive: true }).catch(() => {});
+  };
+  window.addEventListener('pagehide', () => {
+    if (SIM.persistentSession) navigator.sendBeacon(`/agentdesktop/sim/park?id=${id}`, JSON.stringify(s));
+  });
 
+  // Delivery in order, each message lo..hi ms after the last.
+  let due = 0;
+  const later = (fn) => {
+    const [lo, hi] = SIM.latency;
+    due = Math.max(due, performance.now() + lo + Math.random() * (hi - lo));
+    setTimeout(fn, Math.max(0, due - performance.now()));
+  };
   const send = (msg, to) => {
     const text = typeof msg === 'string' ? msg : JSON.stringify(msg);
-    for (const [w, deliver] of proxies) {
-      if (w.closed) { proxies.delete(w); continue; }
-      if (to === undefined || to === w) { try { deliver(text); } catch { proxies.delete(w); } }
-    }
+    later(() => {
+      for (const [w, deliver] of proxies) {
+        if (w.closed) { proxies.delete(w); continue; }
+        if (to === undefined || to === w) { try { deliver(text); } catch { proxies.delete(w); } }
+      }
+    });
   };
   const event = (command, data) => send({ command, data });
   const setStatus = (status, reason = '') => {
+    const same = s.status === status && s.reason === reason;
     s.status = status; s.reason = reason;
-    event('STATE_CHANGED', { agent_id: agentId, status, reason });
+    if (!(same && SIM.quietState)) event('STATE_CHANGED', { agent_id: agentId, status, reason });
     render();
   };
-  const wire = (it) => ({ item_id: it.item_id, global_id: it.global_id, phone_number: it.phone_number, service: it.service, screenpop_data: {}, attached_data: {} });
+  const inAcw = () => s.items.some((i) => i.state === 'acw');
+  const wire = (it) => (SIM.minimalPayloads
+    ? { item_id: it.item_id, screenpop_data: {} }
+    : { item_id: it.item_id, global_id: it.global_id, phone_number: it.phone_number, service: it.service, screenpop_data: {}, attached_data: {} });
+  const callData = (it) => (SIM.minimalPayloads ? { call_id: it.call_id } : { item_id: it.item_id, call_id: it.call_id });
+  const recording = (it, on) => {
+    if (SIM.recordingStatus) send({ item_id: it.item_id, call_id: it.call_id, command: 'call_recording_status', recording: on ? '1' : '0', muted: '0' });
+  };
 
   function render() {
     $('status').textContent = !s.login ? 'Logged out' : s.status + (s.reason ? ` (${s.reason})` : '');
@@ -37,11 +79,13 @@
       li.dataset.state = it.state;
       return li;
     }));
+    save();
   }
 
   const handlers = {
     GET_STATE(req, from) {
-      send({ command: 'GET_STATE', request_id: String(req.request_id ?? ''), data: { agent_id: agentId, status: s.status, reason: s.reason, interactions: s.items.map(wire) } }, from);
+      const reply = { command: 'GET_STATE', request_id: String(req.request_id ?? ''), data: { agent_id: agentId, status: s.status, reason: s.reason, interactions: s.items.map(wire) } };
+      send(reply, SIM.broadcastReplies ? undefined : from);
     },
     TERMINATE_INTERACTION_FROM_API(req) {
       const it = s.items.find((i) => i.item_id === req.data);
@@ -57,9 +101,11 @@
   };
 
   function endCall(it) {
+    const wasLive = it.state === 'connected';
     it.state = 'acw';
     setStatus('after_call_work', '');
-    event('_CALL_ENDED', { item_id: it.item_id, call_id: it.call_id });
+    if (wasLive) recording(it, false);
+    event('_CALL_ENDED', callData(it));
   }
 
   function complete(itemId, disposition, notes) {
@@ -73,7 +119,7 @@
     render();
   }
 
-  window.__bpSimDesktop = {
+  const desktop = {
     alive: () => alive,
     register(w, deliver) { proxies.set(w, deliver); },
     command(from, text) {
@@ -84,7 +130,7 @@
       let req;
       try { req = JSON.parse(text); } catch { return; }
       const h = handlers[String(req.command ?? '').toUpperCase()];
-      if (h) setTimeout(() => h(req, from), 5); // a real desktop answers asynchronously
+      if (h) later(() => h(req, from)); // a real desktop answers asynchronously
     },
   };
 
@@ -106,21 +152,31 @@
     if (!s.login) return;
     const it = { item_id: guid(), global_id: guid(), call_id: `${guid()}/1`, phone_number: $('caller').value, service: 'Maintenance Renewal', state: 'ringing' };
     s.items.push(it);
-    event('_I_CALL_OFFERED', { item_id: it.item_id });
+    event('_I_CALL_OFFERED', callData(it));
     event('INTERACTION_RENDERED', wire(it));
-    setStatus('ringing', '');
+    if (!(SIM.acwSticky && inAcw())) setStatus('ringing', ''); else render();
   };
   $('answer').onclick = () => {
     const it = s.items.find((i) => i.state === 'ringing');
     if (!it) return;
     it.state = 'connected';
     event('_I_CALL_ANSWERED', { call_id: it.call_id });
-    setStatus('busy', '');
+    recording(it, true);
+    if (!(SIM.acwSticky && inAcw())) setStatus('busy', ''); else render();
   };
   $('hangup').onclick = () => {
     const it = s.items.find((i) => i.state === 'connected' || i.state === 'ringing');
     if (it) endCall(it);
   };
   $('malformed').onclick = () => send('{"command":"STATE_CHANGED", this is not JSON');
-  render();
+
+  // The session a repeater before this one parked, if any; then the desktop serves proxies.
+  const start = (saved) => {
+    if (saved && typeof saved === 'object') s = { ...fresh(), ...saved };
+    window.__bpSimDesktop = desktop;
+    render();
+    document.body.dataset.ready = 'true';
+  };
+  if (SIM.persistentSession) fetch('/agentdesktop/sim/claim', { method: 'POST' }).then((r) => r.json()).then(start, () => start(null));
+  else start(null);
 })();

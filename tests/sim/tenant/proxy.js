@@ -1,7 +1,11 @@
 // Simulated AgentDesktopSdkProxy.jsp: forwards string commands from its parent window to the
 // desktop (the repeater, a same-origin sibling frame on the same page) and the desktop's
 // replies and events back to its parent. Without a desktop on the page, nothing answers.
+// Switch (server.mjs): proxyReadyAfter ms, during which a freshly loaded proxy drops what it is
+// sent (a slow proxy page: its load event fires before it listens).
 (() => {
+  const SIM = { proxyReadyAfter: 0, ...JSON.parse('{{SIM}}' || '{}') };
+  const readyAt = performance.now() + SIM.proxyReadyAfter;
   let desktop = null;
   const deliver = (text) => parent.postMessage(text, '*');
   const find = () => {
@@ -22,7 +26,7 @@
   const timer = setInterval(() => { if (attach()) clearInterval(timer); }, 200);
   attach();
   window.addEventListener('message', (e) => {
-    if (e.source !== parent || typeof e.data !== 'string') return;
+    if (e.source !== parent || typeof e.data !== 'string' || performance.now() < readyAt) return;
     if (attach()) desktop.command(window, e.data);
   });
 })();

@@ -25,6 +25,8 @@
   if (stale.length) {
     document.dispatchEvent(new CustomEvent(TAKEOVER));
     while (stale.length) stale[0].remove();
+    const channels = document.getElementsByTagName('bp-call-toolbar-channel');
+    while (channels.length) channels[0].remove();
   }
 
   const scan = (root) => {
@@ -103,6 +105,8 @@
       // The page took our host out of the document (its frames are gone with it): mount a new
       // one, at once the first time, then after 1, 2, 4… up to 30 s while it keeps happening
       // (as content.rs does), so that a page removing it in a loop costs next to nothing.
+      // Our proxy (or its host) taken out of the document: the frame reopens it.
+      if (mounted?.proxy && !mounted.proxy.isConnected) { closeProxy(mounted); mounted.port?.postMessage({ t: 'lost' }); }
       if (mounted && !mounted.host.isConnected) {
         unmount();
         const now = Date.now();
@@ -125,6 +129,8 @@
       const m = mounted;
       mounted = null;
       clearTimeout(m.report);
+      m.guard?.disconnect();
+      closeProxy(m);
       window.removeEventListener('message', m.onMessage);
       try { m.port?.disconnect(); } catch { /* context gone */ }
       m.host.remove();
@@ -168,7 +174,9 @@
       m.onMessage = (ev) => {
         // Nothing is heard before the channel opens (as the Rust channel, which listens only then).
         if (!m.port || m.origin === null) return;
-        if (!ev.isTrusted) return count('forged');
+        // Forged: counted if it even claims to be a desktop message (other libraries' synthetic
+        // events are not an attack on us).
+        if (!ev.isTrusted) return typeof ev.data === 'string' && ev.data.includes('"command"') ? count('forged') : undefined;
         const text = typeof ev.data === 'string' ? ev.data : null;
         const tenant = m.origin !== null && ev.origin === m.origin;
         if (tenant && m.proxy && ev.source === m.proxy.contentWindow) {
@@ -195,7 +203,31 @@
       document.documentElement.append(host);
       // Top layer (manual popover): above any z-index, untouched by the page's transforms.
       if (host.showPopover) { host.popover = 'manual'; host.showPopover(); }
+      // Keep the host as we made it (as content.rs does): a page that changes its style (to
+      // make the toolbar transparent and have the agent click it unseen), its popover, or hides
+      // it gets it back before the next paint, and the attempt is counted.
+      m.style = host.getAttribute('style');
+      m.guard = new MutationObserver(() => {
+        let tampered = false;
+        if (host.getAttribute('style') !== m.style) { host.setAttribute('style', m.style); tampered = true; }
+        for (const a of ['hidden', 'inert']) if (host.hasAttribute(a)) { host.removeAttribute(a); tampered = true; }
+        if (host.showPopover && host.getAttribute('popover') !== 'manual') { host.popover = 'manual'; try { host.showPopover(); } catch { /* open */ } tampered = true; }
+        if (tampered) count('forged');
+      });
+      m.guard.observe(host, { attributes: true, attributeFilter: ['style', 'popover', 'hidden', 'inert'] });
+      host.addEventListener('toggle', () => {
+        if (host.isConnected && host.showPopover && !host.matches(':popover-open')) { try { host.showPopover(); } catch { /* gone */ } count('forged'); }
+      });
       mounted = m;
+    }
+
+    function closeProxy(m) {
+      m.proxyObs?.disconnect();
+      m.proxyHost?.remove();
+      m.proxy = null;
+      m.proxyHost = null;
+      m.proxyRoot = null;
+      m.origin = null;
     }
 
     function onFrame(m, msg) {
@@ -203,16 +235,38 @@
         case 'open': {
           // Only the tenant's SDK proxy page, named by the frame that decided to trust it.
           if (typeof msg.origin !== 'string' || msg.url !== msg.origin + PROXY_PATH) break;
-          m.proxy?.remove();
+          closeProxy(m);
+          // In a hidden host of its own with a closed root, never the toolbar's: a page that
+          // navigates the proxy to a document of its own reaches the proxy's root through
+          // frameElement, and there must be nothing else in it (as channel.rs does).
+          const ph = document.createElement('bp-call-toolbar-channel');
+          for (const [k, v] of Object.entries({ display: 'block', position: 'absolute', top: '-1000px', left: '-1000px', width: '1px', height: '1px', overflow: 'hidden', border: '0', margin: '0', padding: '0' })) ph.style.setProperty(k, v, 'important');
+          ph.setAttribute('aria-hidden', 'true');
+          const proot = ph.attachShadow({ mode: 'closed' });
           const p = document.createElement('iframe');
           p.src = msg.url;
           p.title = 'Agent Desktop SDK channel';
-          p.setAttribute('aria-hidden', 'true');
           p.tabIndex = -1;
-          for (const [k, v] of Object.entries({ position: 'absolute', top: '-1000px', left: '-1000px', width: '1px', height: '1px', border: '0' })) p.style.setProperty(k, v);
-          p.addEventListener('load', (ev) => { if (ev.isTrusted) m.port?.postMessage({ t: 'proxyLoaded' }); else count('forged'); });
-          m.root.append(p);
+          for (const [k, v] of Object.entries({ width: '1px', height: '1px', border: '0' })) p.style.setProperty(k, v);
+          let loads = 0;
+          p.addEventListener('load', (ev) => {
+            if (!ev.isTrusted) return count('forged');
+            loads++;
+            // A document we can read is the page's, not the tenant's: the page navigated our
+            // proxy. The frame drops it and opens a new one (with the channel's backoff).
+            let href = null;
+            try { href = p.contentWindow.location.href; } catch { /* the tenant's: cross-origin */ }
+            if (href !== null && (loads > 1 || href !== 'about:blank')) m.port?.postMessage({ t: 'lost' });
+            else m.port?.postMessage({ t: 'proxyLoaded' });
+          });
+          proot.append(p);
+          document.documentElement.append(ph);
+          // The proxy taken out of its own root (by a page that reached it): reopened too.
+          m.proxyObs = new MutationObserver(check);
+          m.proxyObs.observe(proot, { childList: true });
           m.proxy = p;
+          m.proxyHost = ph;
+          m.proxyRoot = proot;
           m.origin = msg.origin;
           break;
         }
@@ -220,9 +274,13 @@
           if (m.proxy?.contentWindow && m.origin) m.proxy.contentWindow.postMessage(msg.text, m.origin);
           break;
         case 'close':
-          m.proxy?.remove();
-          m.proxy = null;
-          m.origin = null;
+          closeProxy(m);
+          break;
+        case 'background':
+          // What the toolbar frame reports for this page goes out from here, a content script
+          // of the page's own frame, so that the background names the page the browser knows
+          // this frame by. Reports only: orders are the extension pages' (and refused anyway).
+          if (['log', 'askTrust', 'placement'].includes(msg.msg?.type)) api.runtime.sendMessage(msg.msg).catch(() => { /* context gone */ });
           break;
         case 'size':
           m.frame.style.setProperty('width', msg.width + 'px', 'important');
@@ -234,6 +292,7 @@
           const x = Math.round(Math.min(Math.max(msg.t === 'move' ? r.left + msg.dx : msg.x, 0), Math.max(innerWidth - r.width, 0)));
           const y = Math.round(Math.min(Math.max(msg.t === 'move' ? r.top + msg.dy : msg.y, 0), Math.max(innerHeight - r.height, 0)));
           for (const [k, v] of [['left', x + 'px'], ['top', y + 'px'], ['right', 'auto'], ['bottom', 'auto']]) m.host.style.setProperty(k, v, 'important');
+          m.style = m.host.getAttribute('style');
           if (msg.t === 'move' && msg.end) m.port?.postMessage({ t: 'placed', x, y });
           break;
         }

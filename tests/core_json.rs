@@ -112,6 +112,7 @@ fn relay_messages_match_serde() {
         ToRelay::Size { width: 400, height: 150 },
         ToRelay::Move { dx: -3.0, dy: 4.0, end: true },
         ToRelay::Place { x: 1.0, y: 2.0 },
+        ToRelay::Background { msg: ToBackground::AskTrust { origin: "https://o".into() } },
     ] {
         assert_eq!(as_serde(&msg.to_json()), serde_json::to_value(&msg).unwrap(), "{msg:?}");
     }
@@ -119,6 +120,7 @@ fn relay_messages_match_serde() {
         r#"{"t":"repeater","src":"https://t/agentdesktop/UniversalRepeater.jsp","page":"crm:8080"}"#,
         r#"{"t":"repeater","src":null,"page":"crm"}"#,
         r#"{"t":"proxyLoaded"}"#,
+        r#"{"t":"lost"}"#,
         r#"{"t":"placed","x":10,"y":20.5}"#,
         r#"{"t":"message","data":"{}"}"#,
         r#"{"t":"message","data":null}"#,

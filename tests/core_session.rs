@@ -424,3 +424,34 @@ fn a_channel_lost_again_and_again_reopens_with_a_growing_delay_and_logs_once() {
     assert!(fx.contains(&Effect::OpenChannel));
     assert_eq!(logs(&fx), vec![("Channel".to_string(), "proxy removed, reopening".to_string())]);
 }
+
+#[test]
+fn a_proxy_that_keeps_reloading_is_dropped_and_reopened_with_backoff_and_logged_once() {
+    let mut s = live("busy", &["A"]);
+    // The tenant's page may reload itself once: taken, logged, the state asked again.
+    let fx = s.apply(Input::ProxyLoaded { now: 100.0 });
+    assert_eq!(logs(&fx), vec![("Channel".to_string(), "proxy reloaded".to_string())]);
+    assert_eq!(posts(&fx).len(), 1, "the state asked again");
+    // Again and again (something navigates our proxy): the proxy is dropped, reopened later.
+    let fx = s.apply(Input::ProxyLoaded { now: 200.0 });
+    assert!(logs(&fx).is_empty() && posts(&fx).is_empty(), "{fx:?}");
+    assert!(fx.contains(&Effect::CloseChannel) && !fx.contains(&Effect::OpenChannel));
+    let at = s.next_deadline().expect("a reopen is scheduled");
+    assert!(at >= 1_200.0, "after a delay: {at}");
+    assert!(s.apply(Input::Tick { now: at }).contains(&Effect::OpenChannel));
+}
+
+#[test]
+fn a_get_state_the_agent_waits_for_is_asked_again_when_the_channel_comes_back() {
+    let mut s = live("busy", &["A"]);
+    let p = posts(&click(&mut s, Button::GetState, 100.0));
+    assert_eq!(p.len(), 1);
+    s.apply(Input::ChannelLost { now: 200.0 });
+    assert!(s.get_state_busy(), "still waiting");
+    let fx = s.apply(Input::ProxyLoaded { now: 300.0 });
+    let again = posts(&fx);
+    assert!(again.iter().any(|m| m.contains("GET_STATE") && rid(m) != rid(&p[0])), "{again:?}");
+    let id = again.iter().find(|m| m.contains("GET_STATE")).map(|m| rid(m)).unwrap();
+    msg(&mut s, reply(&id, "busy", &["A"]), 350.0);
+    assert_eq!(View::of(&s).notice.unwrap().text.english(), "Desktop state: Busy, 1 interaction.");
+}

@@ -27,7 +27,7 @@ async fn a_panic_takes_the_toolbar_off_the_page_and_silences_it() {
     trap::install_content();
     let heard = Rc::new(Cell::new(0));
     let h = heard.clone();
-    let forged: guard::Forged = Rc::new(|| {});
+    let forged: guard::Forged = Rc::new(|_| {});
     let _listener = guard::on(&web_sys::window().unwrap(), "message", &forged, move |_| h.set(h.get() + 1));
     web_sys::window().unwrap().post_message(&"before".into(), "*").unwrap();
     sleep(20).await;

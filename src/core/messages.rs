@@ -135,6 +135,9 @@ pub enum FromRelay {
     /// A trusted `message` event from our proxy frame's window and the tenant origin (only the
     /// relay can see the sender); `data` is `None` when it was not a string or too long.
     Message { data: Option<String> },
+    /// Our proxy iframe was taken out of the page, or navigated to a document of the page's own
+    /// (the relay could read it): the channel is lost and must be reopened.
+    Lost,
     /// What the relay counted instead of forwarding since its last report: suspicious
     /// messages (`ignored`), events a page script forged (`forged`) and the tenant's other
     /// well-formed traffic (`neighbours`, the page's own SDK).
@@ -166,6 +169,10 @@ pub enum ToRelay {
         dy: f64,
         end: bool,
     },
+    /// Send this report to the background from the relay, a content script of the page's own
+    /// frame, so that the background names the page that frame shows (the toolbar frame is an
+    /// extension page: the browser would name the tab's top page).
+    Background { msg: ToBackground },
     /// Put the host's top-left corner at (x, y) (a remembered placement).
     Place {
         #[serde(serialize_with = "whole::ser")]

@@ -427,17 +427,34 @@ impl Session {
             return;
         }
         self.channel = Channel::Closed;
+        // A Get State the agent is waiting for is asked again on the new channel (it changes
+        // nothing on the desktop); commands already sent are never sent again.
+        if self.pending.any(requests::Origin::Agent) {
+            let id = self.ids.next_id();
+            self.outbox.push((ToDesktop::GetState { request_id: id }, requests::Origin::Agent));
+        }
         self.pending.clear();
-        if self.lost_at.is_none_or(|at| now - at > CHANNEL_EPISODE_MS) {
-            self.lost_streak = 0;
+        // Whatever is left of the old proxy goes now; a new one comes with the reopen.
+        fx.push(Effect::CloseChannel);
+        if self.disruption(now) {
             fx.push(self.log_entry(now, "Channel", "", "proxy removed, reopening", None));
         }
-        self.lost_at = Some(now);
-        self.lost_streak = self.lost_streak.saturating_add(1);
         match self.lost_streak {
             1 => self.open(fx),
             n => self.reopen_at = Some(now + (1_000.0 * f64::from(1u32 << (n - 2).min(5))).min(REOPEN_MAX_MS)),
         }
+    }
+
+    /// Counts a loss or an unasked reload of our proxy in the current episode; true when it
+    /// starts a new one (the only one logged).
+    fn disruption(&mut self, now: f64) -> bool {
+        let new = self.lost_at.is_none_or(|at| now - at > CHANNEL_EPISODE_MS);
+        if new {
+            self.lost_streak = 0;
+        }
+        self.lost_at = Some(now);
+        self.lost_streak = self.lost_streak.saturating_add(1);
+        new
     }
 
     fn on_trust_changed(&mut self, trust: Trust, now: f64, fx: &mut Vec<Effect>) {
@@ -467,14 +484,24 @@ impl Session {
             return;
         }
         let reload = matches!(self.channel, Channel::Open { .. });
+        if reload {
+            // A reload we did not ask for: the tenant's page may reload itself once; more in one
+            // episode means something keeps navigating our proxy, so it is dropped and reopened
+            // with the channel's backoff, and not logged again.
+            if self.lost_at.is_some_and(|at| now - at <= CHANNEL_EPISODE_MS) {
+                self.on_channel_lost(now, fx);
+                return;
+            }
+            self.disruption(now);
+            fx.push(self.log_entry(now, "Channel", "", "proxy reloaded", None));
+        } else if self.lost_streak <= 1 || self.lost_at.is_none_or(|at| now - at > CHANNEL_EPISODE_MS) {
+            // Within an episode of losses only the first reopening is logged: a page that keeps
+            // removing our proxy must not wipe the log with "open" entries.
+            fx.push(self.log_entry(now, "Channel", "", "open", None));
+        }
         self.channel = Channel::Open { since: now };
         self.replied = false;
         self.auto_attempts = 0;
-        // Within an episode of losses only the first is logged: a page that keeps removing our
-        // proxy must not wipe the log with "open" entries.
-        if self.lost_streak <= 1 || self.lost_at.is_none_or(|at| now - at > CHANNEL_EPISODE_MS) {
-            fx.push(self.log_entry(now, "Channel", "", if reload { "proxy reloaded" } else { "open" }, None));
-        }
         for (cmd, origin) in std::mem::take(&mut self.outbox) {
             self.send(cmd, origin, now, fx);
         }

@@ -118,6 +118,7 @@ impl FromRelay {
         Some(match v.get("t")?.as_str()? {
             "repeater" => FromRelay::Repeater { src: opt_string("src")?, page: v.str_of("page")? },
             "proxyLoaded" => FromRelay::ProxyLoaded,
+            "lost" => FromRelay::Lost,
             "placed" => FromRelay::Placed { x: v.get("x")?.as_f64()?, y: v.get("y")?.as_f64()? },
             "message" => FromRelay::Message { data: opt_string("data")? },
             "counted" => FromRelay::Counted {
@@ -143,6 +144,7 @@ impl ToRelay {
             ToRelay::Size { width, height } => obj(vec![tag("size"), ("width", num(f64::from(*width))), ("height", num(f64::from(*height)))]),
             ToRelay::Move { dx, dy, end } => obj(vec![tag("move"), ("dx", num(*dx)), ("dy", num(*dy)), ("end", boolean(*end))]),
             ToRelay::Place { x, y } => obj(vec![tag("place"), ("x", num(*x)), ("y", num(*y))]),
+            ToRelay::Background { msg } => obj(vec![tag("background"), ("msg", msg.to_json())]),
         }
     }
 }

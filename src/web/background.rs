@@ -21,8 +21,15 @@ use crate::core::log::{LogEntry, LogRing};
 use crate::core::messages::{Placement, Settings, ToBackground, LOG_KEY, PLACEMENTS_KEY, SETTINGS_KEY, TRUSTED_KEY};
 use crate::core::settings::parse_tenant;
 
-/// At most this many frames' health reports are kept.
+/// At most this many frames' health reports are kept, and at most this many per tab.
 const MAX_HEALTH: usize = 100;
+const MAX_HEALTH_PER_TAB: usize = 8;
+
+/// The extension pages that may give orders, and those that may trust a tenant or change the
+/// settings. Not the toolbar frame: it is an extension page, but it lives inside a CRM page and
+/// sends reports only.
+const ORDER_PAGES: &[&str] = &["popup.html", "options.html", "trust.html"];
+const TRUST_PAGES: &[&str] = &["options.html", "trust.html"];
 
 /// At most this many sites keep a remembered toolbar placement.
 const MAX_PLACEMENTS: usize = 500;
@@ -30,7 +37,7 @@ const MAX_PLACEMENTS: usize = 500;
 /// At most this many entries are taken from one log message.
 const MAX_ENTRIES_PER_MESSAGE: usize = 100;
 
-/// Asks for the trust window closer together than this open one window.
+/// Trust windows open no closer together than this, whatever the origin.
 const ASK_TRUST_INTERVAL_MS: f64 = 2_000.0;
 
 /// Who sent a message, as the browser reports it (never as the message says).
@@ -41,6 +48,8 @@ struct Sender {
     /// One of the extension's own pages: the popup, the options page, the trust window, the
     /// toolbar frame. Content scripts never are.
     own_page: bool,
+    /// Which of them (`popup.html`…), by its path.
+    own_name: String,
     /// The host (`host[:port]`) of the web page the message came from: the sender's own frame
     /// for a content script, the tab's page for the toolbar frame; empty otherwise.
     page: String,
@@ -53,13 +62,40 @@ impl Sender {
         let tab = get(sender, "tab");
         let tab_url = get(&tab, "url").as_string().unwrap_or_default();
         let base = ext::path(&["runtime"]).and_then(|r| ext::call(&r, "getURL", &[&JsValue::from_str("")])).ok().and_then(|v| v.as_string());
+        let own = base.filter(|b| !b.is_empty()).and_then(|b| url.strip_prefix(&b).map(str::to_string));
         Sender {
             tab: get(&tab, "id").as_f64().map(|id| id as i32),
             frame: get(sender, "frameId").as_f64().map(|f| f as i32).unwrap_or(0),
-            own_page: base.is_some_and(|b| !b.is_empty() && url.starts_with(&b)),
+            own_page: own.is_some(),
+            own_name: own.map(|path| path.split(['?', '#']).next().unwrap_or_default().to_string()).unwrap_or_default(),
             page: page_host(&url).or_else(|| page_host(&tab_url)).unwrap_or_default(),
         }
     }
+
+    /// Whether this sender may give `msg` (an order): only certain extension pages may.
+    fn may(&self, msg: &ToBackground) -> bool {
+        let pages = match msg {
+            ToBackground::Trust { .. } | ToBackground::Settings { .. } => TRUST_PAGES,
+            _ => ORDER_PAGES,
+        };
+        !msg.privileged() || (self.own_page && pages.contains(&self.own_name.as_str()))
+    }
+}
+
+/// A health report as the background keeps it: its page is the sender's, its texts are short.
+fn bounded_health(mut h: Health, page: &str) -> Health {
+    h.page = page.to_string();
+    h.tenant = crate::core::log::cap(&h.tenant).into_owned();
+    if !["trusted", "askable", "refused", "pending", "not_listed", ""].contains(&h.trust.as_str()) {
+        h.trust = String::new();
+    }
+    h
+}
+
+/// A badge as the background shows it: a few characters, a plain colour, a short tooltip.
+fn bounded_badge((text, color, title): Badge) -> Badge {
+    let color = if color.len() == 7 && color.starts_with('#') && color[1..].bytes().all(|b| b.is_ascii_hexdigit()) { color } else { "#6b7487".into() };
+    (text.chars().take(8).collect(), color, title.chars().take(200).collect())
 }
 
 /// `host[:port]` of an http(s) URL, as `location.host` gives it.
@@ -187,8 +223,8 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
     super::trap::install_background();
     let from = Sender::of(&sender);
     let Ok(msg) = ext::from_js::<ToBackground>(&msg) else { return false };
-    if msg.privileged() && !from.own_page {
-        if let Some(tab) = from.tab {
+    if !from.may(&msg) {
+        if let (Some(tab), false) = (from.tab, from.own_page) {
             enqueue(Write::Refused(tab));
         }
         return false;
@@ -211,12 +247,12 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
         }
         ToBackground::Health { health } => {
             if let Some(tab) = from.tab {
-                enqueue(Write::Health(report_key(tab, from.frame), health));
+                enqueue(Write::Health(report_key(tab, from.frame), health.map(|h| bounded_health(h, &from.page))));
             }
         }
         ToBackground::Badge { text, color, title, acw_ms } => {
             if let Some(tab) = from.tab {
-                set_frame_badge(tab, from.frame, (text, color, title), acw_ms);
+                set_frame_badge(tab, from.frame, bounded_badge((text, color, title)), acw_ms);
             }
         }
         ToBackground::Command { name, tab } => wasm_bindgen_futures::spawn_local(run_command(name, tab)),
@@ -346,7 +382,9 @@ fn set_badge(tab_id: &JsValue, text: &str, color: &str, title: &str) -> WebResul
 }
 
 /// A toolbar's Trust button: opens the trust window for `origin` (only for an origin the agent
-/// may trust and does not yet), one window at a time.
+/// may trust and does not yet). One window at a time: while one is open, a new request only
+/// brings it to the front (a burst of requests for other origins cannot swap it under the
+/// agent's hand), and windows open at least 2 s apart.
 async fn ask_trust(origin: String, page: String) {
     let Ok(origin) = parse_tenant(&origin) else { return };
     let (eff, list) = (ext::effective().await, ext::trusted_origins().await);
@@ -354,19 +392,23 @@ async fn ask_trust(origin: String, page: String) {
         return;
     }
     let now = super::now();
-    let previous = ASK.with(|a| a.borrow_mut().take());
-    if let Some(p) = &previous {
-        if p.origin == origin && now - p.at < ASK_TRUST_INTERVAL_MS {
-            // A double click, or a burst: the one window is enough.
-            ASK.with(|a| *a.borrow_mut() = previous);
-            return;
-        }
-    }
     let result: WebResult<()> = async {
         let windows = ext::path(&["windows"])?;
-        if let Some(id) = previous.and_then(|p| p.window) {
-            let _ = ext::settle(ext::call(&windows, "remove", &[&JsValue::from(id)])?).await;
+        let previous = ASK.with(|a| a.borrow().as_ref().map(|p| (p.window, p.at)));
+        if let Some((window, at)) = previous {
+            if now - at < ASK_TRUST_INTERVAL_MS {
+                return Ok(());
+            }
+            if let Some(id) = window {
+                if ext::settle(ext::call(&windows, "get", &[&JsValue::from(id)])?).await.is_ok() {
+                    let focus = ext::to_js(&serde_json::json!({ "focused": true }))?;
+                    let _ = ext::settle(ext::call(&windows, "update", &[&JsValue::from(id), &focus])?).await;
+                    return Ok(());
+                }
+            }
         }
+        // Taken before the window exists: a second request meanwhile finds it.
+        ASK.with(|a| *a.borrow_mut() = Some(Ask { origin: origin.clone(), page: page.clone(), at: now, window: None }));
         let runtime = ext::path(&["runtime"])?;
         let query = format!(
             "trust.html?origin={}&page={}",
@@ -531,9 +573,17 @@ async fn apply(batch: Vec<Write>) {
                     health.retain(|(k, _)| *k != key);
                     match report {
                         Some(h) => {
-                            health.push((key, h));
                             // Reports of pages long gone (the popup ignores those by their
-                            // document time) are not kept without end.
+                            // document time) are not kept without end; a tab with many frames
+                            // drops its own oldest first, never another tab's.
+                            let tab = key.split(':').next().unwrap_or_default().to_string();
+                            let of_tab = |k: &String| k.split(':').next() == Some(tab.as_str());
+                            if health.iter().filter(|(k, _)| of_tab(k)).count() >= MAX_HEALTH_PER_TAB {
+                                if let Some(at) = health.iter().position(|(k, _)| of_tab(k)) {
+                                    health.remove(at);
+                                }
+                            }
+                            health.push((key, h));
                             if health.len() > MAX_HEALTH {
                                 health.remove(0);
                             }

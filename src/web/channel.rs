@@ -65,27 +65,56 @@ pub fn classify(from: From, data: Option<String>, now: f64) -> Option<Input> {
     }
 }
 
-/// The proxy iframe inside our own shadow root, and the page window's `message` listener.
+/// Tag of the element that holds our proxy iframe (in a closed shadow root of its own).
+pub const CHANNEL_TAG: &str = "bp-call-toolbar-channel";
+
+/// The hidden host's box: off-screen like the SDK's own proxy (not display:none, which some
+/// engines throttle), pinned by inline `!important`.
+const CHANNEL_STYLE: &[(&str, &str)] = &[
+    ("display", "block"),
+    ("position", "absolute"),
+    ("top", "-1000px"),
+    ("left", "-1000px"),
+    ("width", "1px"),
+    ("height", "1px"),
+    ("overflow", "hidden"),
+    ("border", "0"),
+    ("margin", "0"),
+    ("padding", "0"),
+];
+
+/// Whether a string is worth counting as a forged desktop message (an untrusted `message`
+/// event that does not even claim to be one is somebody else's business, not an attack on us).
+fn desktop_like(e: &web_sys::Event) -> bool {
+    e.dyn_ref::<MessageEvent>()
+        .and_then(|m| m.data().dyn_ref::<js_sys::JsString>().map(|s| s.includes("\"command\"", 0)))
+        .unwrap_or(false)
+}
+
+/// Our proxy iframe, in a hidden host of its own with a closed shadow root (never the
+/// toolbar's: a page that navigates the proxy to a document of its own origin can reach the
+/// proxy's root through `frameElement`, and there must be nothing else in it), and the page
+/// window's `message` listener.
 pub struct DirectChannel {
-    root: Node,
-    _watch: Option<super::dom::Observer>,
     tenant: String,
     sink: Sink,
+    host: Option<web_sys::Element>,
     proxy: Option<HtmlIFrameElement>,
     proxy_window: Rc<RefCell<Option<JsValue>>>,
+    _watch: Vec<super::dom::Observer>,
     _load: Option<EventListener>,
     _message: Option<EventListener>,
 }
 
 impl DirectChannel {
-    pub fn new(root: Node, tenant: &str, sink: Sink) -> Self {
+    pub fn new(tenant: &str, sink: Sink) -> Self {
         DirectChannel {
-            _watch: None,
-            root,
             tenant: tenant.to_string(),
             sink,
+            host: None,
             proxy: None,
             proxy_window: Rc::new(RefCell::new(None)),
+            _watch: Vec::new(),
             _load: None,
             _message: None,
         }
@@ -96,42 +125,66 @@ impl Channel for DirectChannel {
     fn open(&mut self) -> WebResult<()> {
         self.close();
         let doc = document()?;
+        let host = doc.create_element(CHANNEL_TAG)?;
+        let html: &web_sys::HtmlElement = host.dyn_ref().ok_or(WebError::Missing("channel host"))?;
+        for (k, v) in CHANNEL_STYLE {
+            html.style().set_property_with_priority(k, v, "important")?;
+        }
+        host.set_attribute("aria-hidden", "true")?;
+        let root: Node = host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Closed))?.into();
         let frame: HtmlIFrameElement = doc.create_element("iframe")?.dyn_into().map_err(|_| WebError::Missing("iframe"))?;
         frame.set_src(&proxy_url(&self.tenant));
         frame.set_title("Agent Desktop SDK channel");
-        frame.set_attribute("aria-hidden", "true")?;
         frame.set_attribute("tabindex", "-1")?;
-        // Off-screen like the SDK's own proxy (not display:none, which some engines throttle).
-        let style = frame.style();
-        for (k, v) in [("position", "absolute"), ("top", "-1000px"), ("left", "-1000px"), ("width", "1px"), ("height", "1px"), ("border", "0")] {
-            style.set_property(k, v)?;
+        for (k, v) in [("width", "1px"), ("height", "1px"), ("border", "0")] {
+            frame.style().set_property(k, v)?;
         }
         let forged: Forged = {
             let sink = self.sink.clone();
-            Rc::new(move || sink(Input::Forged))
+            Rc::new(move |_| sink(Input::Forged))
         };
         let (sink, loaded, proxy_window) = (self.sink.clone(), frame.clone(), self.proxy_window.clone());
+        let mut loads = 0u32;
         self._load = Some(guard::on(&frame, "load", &forged, move |_| {
+            loads += 1;
+            // A document we can read is the page's, not the tenant's: the page navigated our
+            // proxy (to about:blank, say). Drop it and open a new one (with the channel's backoff).
+            let readable = loaded.content_window().and_then(|w| w.location().href().ok());
+            if readable.is_some_and(|href| loads > 1 || href != "about:blank") {
+                sink(Input::ChannelLost { now: super::now() });
+                return;
+            }
             // An iframe taken out of the document and put back gets a new window: follow it.
             *proxy_window.borrow_mut() = loaded.content_window().map(JsValue::from);
             sink(Input::ProxyLoaded { now: super::now() })
         }));
-        self.root.append_child(&frame)?;
+        root.append_child(&frame)?;
+        doc.document_element().ok_or(WebError::Missing("documentElement"))?.append_child(&host)?;
         *self.proxy_window.borrow_mut() = frame.content_window().map(JsValue::from);
-        // Notice when the proxy is taken out of our shadow root, to open a new one.
-        let (sink, watched) = (self.sink.clone(), frame.clone());
+        // Notice when the proxy or its host is taken out of the document, to open a new one.
         let init = web_sys::MutationObserverInit::new();
         init.set_child_list(true);
-        self._watch = Some(super::dom::Observer::new(&self.root, &init, move || {
-            if !watched.is_connected() {
-                sink(Input::ChannelLost { now: super::now() });
-            }
-        })?);
+        for target in [root.clone(), doc.document_element().ok_or(WebError::Missing("documentElement"))?.into()] {
+            let (sink, watched) = (self.sink.clone(), frame.clone());
+            self._watch.push(super::dom::Observer::new(&target, &init, move || {
+                if !watched.is_connected() {
+                    sink(Input::ChannelLost { now: super::now() });
+                }
+            })?);
+        }
 
         let sink = self.sink.clone();
         let tenant = self.tenant.clone();
         let proxy_window = self.proxy_window.clone();
-        self._message = Some(guard::on(&window()?.into(), "message", &forged, move |e| {
+        let forged_message: Forged = {
+            let sink = self.sink.clone();
+            Rc::new(move |e| {
+                if desktop_like(e) {
+                    sink(Input::Forged)
+                }
+            })
+        };
+        self._message = Some(guard::on(&window()?.into(), "message", &forged_message, move |e| {
             let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
             let from_proxy = match (e.source(), proxy_window.borrow().as_ref()) {
                 (Some(src), Some(ours)) => JsValue::from(src) == *ours,
@@ -157,6 +210,7 @@ impl Channel for DirectChannel {
             }
         }));
         self.proxy = Some(frame);
+        self.host = Some(host);
         Ok(())
     }
 
@@ -167,12 +221,13 @@ impl Channel for DirectChannel {
     }
 
     fn close(&mut self) {
-        self._watch = None;
+        self._watch.clear();
         self._message = None;
         self._load = None;
         *self.proxy_window.borrow_mut() = None;
-        if let Some(f) = self.proxy.take() {
-            f.remove();
+        self.proxy = None;
+        if let Some(h) = self.host.take() {
+            h.remove();
         }
     }
 }

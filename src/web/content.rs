@@ -38,6 +38,7 @@ struct Mounted {
     host: Element,
     app: App,
     _watch: Vec<gloo_events::EventListener>,
+    _guard: HostGuard,
     /// The page took our host out of the document: how often in a row, and the pending retry.
     removals: u32,
     removed_at: f64,
@@ -60,6 +61,66 @@ struct ContentScript {
 
 thread_local! {
     static CONTENT: RefCell<Option<ContentScript>> = const { RefCell::new(None) };
+    /// The host's style attribute as we last wrote it (layout and place): a page that changes it
+    /// (to make the toolbar transparent, say, and have the agent click it unseen) gets it back.
+    static EXPECTED_STYLE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Records the host's style as ours.
+fn remember_style(host: &Element) {
+    EXPECTED_STYLE.with(|e| *e.borrow_mut() = host.get_attribute("style").unwrap_or_default());
+}
+
+/// Keeps the host as we made it: its style, its popover (the top layer), not hidden, not inert.
+/// Each change a page makes is undone before the next paint and counted as forged.
+struct HostGuard {
+    _observer: super::dom::Observer,
+    _toggle: gloo_events::EventListener,
+}
+
+fn guard_host(host: &Element, sink: super::channel::Sink) -> WebResult<HostGuard> {
+    let init = MutationObserverInit::new();
+    init.set_attributes(true);
+    let filter = Array::new();
+    for a in ["style", "popover", "hidden", "inert"] {
+        filter.push(&JsValue::from_str(a));
+    }
+    init.set_attribute_filter(&filter);
+    let (watched, s) = (host.clone(), sink.clone());
+    let observer = super::dom::Observer::new(host, &init, move || {
+        if guard::stopped() {
+            return;
+        }
+        let mut tampered = false;
+        let expected = EXPECTED_STYLE.with(|e| e.borrow().clone());
+        if watched.get_attribute("style").unwrap_or_default() != expected {
+            let _ = watched.set_attribute("style", &expected);
+            tampered = true;
+        }
+        for a in ["hidden", "inert"] {
+            if watched.has_attribute(a) {
+                let _ = watched.remove_attribute(a);
+                tampered = true;
+            }
+        }
+        if watched.get_attribute("popover").as_deref() != Some("manual") {
+            to_top_layer(&watched);
+            tampered = true;
+        }
+        if tampered {
+            s(Input::Forged);
+        }
+    })?;
+    // A page script's hidePopover() takes the toolbar out of the top layer without touching an
+    // attribute: the browser's toggle event says so.
+    let watched = host.clone();
+    let toggle = gloo_events::EventListener::new(host, "toggle", move |_| {
+        if !guard::stopped() && watched.is_connected() && !watched.matches(":popover-open").unwrap_or(true) {
+            to_top_layer(&watched);
+            sink(Input::Forged);
+        }
+    });
+    Ok(HostGuard { _observer: observer, _toggle: toggle })
 }
 
 /// Entry point of the content script (called by the loader once a candidate iframe exists),
@@ -243,6 +304,7 @@ fn style_host(host: &Element, left_side: bool) -> WebResult<()> {
     for (k, v) in HOST_STYLE.iter().copied().chain([(side, "16px"), (other, "auto")]) {
         style.set_property_with_priority(k, v, "important")?;
     }
+    remember_style(host);
     Ok(())
 }
 
@@ -294,6 +356,7 @@ impl PageHost {
         for (k, v) in [("left", format!("{}px", x as i32)), ("top", format!("{}px", y as i32)), ("right", "auto".into()), ("bottom", "auto".into())] {
             let _ = style.set_property_with_priority(k, &v, "important");
         }
+        remember_style(&self.host);
         (x, y)
     }
 
@@ -357,7 +420,6 @@ fn mount(repeater: HtmlIFrameElement, prefs: (crate::core::settings::Effective, 
     to_top_layer(&host);
     let root: web_sys::Node = shadow.clone().into();
     let page_host = PageHost { host: host.clone(), site: page.clone() };
-    let channel_root = root.clone();
     let channel_tenant = tenant.clone();
     let app = App::new(
         &doc,
@@ -365,13 +427,15 @@ fn mount(repeater: HtmlIFrameElement, prefs: (crate::core::settings::Effective, 
         &tenant,
         &page,
         prefs,
-        move |sink| Box::new(DirectChannel::new(channel_root, &channel_tenant, sink)),
+        move |sink| Box::new(DirectChannel::new(&channel_tenant, sink)),
         Box::new(page_host),
     )
     .inspect_err(|_| host.remove())?;
     // What a page script dispatches at the host (all it can reach) is counted as forged.
     let sink = app.sink();
-    let watch = guard::watch(&host, &(std::rc::Rc::new(move || sink(Input::Forged)) as guard::Forged));
+    let forged = sink.clone();
+    let watch = guard::watch(&host, &(std::rc::Rc::new(move |_: &web_sys::Event| forged(Input::Forged)) as guard::Forged));
+    let host_guard = guard_host(&host, sink)?;
     restore_placement(page);
-    Ok(Mounted { repeater, src, host, app, _watch: watch, removals: 0, removed_at: 0.0, restore: None })
+    Ok(Mounted { repeater, src, host, app, _watch: watch, _guard: host_guard, removals: 0, removed_at: 0.0, restore: None })
 }

@@ -12,6 +12,14 @@ use crate::core::messages::ToBackground;
 
 thread_local! {
     static API: std::cell::RefCell<Option<JsValue>> = const { std::cell::RefCell::new(None) };
+    /// The toolbar frame's port to its relay: reports about the page go out through it.
+    static RELAY: std::cell::RefCell<Option<JsValue>> = const { std::cell::RefCell::new(None) };
+}
+
+/// In the toolbar frame: send the page's reports (log, trust requests, placement) through the
+/// relay, a content script of the page's own frame, so that the background names that page.
+pub fn set_relay(port: &JsValue) {
+    RELAY.with(|r| *r.borrow_mut() = Some(port.clone()));
 }
 
 /// Remembers the extension API object the loader handed over. Each entry point takes it:
@@ -159,6 +167,14 @@ fn post(msg: WebResult<JsValue>) {
 /// Sends without waiting; failures go to the console. Written with the content path's JSON
 /// writer (no serde on CRM pages); settings go through [`post_settings`].
 pub fn post_to_background(msg: ToBackground) {
+    let report = matches!(msg, ToBackground::Log { .. } | ToBackground::AskTrust { .. } | ToBackground::Placement { .. });
+    if let (true, Some(port)) = (report, RELAY.with(|r| r.borrow().clone())) {
+        let sent = json_to_js(&crate::core::messages::ToRelay::Background { msg }.to_json()).and_then(|m| call(&port, "postMessage", &[&m]));
+        if let Err(e) = sent {
+            super::warn("report through the relay", &e);
+        }
+        return;
+    }
     match msg.to_json() {
         Some(v) => post(json_to_js(&v)),
         None => super::warn("message to background", &WebError::Missing("a writer for this message")),

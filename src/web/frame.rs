@@ -49,6 +49,7 @@ pub fn start_frame(api: JsValue, port: JsValue, queued: js_sys::Array) -> Result
         return Err(JsValue::from_str("relay port from a foreign sender"));
     }
     super::trap::set_relay_port(&port);
+    ext::set_relay(&port);
     let message = ext::ApiListener::new(Reflect::get(&port, &JsValue::from_str("onMessage"))?, |msg, _, _| {
         on_relay_message(&msg);
         JsValue::UNDEFINED
@@ -131,6 +132,7 @@ fn on_relay_message(raw: &JsValue) {
             });
         }
         FromRelay::ProxyLoaded => with_app(|app| app.dispatch(Input::ProxyLoaded { now: super::now() })),
+        FromRelay::Lost => with_app(|app| app.dispatch(Input::ChannelLost { now: super::now() })),
         FromRelay::Placed { x, y } => {
             let remembered = FRAME.with(|f| f.borrow().as_ref().map(|fr| (fr.site.clone(), fr.collapsed)));
             if let Some((site, collapsed)) = remembered {

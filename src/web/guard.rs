@@ -15,8 +15,8 @@ use std::rc::Rc;
 use gloo_events::EventListener;
 use web_sys::{Event, EventTarget};
 
-/// Called once for each forged event.
-pub type Forged = Rc<dyn Fn()>;
+/// Called with each forged event (it decides whether the event is worth counting).
+pub type Forged = Rc<dyn Fn(&Event)>;
 
 thread_local! {
     static STOPPED: Cell<bool> = const { Cell::new(false) };
@@ -42,7 +42,7 @@ pub fn on(target: &EventTarget, kind: &'static str, forged: &Forged, mut f: impl
         if e.is_trusted() {
             f(e)
         } else {
-            forged()
+            forged(e)
         }
     })
 }
@@ -63,7 +63,7 @@ pub fn watch(target: &EventTarget, forged: &Forged) -> Vec<EventListener> {
             let forged = forged.clone();
             EventListener::new(target, *kind, move |e| {
                 if !e.is_trusted() && !stopped() {
-                    forged()
+                    forged(e)
                 }
             })
         })

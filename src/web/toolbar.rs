@@ -213,7 +213,7 @@ impl Toolbar {
         // Every control listens through the guard: only the agent's real input counts.
         let forged: Forged = {
             let f = on_event.clone();
-            Rc::new(move || f(UiEvent::Forged))
+            Rc::new(move |_| f(UiEvent::Forged))
         };
         let mut listeners = Vec::new();
         for (button, which) in [

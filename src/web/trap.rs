@@ -44,12 +44,11 @@ pub fn on_content_trap() {
     super::guard::stop();
     web_sys::console::error_1(&JsValue::from_str("[Call Toolbar] internal error: the toolbar removed itself; reload the page to get it back"));
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let hosts = doc.get_elements_by_tag_name(super::content::HOST_TAG);
-    while let Some(h) = hosts.item(0) {
-        h.remove();
-    }
-    if let Some(port) = RELAY_PORT.with(|p| p.try_borrow().ok().and_then(|p| p.clone())) {
-        let _ = super::ext::call(&port, "disconnect", &[]);
+    for tag in [super::content::HOST_TAG, super::channel::CHANNEL_TAG] {
+        let hosts = doc.get_elements_by_tag_name(tag);
+        while let Some(h) = hosts.item(0) {
+            h.remove();
+        }
     }
     let page = web_sys::window().and_then(|w| w.location().host().ok()).unwrap_or_default();
     let start = web_sys::window().and_then(|w| w.performance()).map(|p| p.time_origin() as i64).unwrap_or(0);
@@ -60,6 +59,10 @@ pub fn on_content_trap() {
         if let Ok(value) = super::ext::json_to_js(&json) {
             let _ = super::ext::call(&runtime, "sendMessage", &[&value]);
         }
+    }
+    // Last: the relay takes the toolbar frame (this document) off the page when its port goes.
+    if let Some(port) = RELAY_PORT.with(|p| p.try_borrow().ok().and_then(|p| p.clone())) {
+        let _ = super::ext::call(&port, "disconnect", &[]);
     }
 }
 

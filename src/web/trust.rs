@@ -14,9 +14,14 @@ use crate::core::detect::Trust;
 use crate::core::messages::ToBackground;
 use crate::core::settings::parse_tenant;
 
+/// How long Trust stays disabled after the window comes to the front.
+const ARM_MS: u32 = 1_000;
+
 thread_local! {
     /// The page's listeners, kept as long as the page lives.
     static LISTENERS: std::cell::RefCell<Vec<gloo_events::EventListener>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The timer that enables Trust again.
+    static ARMING: std::cell::RefCell<Option<gloo_timers::callback::Timeout>> = const { std::cell::RefCell::new(None) };
 }
 
 /// A query parameter of this page's URL, decoded.
@@ -73,15 +78,33 @@ async fn render(root: &web_sys::Element, raw: &str, page: &str) -> WebResult<()>
     let status = el(&doc, "p", &[("role", "status")], "")?;
     append(&actions, &[&yes, &no])?;
     append(root, &[&means, &actions, &status])?;
-    if let Some(b) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&yes) {
+    // Cancel has the focus, and Trust takes a click only after the window has been in front for
+    // a moment: a keystroke or a click meant for the page the window opened over (a hostile page
+    // may have asked for it at just that moment) trusts nothing.
+    if let Some(b) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&no) {
         let _ = b.focus();
     }
+    let arm = {
+        let yes = yes.clone();
+        move || {
+            let _ = yes.set_attribute("disabled", "");
+            let yes = yes.clone();
+            ARMING.with(|a| *a.borrow_mut() = Some(gloo_timers::callback::Timeout::new(ARM_MS, move || {
+                let _ = yes.remove_attribute("disabled");
+            })));
+        }
+    };
+    arm();
     let close = || {
         if let Some(w) = web_sys::window() {
             let _ = w.close();
         }
     };
+    let window: web_sys::EventTarget = web_sys::window().ok_or(super::WebError::Missing("window"))?.into();
+    let (arm_focus, arm_shown) = (arm.clone(), arm);
     let listeners = [
+        gloo_events::EventListener::new(&window, "focus", move |_| arm_focus()),
+        gloo_events::EventListener::new(&doc, "visibilitychange", move |_| arm_shown()),
         gloo_events::EventListener::new(&yes, "click", move |_| {
             let origin = origin.clone();
             let status = status.clone();

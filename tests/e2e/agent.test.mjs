@@ -2,7 +2,7 @@
 // interactions, the customer hanging up first, a Complete the desktop never confirms.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, trust, login, startCall, expectText, received } from './harness.mjs';
+import { setup, toolbar, desktop, trust, login, startCall, expectText, received, channel } from './harness.mjs';
 
 let env, page;
 before(async () => {
@@ -14,7 +14,7 @@ after(async () => env?.close());
 
 test('logged out, the desktop is silent: Get State says so in words within 3 s', async () => {
   const bar = toolbar(page);
-  await bar.locator('iframe').waitFor({ state: 'attached' });
+  await channel(page).waitFor({ state: 'attached' });
   await page.waitForTimeout(200);
   const t0 = Date.now();
   await bar.getByRole('button', { name: 'Get State', exact: true }).click();

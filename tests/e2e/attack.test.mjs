@@ -5,7 +5,7 @@
 // Nothing is shown, sent, stored or trusted; each attempt is counted in the health panel.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, toolbar, desktop, trust, login, startCall, expectText, received, openPopup, logRows, inExtension, CSP_MODE } from './harness.mjs';
+import { launch, toolbar, desktop, trust, login, startCall, expectText, received, openPopup, logRows, inExtension, CSP_MODE, findWindow } from './harness.mjs';
 
 // The same page twice: as is, and with a strict CSP (in Chromium the toolbar then runs in its
 // extension frame behind the JavaScript relay, which must hold just as well).
@@ -153,7 +153,9 @@ for (const [file] of PAGES) {
       }
       return { reached, atHost };
     });
-    assert.deepEqual(reached, { roots: 0, shadowRoot: [null], active: 'BP-CALL-TOOLBAR', activeRoot: null, seen: [] }, 'nothing inside the toolbar reachable');
+    // (`reached.roots`, what the page's own attachShadow wrapper caught, is the attack's record
+    // only: the content script's calls never go through the page's prototypes.)
+    assert.deepEqual({ ...reached, roots: undefined }, { roots: undefined, shadowRoot: [null], active: 'BP-CALL-TOOLBAR', activeRoot: null, seen: [] }, 'nothing inside the toolbar reachable');
     await page.waitForTimeout(300);
     assert.deepEqual((await received(page)).slice(before), [], 'nothing sent to the desktop');
     assert.equal(await bar.getByLabel('Interaction ID', { exact: true }).inputValue(), item);
@@ -243,19 +245,140 @@ test('the page cannot load the extension\'s resources at a fixed URL (no fingerp
     for (const path of ['toolbar.html', 'pkg/content_bg.wasm', 'manifest.json']) {
       out[path] = await fetch(`chrome-extension://${id}/${path}`).then((r) => r.status, () => 'refused');
     }
-    out.frame = await new Promise((resolve) => {
-      const f = document.createElement('iframe');
-      f.src = `chrome-extension://${id}/toolbar.html`;
-      f.onload = () => { let href; try { href = f.contentWindow.location.href; } catch { href = 'cross-origin'; } resolve(href); f.remove(); };
-      document.body.append(f);
-      setTimeout(() => resolve('no load'), 3000);
-    });
+    const f = document.createElement('iframe');
+    f.src = `chrome-extension://${id}/toolbar.html`;
+    f.title = 'framed by the page';
+    document.body.append(f);
+    await new Promise((resolve) => { f.onload = resolve; setTimeout(resolve, 3000); });
     return out;
   }, env.extId);
   assert.deepEqual(
     { toolbar: result['toolbar.html'], wasm: result['pkg/content_bg.wasm'], manifest: result['manifest.json'] },
     { toolbar: 'refused', wasm: 'refused', manifest: 'refused' },
   );
-  // The frame lands on Chromium's blocked page, not on our toolbar.
-  assert.notEqual(result.frame, `chrome-extension://${env.extId}/toolbar.html`, JSON.stringify(result));
+  // The frame the page made lands on Chromium's error page, not on our toolbar (the browser,
+  // not the page, tells what it shows).
+  const framed = page.frames().filter((f) => f.url().includes('toolbar.html'));
+  assert.deepEqual(framed.map((f) => f.url()), [], 'no toolbar page at the fixed URL');
+  await page.evaluate(() => document.querySelector('iframe[title="framed by the page"]').remove());
+});
+
+test('the page navigates our proxy to a document of its own: it reaches the proxy\'s root only, and the channel comes back', async () => {
+  const bar = toolbar(page);
+  await page.bringToFront();
+  const reached = await page.evaluate(async (tenant) => {
+    // Our proxy's window, from its own messages: a window that posted to the page, is not the
+    // page and is not one of the page's frames (an iframe in a shadow tree is not listed there).
+    const listed = Array.from({ length: window.frames.length }, (_, i) => window.frames[i]);
+    const ours = window.__attack.sources.filter((w) => w !== window && !listed.includes(w));
+    const proxy = ours[0];
+    let root = null;
+    // To a page of its own that is slow to finish loading: its document is the page's origin
+    // (readable) from the start, before the frame's load event.
+    for (const w of ours) {
+      try {
+        w.location = `${location.origin}/slow`;
+      } catch { /* not navigable */ }
+    }
+    // Grab the frame's element as soon as the document is the page's (the toolbar drops such a
+    // proxy on its load: the attacker gets a moment at most).
+    const end = performance.now() + 2000;
+    while (!root && performance.now() < end) {
+      for (const w of ours) {
+        try { if (w.frameElement) { root = w.frameElement.getRootNode(); break; } } catch { /* still cross-origin */ }
+      }
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    return {
+      proxy: !!proxy,
+      root: root ? { host: root.host?.tagName ?? null, controls: root.querySelectorAll('button, input, textarea, select').length, frames: root.querySelectorAll('iframe').length } : null,
+    };
+  }, env.tenant);
+  // What it got hold of is the channel's own root: one iframe, no control of the toolbar.
+  assert.ok(reached.proxy, 'the page found our proxy window');
+  assert.deepEqual(reached.root, { host: 'BP-CALL-TOOLBAR-CHANNEL', controls: 0, frames: 1 }, JSON.stringify(reached));
+  // The toolbar drops that proxy when it has loaded, opens a new one, and works; a Get State
+  // asked meanwhile is answered on the new channel.
+  await bar.getByRole('button', { name: 'Get State', exact: true }).click();
+  await expectText(bar.getByRole('status'), /^Desktop state: /, 10000);
+});
+
+test('a page that keeps navigating our proxy does not flood the log, and the toolbar comes back', { timeout: 60000 }, async () => {
+  const popup = await openPopup(env);
+  const before = (await logRows(popup)).length;
+  await page.bringToFront();
+  const navigations = await page.evaluate(async (tenant) => {
+    let n = 0;
+    const end = performance.now() + 3000;
+    while (performance.now() < end) {
+      const listed = Array.from({ length: window.frames.length }, (_, i) => window.frames[i]);
+      for (const w of window.__attack.sources.filter((x) => x !== window && !listed.includes(x))) {
+        try { w.location = `${tenant}/agentdesktop/AgentDesktopSdkProxy.jsp?again=${n}`; n++; } catch { /* gone */ }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return n;
+  }, env.tenant);
+  assert.ok(navigations > 20, `navigated ${navigations} times`);
+  await page.locator('bp-call-toolbar[data-live="true"]').waitFor({ state: 'attached', timeout: 30000 });
+  const channelRows = (await logRows(popup)).slice(0, (await logRows(popup)).length - before).filter((r) => r[1] === 'Channel');
+  assert.ok(channelRows.length <= 3, `${channelRows.length} channel entries for ${navigations} navigations: ${JSON.stringify(channelRows)}`);
+  await popup.close();
+});
+
+test('the page cannot make the toolbar invisible, move it or take it out of the top layer', async () => {
+  await page.bringToFront();
+  const bar = toolbar(page);
+  const countOf = async () => Number(((await bar.getByText(/imitated events ignored/).count()) ? await bar.getByText(/imitated events ignored/).textContent() : '0').split(' ')[0]);
+  const before = await countOf();
+  const box = await page.locator('bp-call-toolbar').boundingBox();
+  const seen = await page.evaluate(async () => {
+    const host = document.querySelector('bp-call-toolbar');
+    host.style.setProperty('opacity', '0', 'important');
+    host.style.left = '5000px';
+    host.setAttribute('hidden', '');
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const after = { opacity: getComputedStyle(host).opacity, hidden: host.hidden, open: host.matches(':popover-open') };
+    host.hidePopover?.();
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return { ...after, reopened: host.matches(':popover-open') };
+  });
+  assert.deepEqual(seen, { opacity: '1', hidden: false, open: true, reopened: true });
+  assert.deepEqual(await page.locator('bp-call-toolbar').boundingBox(), box, 'where the agent left it');
+  await expectText(bar.getByText(/imitated events ignored/), new RegExp(`^(${before + 2}|${before + 3}|${before + 4}) imitated events ignored`));
+});
+
+test('a burst of trust requests from a content script opens one trust window, with Cancel focused and Trust held back', async () => {
+  const popup = await openPopup(env);
+  const tab = await inExtension(popup, async (api) => (await api.tabs.query({})).find((t) => t.url?.includes('/attack.html'))?.id);
+  const count = async () => inExtension(popup, async (api) => (await api.tabs.query({})).filter((t) => t.url?.includes('/trust.html')).length);
+  assert.equal(await count(), 0);
+  await inExtension(popup, async (api, tab) => {
+    await api.scripting.executeScript({
+      target: { tabId: tab },
+      func: async () => {
+        const api = globalThis.browser ?? globalThis.chrome;
+        for (const o of ['https://evil1.example', 'https://evil2.example', 'https://evil3.example', 'https://evil4.example']) {
+          api.runtime.sendMessage({ type: 'askTrust', origin: o });
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      },
+    });
+  }, tab);
+  await popup.waitForTimeout(1500);
+  assert.equal(await count(), 1, 'one window');
+  const win = await findWindow(env, '/trust.html');
+  await win.locator('body[data-ready="true"]').waitFor();
+  assert.match(await win.evaluate(() => location.search), /origin=https%3A%2F%2Fevil1\.example/, 'the first request\'s, not swapped for a later one');
+  // Cancel has the focus; Trust takes no click for a moment after the window comes to the front.
+  assert.equal(await win.evaluate(() => document.activeElement?.textContent), 'Cancel');
+  await win.bringToFront();
+  await win.evaluate(() => window.dispatchEvent(new FocusEvent('focus')));
+  assert.equal(await win.getByRole('button', { name: 'Trust https://evil1.example', exact: true }).isDisabled(), true, 'held back');
+  await win.getByRole('button', { name: 'Cancel', exact: true }).click();
+  for (let i = 0; i < 50 && (await count()) > 0; i++) await popup.waitForTimeout(100);
+  assert.equal(await count(), 0, 'Cancel closes it');
+  const trusted = await inExtension(popup, async (api) => (await api.storage.local.get('trustedOrigins')).trustedOrigins ?? []);
+  assert.ok(!trusted.some((o) => o.includes('evil')), JSON.stringify(trusted));
+  await popup.close();
 });

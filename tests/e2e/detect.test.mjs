@@ -43,7 +43,8 @@ test('single-page app: inserted later, removed on a route change, re-inserted wi
     await expectText(toolbar(page).getByLabel('Agent status'), 'Not trusted');
     const t = await page.evaluate(() => window.__timing);
     latencies.push(`${name}: ${(t.toolbarAt - t.insertedAt).toFixed(1)} ms`);
-    assert.ok(t.toolbarAt > 0);
+    // This insertion's toolbar (route() starts the clock afresh): after it, and not much later.
+    assert.ok(t.toolbarAt > t.insertedAt && t.toolbarAt - t.insertedAt < 5000, JSON.stringify(t));
     await page.getByRole('button', { name: 'Reports', exact: true }).click();
     await page.locator('bp-call-toolbar').waitFor({ state: 'detached' });
   }
@@ -52,7 +53,7 @@ test('single-page app: inserted later, removed on a route change, re-inserted wi
   await page.locator('bp-call-toolbar').waitFor({ state: 'attached' });
   const t = await page.evaluate(() => window.__timing);
   latencies.push(`re-insert: ${(t.toolbarAt - t.insertedAt).toFixed(1)} ms`);
-  assert.ok(t.toolbarAt >= t.insertedAt);
+  assert.ok(t.toolbarAt > t.insertedAt && t.toolbarAt - t.insertedAt < 5000, JSON.stringify(t));
   // A figure, not a pass/fail: timing targets belong to the benchmark, not to tests.
   console.log(`# iframe inserted -> toolbar in DOM: ${latencies.join('; ')}`);
   await page.close();

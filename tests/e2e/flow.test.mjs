@@ -2,7 +2,7 @@
 // copying it, Terminate, Complete; with the popup log as the record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, trust, login, startCall, expectText, received, openPopup, logRows } from './harness.mjs';
+import { setup, toolbar, desktop, trust, login, startCall, expectText, received, openPopup, logRows, channel } from './harness.mjs';
 
 let env, page;
 before(async () => {
@@ -15,11 +15,11 @@ test('untrusted tenant: the toolbar names the origin and sends nothing until tru
   await expectText(bar.getByLabel('Agent status'), 'Not trusted');
   await bar.getByText(`embeds an Agent Desktop from ${env.tenant}`).waitFor();
   await page.waitForTimeout(300);
-  assert.equal(await bar.locator('iframe').count(), 0, 'no proxy iframe before trust');
+  assert.equal(await channel(page).count(), 0, 'no proxy iframe before trust');
   assert.deepEqual(await received(page), []);
   await trust(page, env.tenant);
   // Logged out: the desktop stays silent, the toolbar keeps asking and says so.
-  await bar.locator('iframe[title="Agent Desktop SDK channel"]').waitFor({ state: 'attached' });
+  await channel(page).waitFor({ state: 'attached' });
   await desktop(page).locator('#received li').first().waitFor();
   const sent = await received(page);
   assert.equal(sent[0].command, 'GET_STATE');
@@ -71,11 +71,15 @@ test('the popup log has every step, newest first, as text', async () => {
   const popup = await openPopup(env);
   const rows = await logRows(popup);
   const actions = rows.map((r) => `${r[1]}|${r[3]}`);
-  const idx = (s) => actions.findIndex((a) => a.startsWith(s));
-  assert.ok(idx('Complete|confirmed') >= 0 && idx('Complete|confirmed') < idx('Complete|sent'), actions.join('\n'));
-  assert.ok(idx('Terminate|confirmed') > idx('Complete|sent'));
-  assert.ok(idx('event INTERACTION_RENDERED|item_id captured') > idx('Terminate|sent'));
-  assert.ok(idx('Trust|') > idx('event LOGIN_CHANGED'));
+  // Each step is there (an index of -1 would make every comparison below meaningless)…
+  const idx = (s) => {
+    const i = actions.findIndex((a) => a.startsWith(s));
+    assert.ok(i >= 0, `${s} is logged:\n${actions.join('\n')}`);
+    return i;
+  };
+  // …and newest first: the completion, its sending, the termination, the capture, the login, trust.
+  const order = ['Complete|confirmed', 'Complete|sent', 'Terminate|confirmed', 'Terminate|sent', 'event INTERACTION_RENDERED|item_id captured', 'event LOGIN_CHANGED', 'Trust|tenant trusted by the agent', 'Trust|confirmation asked'].map(idx);
+  assert.deepEqual(order, [...order].sort((a, b) => a - b), actions.join('\n'));
   const latency = rows.find((r) => r[1] === 'Complete' && r[3].startsWith('confirmed'))[4];
   assert.match(latency, /^\d+ ms$/);
   await popup.close();

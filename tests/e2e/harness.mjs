@@ -156,6 +156,12 @@ for (const m of ['click', 'dblclick', 'fill', 'press', 'evaluate', 'evaluateAll'
 FrameToolbar.prototype.count = async function () { return (await this._base(0))?.count() ?? 0; };
 FrameToolbar.prototype.dragBy = async function (dx, dy) { return dragBy(this.page, await this._base(), dx, dy); };
 
+/** Our channel to the tenant: the host of the hidden proxy iframe (one per open channel; it
+ *  sits apart from the toolbar, in a closed root of its own). */
+export function channel(page) {
+  return page.locator('bp-call-toolbar-channel');
+}
+
 /** The simulated Agent Desktop inside the repeater iframe. */
 export function desktop(page) {
   return page.frameLocator('iframe[title="Agent Desktop"]');
@@ -186,6 +192,19 @@ export async function openedWindow(page, action, urlPart) {
   await win.waitForURL((u) => String(u).includes(urlPart));
   await win.locator('body[data-ready="true"]').waitFor();
   return win;
+}
+
+/** An open extension window (or tab) whose URL holds `urlPart`, if any. */
+export async function findWindow(env, urlPart) {
+  if (env.browser === 'firefox') {
+    const { session } = env.context;
+    for (const h of await session.cmd('GET', '/window/handles')) {
+      await session.focus(h);
+      if ((await session.cmd('GET', '/url')).includes(urlPart)) return new Page(session, h, env.context);
+    }
+    return null;
+  }
+  return env.context.pages().find((p) => p.url().includes(urlPart)) ?? null;
 }
 
 /** Trusts the tenant as an agent does: the toolbar's Trust button opens the extension's trust

@@ -4,7 +4,7 @@
 // our proxy frame counts; other page traffic is not ours to count), and the page stays usable.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, startCall, expectText, received } from './harness.mjs';
+import { setup, toolbar, desktop, startCall, expectText, received, channel } from './harness.mjs';
 
 let env, page;
 before(async () => { ({ env, page } = await setup('crm.html', { trusted: true, loggedIn: true })); });
@@ -85,6 +85,6 @@ test('a look-alike repeater on an untrusted origin gets a trust prompt and nothi
   await expectText(bar.getByLabel('Agent status'), 'Not trusted');
   await bar.getByText(`embeds an Agent Desktop from ${env.crm}`).waitFor();
   await other.waitForTimeout(500);
-  assert.equal(await bar.locator('iframe').count(), 0, 'no channel opened to it');
+  assert.equal(await channel(other).count(), 0, 'no channel opened to it');
   await other.close();
 });

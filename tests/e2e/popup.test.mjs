@@ -2,7 +2,7 @@
 // can remove.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, trust, login, expectText, openPopup, logRows, LIVE_STATUS } from './harness.mjs';
+import { setup, toolbar, desktop, trust, login, expectText, openPopup, logRows, LIVE_STATUS, channel } from './harness.mjs';
 
 let env, page, popup;
 before(async () => {
@@ -44,7 +44,7 @@ test('a trusted tenant survives a reload and can be removed in the popup', async
   await expectText(popup.locator('ul.trusted'), 'No other tenants trusted.');
   // The open toolbar stops talking to the tenant at once.
   await expectText(toolbar(page).getByLabel('Agent status'), 'Not trusted');
-  assert.equal(await toolbar(page).locator('iframe').count(), 0, 'proxy iframe removed');
+  assert.equal(await channel(page).count(), 0, 'proxy iframe removed');
   await trust(page, env.tenant);
   await expectText(toolbar(page).getByLabel('Agent status'), LIVE_STATUS);
   await expectText(popup.locator('ul.trusted li span'), env.tenant);

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, BROWSER, trust, login, startCall, desktop, openPopup, inExtension, expectText } from './harness.mjs';
+import { launch, BROWSER, CSP_MODE, trust, login, startCall, desktop, openPopup, inExtension, expectText, channel } from './harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const extDir = path.join(root, BROWSER === 'firefox' ? 'dist/firefox-faults' : 'dist/chrome-faults');
@@ -35,25 +35,32 @@ test('a trap in the background: the next message is written as if nothing had ha
   await popup.close();
 });
 
-test('a trap in the toolbar: it leaves the page and the health panel says so', async () => {
-  const page = await env.context.newPage();
-  await page.goto(`${env.crm}/crm.html`);
-  await trust(page, env.tenant);
-  await login(page);
-  await startCall(page);
-  await desktop(page).getByLabel('Caller').fill('PANIC-TEST');
-  await desktop(page).getByRole('button', { name: 'Offer call', exact: true }).click();
-  await page.locator('bp-call-toolbar').waitFor({ state: 'detached' });
-  const popup = await openPopup(env);
-  const tab = await inExtension(popup, async (api) => (await api.tabs.query({})).find((t) => t.url?.includes('/crm.html'))?.id);
-  await popup.goto(`${env.popupUrl}?tab=${tab}`);
-  await popup.locator('body[data-ready="true"]').waitFor();
-  await expectText(popup.locator('ul.health li').first(), 'The toolbar stopped after an internal error and took itself off this page.Reload the page to get it back. If it happens again, export the log and send it to your IT team.');
-  // The page itself is fine, and a reload brings the toolbar back.
-  await page.bringToFront();
-  await page.reload();
-  // (The simulator forgets its agent on a reload: logged out until the agent logs in again.)
-  await page.locator('bp-call-toolbar').waitFor({ state: 'attached', timeout: 15000 });
-  await login(page);
-  await popup.close();
-});
+for (const [file, mode] of [['crm.html', 'direct'], ['csp.html', CSP_MODE]]) {
+  test(`a trap in the toolbar (${file}, ${mode}): it leaves the page for good and the health panel says so`, async () => {
+    const page = await env.context.newPage();
+    await page.goto(`${env.crm}/${file}`);
+    if (file === 'crm.html') await trust(page, env.tenant, mode);
+    await login(page, mode);
+    await startCall(page, mode);
+    await desktop(page).getByLabel('Caller').fill('PANIC-TEST');
+    await desktop(page).getByRole('button', { name: 'Offer call', exact: true }).click();
+    await page.locator('bp-call-toolbar').waitFor({ state: 'detached' });
+    // Gone for good: nothing brings it back, and its channel went with it.
+    await page.waitForTimeout(1500);
+    assert.equal(await page.locator('bp-call-toolbar').count(), 0, 'still gone');
+    assert.equal(await channel(page).count(), 0, 'no channel left behind');
+    const popup = await openPopup(env);
+    const tab = await inExtension(popup, async (api, file) => (await api.tabs.query({})).find((t) => t.url?.includes(`/${file}`))?.id, file);
+    await popup.goto(`${env.popupUrl}?tab=${tab}`);
+    await popup.locator('body[data-ready="true"]').waitFor();
+    await expectText(popup.locator('ul.health li').first(), 'The toolbar stopped after an internal error and took itself off this page.Reload the page to get it back. If it happens again, export the log and send it to your IT team.');
+    // The page itself is fine, and a reload brings the toolbar back.
+    await page.bringToFront();
+    await page.reload();
+    // (The simulator keeps the agent's session across the reload: still logged in.)
+    await page.locator('bp-call-toolbar').waitFor({ state: 'attached', timeout: 15000 });
+    await login(page, mode);
+    await popup.close();
+    await page.close();
+  });
+}

@@ -73,11 +73,18 @@ export async function startServers({ tenantPort = 0, crmPort = 0, sim = {} } = {
   }, vars, () => ({}), api), 'localhost', tenantPort);
   o.tenant = `http://localhost:${tenant.address().port}`;
   // The CRM origin also serves a look-alike "repeater" (any page can), for the hostile suite.
+  // A CRM page that takes 1.5 s to finish loading (its document is there at once): for a page
+  // that navigates a frame to a document of its own and reaches into it before it has loaded.
+  const slow = (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.write('<!doctype html><title>Loading</title><p>Loading…</p>');
+    setTimeout(() => res.end('<p>done</p>'), 1500);
+  };
   const crm = await listen(serveDir(path.join(here, 'crm'), { '/': 'crm.html', '/agentdesktop/UniversalRepeater.jsp': 'plain.html' }, vars, (p) => (
     p === '/csp.html' || p === '/attack-csp.html'
       // A strict policy as CRMs ship it: no inline script, no eval, no wasm in page context.
       ? { 'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-src ${o.tenant}` }
-      : {})), '127.0.0.1', crmPort);
+      : {}), { '/slow': slow }), '127.0.0.1', crmPort);
   o.crm = `http://127.0.0.1:${crm.address().port}`;
   return { ...o, close: () => Promise.all([tenant, crm].map((s) => new Promise((r) => { s.closeAllConnections?.(); s.close(r); }))) };
 }

@@ -13,7 +13,12 @@ api.storage.onChanged.addListener((changes, area) => {
   if (area === 'managed' || (area === 'local' && 'settings' in changes)) ready.then(() => wasm_bindgen.background_settings_changed(api));
 });
 
-api.commands?.onCommand.addListener((name) => { ready.then(() => wasm_bindgen.background_command(api, name)); });
+// A keyboard shortcut: to the toolbar of the active tab of the last focused window. Named on
+// the global scope (reachable only by the extension's own pages) so that the end-to-end suite
+// can check it is the listener registered and run it as the browser would.
+const onShortcut = (name) => ready.then(() => wasm_bindgen.background_command(api, name));
+globalThis.onShortcut = onShortcut;
+api.commands?.onCommand.addListener(onShortcut);
 
 // After an update or reload, open pages still run the old content script (Chromium does not
 // inject the new one into them). Inject it now; the loader makes the old copy leave.

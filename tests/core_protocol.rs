@@ -71,7 +71,12 @@ fn events_parse_leniently() {
         ),
         (
             r#"{"item_id":"D3FA","call_id":"7A74\/211","command":"call_recording_status","recording":"1","muted":"0"}"#,
-            FromDesktop::Other { command: "CALL_RECORDING_STATUS".into() },
+            FromDesktop::CallRecording { item_id: Some("D3FA".into()), call_id: Some("7A74/211".into()), recording: Some(true) },
+        ),
+        (
+            // The 2019 draft: nested, a JSON boolean.
+            r#"{"command":"CALL_RECORDING_STATUS","data":{"item_id":"D3FA","recording":false}}"#,
+            FromDesktop::CallRecording { item_id: Some("D3FA".into()), call_id: None, recording: Some(false) },
         ),
         (
             // A numeric item_id is kept as its decimal text.

@@ -174,6 +174,46 @@ fn terminate_is_confirmed_for_the_call_that_ended_even_when_the_status_does_not_
 }
 
 #[test]
+fn a_call_offered_before_its_interaction_is_rendered_belongs_to_that_interaction() {
+    // The desktop's order: _I_CALL_OFFERED (call_id only), then INTERACTION_RENDERED. A, in
+    // after-call work, has its own call; B's call must not be taken for A's.
+    for a_call in [r#"{"call_id":"C-A"}"#, r#"{"item_id":"A","call_id":"C-A"}"#] {
+        let mut s = live("ready", &[]);
+        msg(&mut s, ev("_I_CALL_OFFERED", r#"{"call_id":"C-A"}"#), 5.0);
+        msg(&mut s, ev("INTERACTION_RENDERED", r#"{"item_id":"A"}"#), 6.0);
+        if a_call.contains("item_id") {
+            msg(&mut s, ev("CALL_RECORDING_STATUS", a_call), 10.0);
+        } else {
+            msg(&mut s, ev("_I_CALL_ANSWERED", a_call), 10.0);
+        }
+        msg(&mut s, ev("_CALL_ENDED", r#"{"call_id":"C-A"}"#), 15.0);
+        msg(&mut s, ev("STATE_CHANGED", r#"{"status":"after_call_work"}"#), 20.0);
+        msg(&mut s, ev("_I_CALL_OFFERED", r#"{"call_id":"C-B"}"#), 30.0);
+        msg(&mut s, ev("INTERACTION_RENDERED", r#"{"item_id":"B"}"#), 31.0);
+        msg(&mut s, ev("_I_CALL_ANSWERED", r#"{"call_id":"C-B"}"#), 32.0);
+        assert_eq!(s.agent.find("A").unwrap().call_id.as_deref(), Some("C-A"), "{a_call}");
+        assert_eq!(s.agent.find("B").unwrap().call_id.as_deref(), Some("C-B"), "{a_call}");
+        click(&mut s, Button::Terminate, 50.0);
+        let fx = msg(&mut s, ev("_CALL_ENDED", r#"{"call_id":"C-B"}"#), 70.0);
+        assert_eq!(logs(&fx)[1], ("Terminate".into(), "confirmed: after-call work".into()), "{a_call}");
+        assert!(!s.agent.find("A").unwrap().call_id.as_deref().is_some_and(|c| c == "C-B"));
+    }
+}
+
+#[test]
+fn the_flat_recording_status_names_the_call_of_an_interaction() {
+    let mut s = live("busy", &["A", "B"]);
+    let flat = r#"{"item_id":"A","call_id":"C-A","command":"call_recording_status","recording":"1","muted":"0"}"#;
+    let fx = msg(&mut s, flat.to_string(), 10.0);
+    assert_eq!(logs(&fx), vec![("event CALL_RECORDING_STATUS".into(), "recording".into())]);
+    assert_eq!(s.agent.find("A").unwrap().call_id.as_deref(), Some("C-A"));
+    assert_eq!(s.agent.find("B").unwrap().call_id, None);
+    let fx = msg(&mut s, ev("_CALL_ENDED", r#"{"call_id":"C-A"}"#), 30.0);
+    assert!(s.agent.find("A").unwrap().ended, "{fx:?}");
+    assert!(!s.agent.find("B").unwrap().ended);
+}
+
+#[test]
 fn item_id_is_captured_from_interaction_rendered_and_get_state() {
     let mut s = live("ready", &[]);
     msg(&mut s, ev("INTERACTION_RENDERED", r#"{"item_id":"A","phone_number":"1"}"#), 20.0);

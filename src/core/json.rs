@@ -173,7 +173,7 @@ pub fn parse(text: &str) -> Option<Value> {
 
 /// The value of a JSON number already checked by the grammar. Exact for integers up to 2^53
 /// (every id and count on the wire); fractions and exponents are computed in `f64` arithmetic,
-/// which may differ from the correctly rounded value in the last bit. That is all the content
+/// which may differ from the correctly rounded value in the last bits. That is all the content
 /// path needs (minutes, pixels), and it keeps the standard library's float parser and its
 /// tables out of the module.
 fn number_value(text: &[u8]) -> f64 {
@@ -181,18 +181,33 @@ fn number_value(text: &[u8]) -> f64 {
         Some((b'-', r)) => (true, r),
         _ => (false, text),
     };
-    let mut mantissa: f64 = 0.0;
+    // The first 19 significant digits, exact in a u64; the integer digits after them only
+    // scale the value, the fraction digits after them are below its precision.
+    let mut mantissa: u64 = 0;
+    let mut significant = 0;
     let mut exp10: i32 = 0;
     let mut i = 0;
-    while let Some(d) = rest.get(i).filter(|c| c.is_ascii_digit()) {
-        mantissa = mantissa * 10.0 + f64::from(d - b'0');
+    let mut digit = |d: u8, fraction: bool, exp10: &mut i32| {
+        if significant < 19 {
+            mantissa = mantissa * 10 + u64::from(d - b'0');
+            if mantissa != 0 {
+                significant += 1;
+            }
+            if fraction {
+                *exp10 -= 1;
+            }
+        } else if !fraction {
+            *exp10 = exp10.saturating_add(1);
+        }
+    };
+    while let Some(&d) = rest.get(i).filter(|c| c.is_ascii_digit()) {
+        digit(d, false, &mut exp10);
         i += 1;
     }
     if rest.get(i) == Some(&b'.') {
         i += 1;
-        while let Some(d) = rest.get(i).filter(|c| c.is_ascii_digit()) {
-            mantissa = mantissa * 10.0 + f64::from(d - b'0');
-            exp10 -= 1;
+        while let Some(&d) = rest.get(i).filter(|c| c.is_ascii_digit()) {
+            digit(d, true, &mut exp10);
             i += 1;
         }
     }
@@ -216,14 +231,15 @@ fn number_value(text: &[u8]) -> f64 {
         }
         exp10 = exp10.saturating_add(sign * e);
     }
-    let mut v = mantissa;
-    // Scale in steps that stay exact as long as possible (10^22 is the largest exact power).
-    while exp10 > 0 {
+    let mut v = mantissa as f64;
+    // Scale in steps that stay exact as long as possible (10^22 is the largest exact power);
+    // once the value is 0 or infinite, it stays so.
+    while exp10 > 0 && v.is_finite() && v != 0.0 {
         let step = exp10.min(22);
         v *= 10f64.powi(step);
         exp10 -= step;
     }
-    while exp10 < 0 {
+    while exp10 < 0 && v != 0.0 {
         let step = (-exp10).min(22);
         v /= 10f64.powi(step);
         exp10 += step;

@@ -120,6 +120,9 @@ pub enum FromDesktop {
     /// `_CALL_ENDED`: the call of an interaction is over (its after-call work may already have
     /// begun). `item_id` or `call_id` say which, when the desktop gives them.
     CallEnded { item_id: Option<String>, call_id: Option<String> },
+    /// `call_recording_status` (flat: `item_id`, `call_id`, `recording` as `"1"`/`"0"`), also
+    /// the one message that names both an interaction and its call.
+    CallRecording { item_id: Option<String>, call_id: Option<String>, recording: Option<bool> },
     /// Any other well-formed message (call-flow and recording events, unknown commands).
     Other { command: String },
 }
@@ -189,6 +192,24 @@ impl FromDesktop {
                 item_id: text_field(d, "item_id").filter(|s| !s.is_empty()),
                 call_id: text_field(d, "call_id").filter(|s| !s.is_empty()),
             },
+            // Flat on the wire; a 2019 draft nested it under `data`.
+            "CALL_RECORDING_STATUS" => {
+                let at = if obj.get("item_id").is_some() || obj.get("call_id").is_some() { obj } else { d };
+                FromDesktop::CallRecording {
+                    item_id: text_field(at, "item_id").filter(|s| !s.is_empty()),
+                    call_id: text_field(at, "call_id").filter(|s| !s.is_empty()),
+                    recording: match at.get("recording") {
+                        Some(Value::Bool(b)) => Some(*b),
+                        Some(Value::Str(s)) => match s.as_str() {
+                            "1" | "true" => Some(true),
+                            "0" | "false" => Some(false),
+                            _ => None,
+                        },
+                        Some(Value::Num(n)) => Some(*n != 0.0),
+                        _ => None,
+                    },
+                }
+            }
             _ => FromDesktop::Other { command },
         })
     }
@@ -203,6 +224,7 @@ impl FromDesktop {
             FromDesktop::LoginChanged { .. } => "LOGIN_CHANGED",
             FromDesktop::CallStarted { command, .. } => command,
             FromDesktop::CallEnded { .. } => "_CALL_ENDED",
+            FromDesktop::CallRecording { .. } => "CALL_RECORDING_STATUS",
             FromDesktop::Other { command } => command,
         }
     }

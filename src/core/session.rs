@@ -146,6 +146,9 @@ pub struct Agent {
     pub last_rendered: Option<String>,
     /// When the agent entered after-call work (for the count-up timer), while in it.
     pub acw_since: Option<f64>,
+    /// A call_id announced before its interaction was rendered (`_I_CALL_OFFERED` comes first),
+    /// given to the next new interaction.
+    pub unclaimed_call: Option<String>,
 }
 
 impl Agent {
@@ -753,7 +756,8 @@ impl Session {
                             let gone = self.agent.interactions.remove(at).info.item_id;
                             self.wrap_fields.retain(|(item, _)| *item != gone);
                         }
-                        self.agent.interactions.push(Interaction { info, ended: false, call_id: None });
+                        let call_id = self.agent.unclaimed_call.take();
+                        self.agent.interactions.push(Interaction { info, ended: false, call_id });
                     }
                 }
                 self.agent.last_rendered = Some(id.clone());
@@ -806,14 +810,17 @@ impl Session {
                 }
             }
             FromDesktop::CallStarted { command, item_id, call_id } => {
-                // Which interaction the call is: the one named, else the latest rendered.
-                let item = item_id.or_else(|| self.agent.last_rendered.clone());
-                if let (Some(item), Some(call)) = (&item, call_id) {
-                    if let Some(i) = self.agent.find_mut(item) {
-                        i.call_id = Some(call);
-                    }
-                }
+                let item = self.bind_call(item_id, call_id);
                 fx.push(self.log_entry(now, &format!("event {command}"), item.as_deref().unwrap_or(""), "received", None));
+            }
+            FromDesktop::CallRecording { item_id, call_id, recording } => {
+                let item = self.bind_call(item_id, call_id);
+                let result = match recording {
+                    Some(true) => "recording",
+                    Some(false) => "not recording",
+                    None => "received",
+                };
+                fx.push(self.log_entry(now, "event CALL_RECORDING_STATUS", item.as_deref().unwrap_or(""), result, None));
             }
             FromDesktop::CallEnded { item_id, call_id } => {
                 // The interaction whose call ended: by item_id, else by call_id, else the one
@@ -836,6 +843,40 @@ impl Session {
                 fx.push(self.log_entry(now, &format!("event {command}"), "", "received", None));
             }
         }
+    }
+
+    /// Which interaction a call event is about, recording its call_id. Named by item_id, the
+    /// pair is simply kept. Named by call_id alone: the interaction that already has it, else the
+    /// latest rendered one if it has no call yet, else the call waits for the next interaction
+    /// to be rendered (an offer is announced before its interaction), never given to an older
+    /// interaction that has a call of its own.
+    fn bind_call(&mut self, item_id: Option<String>, call_id: Option<String>) -> Option<String> {
+        let Some(call) = call_id else {
+            return item_id.or_else(|| self.agent.last_rendered.clone());
+        };
+        if let Some(item) = item_id {
+            for i in &mut self.agent.interactions {
+                if i.info.item_id == item {
+                    i.call_id = Some(call.clone());
+                } else if i.call_id.as_deref() == Some(call.as_str()) {
+                    i.call_id = None;
+                }
+            }
+            if self.agent.unclaimed_call.as_deref() == Some(call.as_str()) {
+                self.agent.unclaimed_call = None;
+            }
+            return Some(item);
+        }
+        if let Some(known) = self.agent.interactions.iter().find(|i| i.call_id.as_deref() == Some(call.as_str())) {
+            return Some(known.info.item_id.clone());
+        }
+        let latest = self.agent.last_rendered.clone();
+        if let Some(i) = latest.as_deref().and_then(|l| self.agent.find_mut(l)).filter(|i| i.call_id.is_none() && !i.ended) {
+            i.call_id = Some(call);
+            return latest;
+        }
+        self.agent.unclaimed_call = Some(call);
+        None
     }
 
     fn on_state_reply(&mut self, request_id: &str, state: AgentSnapshot, now: f64, fx: &mut Vec<Effect>) {
@@ -882,11 +923,13 @@ impl Session {
         if self.agent.in_acw() && !was_acw {
             self.mark_ended(now, fx);
         }
-        // Completed items have left the desktop: that confirms Complete.
+        // Completed items have left the desktop: that confirms a Complete sent before we asked
+        // (a snapshot taken earlier says nothing of a Complete sent since, nor does a late reply).
+        let asked_at = req.as_ref().map(|r| r.sent_at);
         let gone: Vec<String> = self
             .commands
             .iter()
-            .filter(|c| c.kind == CommandKind::Complete && self.agent.find(&c.item_id).is_none())
+            .filter(|c| c.kind == CommandKind::Complete && asked_at.is_some_and(|t| c.sent_at < t) && self.agent.find(&c.item_id).is_none())
             .map(|c| c.item_id.clone())
             .collect();
         for id in gone {

@@ -33,7 +33,7 @@ test('a shortcut reaches the top frame\'s toolbar only; the badge is the top fra
   await inner().getByRole('button', { name: 'Customer hangs up', exact: true }).click();
   await page.waitForTimeout(500);
   assert.ok((await badges(popup)).includes('BUSY'), `the badge is the top frame's: ${await badges(popup)}`);
-  assert.notEqual(await shortcut(popup, 'wrap-up'), null);
+  assert.equal(await shortcut(env, popup, page, 'wrap-up'), true, 'the listener commands.onCommand runs');
   await page.bringToFront();
   await expectText(toolbar(page).getByRole('status'), `Wrapped up ${item}.`);
   const cmds = (await received(page)).filter((c) => c.command !== 'GET_STATE').map((c) => `${c.command} ${c.data ?? c.item_id}`);

@@ -332,19 +332,32 @@ export async function badges(popup) {
   });
 }
 
-/** Sends a keyboard-shortcut command the way the browser's shortcut does, to the tab that shows
- *  the toolbar (tests cannot press browser-level shortcuts in a headless browser). */
-export async function shortcut(popup, name) {
-  return inExtension(popup, async (api, name) => {
-    const tabs = await api.tabs.query({});
-    for (const t of tabs) {
-      if (await api.action.getBadgeText({ tabId: t.id })) {
-        await api.runtime.sendMessage({ type: 'command', name, tab: t.id });
-        return t.id;
-      }
-    }
-    return null;
+/** Presses a keyboard shortcut as the browser does, with `page` the active tab: the listener
+ *  that `commands.onCommand` has registered (checked to be the one) runs in the background and
+ *  looks up the active tab itself. Headless browsers do not route key presses to extension
+ *  shortcuts, so this is as close to the keyboard as a test can get. Chromium: in the service
+ *  worker. Firefox: in the event page, started from `popup` a moment before `page` comes to
+ *  the front. Returns whether the listener was the registered one. */
+export async function shortcut(env, popup, page, name) {
+  if (env.browser === 'chromium') {
+    await page.bringToFront();
+    let [sw] = env.context.serviceWorkers();
+    if (!sw) sw = await env.context.waitForEvent('serviceworker', { timeout: 15000 });
+    return sw.evaluate(async (name) => {
+      if (!chrome.commands.onCommand.hasListener(globalThis.onShortcut)) return false;
+      await globalThis.onShortcut(name);
+      return true;
+    }, name);
+  }
+  const registered = await inExtension(popup, async (api, name) => {
+    const bg = await api.runtime.getBackgroundPage();
+    if (!bg || !bg.browser.commands.onCommand.hasListener(bg.onShortcut)) return false;
+    bg.setTimeout(() => bg.onShortcut(name), 1500);
+    return true;
   }, name);
+  await page.bringToFront();
+  await page.waitForTimeout(1600);
+  return registered;
 }
 
 /** Runs axe-core (WCAG 2.0/2.1 A and AA) on the part of `page` that `selector` names (shadow

@@ -51,7 +51,7 @@ test('keyboard shortcuts reach the toolbar; the popup lists them', async () => {
   await popup.locator('body[data-ready="true"]').waitFor();
   const keys = await popup.locator('dl.shortcuts dt').allTextContents();
   assert.deepEqual(keys, ['Alt+Shift+1', 'Alt+Shift+2', 'Alt+Shift+3', 'Alt+Shift+4'], 'in toolbar order: Get State, Wrap up, Terminate, Complete');
-  assert.notEqual(await shortcut(popup, 'wrap-up'), null);
+  assert.equal(await shortcut(env, popup, page, 'wrap-up'), true, 'the listener commands.onCommand runs');
   await page.bringToFront();
   await expectText(bar.getByRole('status'), `Wrapped up ${item}.`);
   const cmds = (await received(page)).filter((c) => c.data === item || c.item_id === item).map((c) => c.command);

@@ -270,6 +270,11 @@ export class Locator {
     if (!option) throw new Error(`no option ${value}`);
     await this.page.session.cmd('POST', `/element/${option[ELEMENT]}/click`, {});
   }
+  /** Types text key by key (WebDriver's element send keys: trusted key events). */
+  async pressSequentially(text) {
+    const el = await this._one();
+    await this.page.session.cmd('POST', `/element/${el[ELEMENT]}/value`, { text });
+  }
   async press(key) {
     const el = await this._one();
     const KEYS = { ArrowLeft: '\uE012', ArrowUp: '\uE013', ArrowRight: '\uE014', ArrowDown: '\uE015', Enter: '\uE007', Tab: '\uE004', Control: '\uE009', Shift: '\uE008', Alt: '\uE00A' };

@@ -44,21 +44,27 @@ export async function startServers({ tenantPort = 0, crmPort = 0, sim = {} } = {
   const o = { tenant: '', crm: '' };
   const vars = () => ({ TENANT: o.tenant, CRM: o.crm, SIM: JSON.stringify(sim) });
   // The agent's sessions as the desktop's server keeps them (tenant/desktop.js): each repeater
-  // saves its own; one that goes away parks it; the next repeater to start claims the newest.
-  const live = new Map();
+  // saves its own as it changes, and every 500 ms while it runs; one that goes away parks it (a
+  // beacon on pagehide). The next repeater to start claims the newest parked session; while
+  // another repeater has saved in the last 3 s (it may be parking right now: a reload's beacon
+  // can come after the new page asks) it waits up to 2 s for one. Repeaters open at the same
+  // time each keep their own.
+  const live = new Map(); // id → { text, at }
   const parked = [];
   const body = (req) => new Promise((resolve) => { let b = ''; req.on('data', (d) => { b += d; }); req.on('end', () => resolve(b)); });
+  const recent = () => [...live.values()].some((e) => Date.now() - e.at < 3000);
   const api = {
-    '/agentdesktop/sim/session': async (req, res, url) => { live.set(url.searchParams.get('id'), await body(req)); res.writeHead(204); res.end(); },
+    '/agentdesktop/sim/session': async (req, res, url) => { live.set(url.searchParams.get('id'), { text: await body(req), at: Date.now() }); res.writeHead(204); res.end(); },
     '/agentdesktop/sim/park': async (req, res, url) => {
       const id = url.searchParams.get('id');
-      const text = (await body(req)) || live.get(id);
+      const text = (await body(req)) || live.get(id)?.text;
       live.delete(id);
       if (text) parked.push(text);
       res.writeHead(204); res.end();
     },
     '/agentdesktop/sim/claim': async (req, res) => {
       await body(req);
+      for (let waited = 0; !parked.length && recent() && waited < 2000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(parked.pop() ?? 'null');
     },

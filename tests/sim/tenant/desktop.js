@@ -18,6 +18,8 @@
 //   recordingStatus   the flat, lower-case call_recording_status message on answer and end
 //   acwSticky         the status stays after_call_work while any interaction is in it (a call
 //                     taken meanwhile does not change it)
+//   stampSends        (the benchmark's, off by default) each message carries sim_sent_at, the
+//                     epoch time in ms at which the desktop posted it
 // (proxy.js has one more: proxyReadyAfter.)
 (() => {
   const SIM = { broadcastReplies: true, persistentSession: true, latency: [0, 30], quietState: true, minimalPayloads: true, recordingStatus: true, acwSticky: false, ...JSON.parse('{{SIM}}' || '{}') };
@@ -34,20 +36,31 @@
   const save = () => {
     if (SIM.persistentSession) fetch(`/agentdesktop/sim/session?id=${id}`, { method: 'POST', body: JSON.stringify(s), keepalive: true }).catch(() => {});
   };
+  if (SIM.persistentSession) setInterval(() => { if (alive && window.__bpSimDesktop) save(); }, 500);
   window.addEventListener('pagehide', () => {
     if (SIM.persistentSession) navigator.sendBeacon(`/agentdesktop/sim/park?id=${id}`, JSON.stringify(s));
   });
 
-  // Delivery in order, each message lo..hi ms after the last.
-  let due = 0;
+  // Delivery in order: each message is due lo..hi ms after it is sent (never before the one
+  // sent ahead of it); one queue and one timer, so timers firing out of order (a throttled
+  // frame's timers may) cannot reorder what the desktop sends.
+  const queue = [];
+  let timer = 0;
+  const pump = () => {
+    timer = 0;
+    while (queue.length && queue[0].due <= performance.now()) queue.shift().fn();
+    if (queue.length) timer = setTimeout(pump, Math.max(0, queue[0].due - performance.now()));
+  };
   const later = (fn) => {
     const [lo, hi] = SIM.latency;
-    due = Math.max(due, performance.now() + lo + Math.random() * (hi - lo));
-    setTimeout(fn, Math.max(0, due - performance.now()));
+    const last = queue.length ? queue[queue.length - 1].due : 0;
+    queue.push({ fn, due: Math.max(last, performance.now() + lo + Math.random() * (hi - lo)) });
+    if (!timer) timer = setTimeout(pump, Math.max(0, queue[0].due - performance.now()));
   };
   const send = (msg, to) => {
-    const text = typeof msg === 'string' ? msg : JSON.stringify(msg);
     later(() => {
+      // stampSends (the benchmark's): when the desktop posted it, on the shared epoch clock.
+      const text = typeof msg === 'string' ? msg : JSON.stringify(SIM.stampSends ? { ...msg, sim_sent_at: performance.timeOrigin + performance.now() } : msg);
       for (const [w, deliver] of proxies) {
         if (w.closed) { proxies.delete(w); continue; }
         if (to === undefined || to === w) { try { deliver(text); } catch { proxies.delete(w); } }
@@ -130,7 +143,7 @@
       let req;
       try { req = JSON.parse(text); } catch { return; }
       const h = handlers[String(req.command ?? '').toUpperCase()];
-      if (h) later(() => h(req, from)); // a real desktop answers asynchronously
+      if (h) setTimeout(() => h(req, from), 0); // handled asynchronously; what it sends takes `latency`
     },
   };
 

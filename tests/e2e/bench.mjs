@@ -39,16 +39,22 @@ function watchCapture() {
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
+/** The floor (tests/bench/floor): a content script that only watches the DOM for iframes. Every
+ *  page-cost figure is also read against it: what the Call Toolbar adds over the least a
+ *  detector can be. */
+const FLOOR = path.join(root, 'tests/bench/floor');
+
+/** A Chromium with our extension (true), the floor ('floor') or none (false). */
 async function browser(withExtension) {
   const profile = await mkdtemp(path.join(tmpdir(), 'bp-bench-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: false,
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: [...FLAGS, ...(withExtension ? [`--disable-extensions-except=${EXT}`, `--load-extension=${EXT}`] : [])],
+    args: [...FLAGS, ...(withExtension ? [`--disable-extensions-except=${withExtension === 'floor' ? FLOOR : EXT}`, `--load-extension=${withExtension === 'floor' ? FLOOR : EXT}`] : [])],
     viewport: { width: 1280, height: 860 },
   });
-  if (withExtension && !context.serviceWorkers().length) await context.waitForEvent('serviceworker');
+  if (withExtension === true && !context.serviceWorkers().length) await context.waitForEvent('serviceworker');
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -74,13 +80,20 @@ try {
   // --- a page without the repeater, with and without the extension, navigations alternated
   const withExt = await browser(true);
   const without = await browser(false);
+  const floor = await browser('floor');
   const plain = `${servers.crm}/plain.html`;
   const pairs = [];
   for (let i = 0; i < RUNS; i++) {
     const a = await measureLoad(withExt, plain);
     const b = await measureLoad(without, plain);
-    pairs.push({ a, b });
+    const f = await measureLoad(floor, plain);
+    pairs.push({ a, b, f });
   }
+  results.chromium.floor_load_ratio = median(pairs.map((p) => p.f.load / p.b.load));
+  results.chromium.floor_script_ms = Math.max(0, median(pairs.map((p) => p.f.script)) - median(pairs.map((p) => p.b.script)));
+  results.chromium.script_ms_over_floor = median(pairs.map((p) => p.a.script)) - median(pairs.map((p) => p.f.script));
+  results.chromium.floor_memory_kb = median(pairs.map((p) => p.f.heapKb)) - median(pairs.map((p) => p.b.heapKb));
+  await floor.close();
   results.chromium.load_ratio = median(pairs.map((p) => p.a.load / p.b.load));
   results.chromium.load_delta_ms = median(pairs.map((p) => p.a.load - p.b.load));
   results.chromium.load_ms_without = median(pairs.map((p) => p.b.load));
@@ -208,6 +221,10 @@ const rows = [
   ['load_delta_ms', results.chromium.load_delta_ms, `the same as a difference (page loads in ${results.chromium.load_ms_without.toFixed(1)} ms without)`],
   ['script_ms', results.chromium.script_ms, 'main-thread script time the content script adds there (CDP ScriptDuration)'],
   ['memory_kb', results.chromium.memory_kb, 'JS heap the extension adds there (no wasm is loaded)'],
+  ['floor_load_ratio', results.chromium.floor_load_ratio, 'the floor (tests/bench/floor: observes iframes, nothing else), same page'],
+  ['floor_script_ms', results.chromium.floor_script_ms, 'script time the floor adds there'],
+  ['script_ms_over_floor', results.chromium.script_ms_over_floor, 'script time ours adds over the floor (issue target: within 0.1)'],
+  ['floor_memory_kb', results.chromium.floor_memory_kb, 'JS heap the floor adds there'],
   ['detect_latency_ms', results.chromium.detect_latency_ms, 'iframe inserted -> toolbar in DOM (wasm already loaded)'],
   ['detect_first_latency_ms', results.chromium.detect_first_latency_ms, 'the same, first repeater on a page (loads the wasm)'],
   ['capture_latency_ms', results.chromium.capture_latency_ms, 'desktop posts INTERACTION_RENDERED -> first frame showing item_id'],

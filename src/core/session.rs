@@ -448,10 +448,16 @@ impl Session {
         }
     }
 
+    /// Whether a loss or unasked reload of our proxy happened recently enough that this one
+    /// belongs to the same episode.
+    fn in_episode(&self, now: f64) -> bool {
+        self.lost_at.is_some_and(|at| now - at <= CHANNEL_EPISODE_MS)
+    }
+
     /// Counts a loss or an unasked reload of our proxy in the current episode; true when it
     /// starts a new one (the only one logged).
     fn disruption(&mut self, now: f64) -> bool {
-        let new = self.lost_at.is_none_or(|at| now - at > CHANNEL_EPISODE_MS);
+        let new = !self.in_episode(now);
         if new {
             self.lost_streak = 0;
         }
@@ -491,13 +497,13 @@ impl Session {
             // A reload we did not ask for: the tenant's page may reload itself once; more in one
             // episode means something keeps navigating our proxy, so it is dropped and reopened
             // with the channel's backoff, and not logged again.
-            if self.lost_at.is_some_and(|at| now - at <= CHANNEL_EPISODE_MS) {
+            if self.in_episode(now) {
                 self.on_channel_lost(now, fx);
                 return;
             }
             self.disruption(now);
             fx.push(self.log_entry(now, "Channel", "", "proxy reloaded", None));
-        } else if self.lost_streak <= 1 || self.lost_at.is_none_or(|at| now - at > CHANNEL_EPISODE_MS) {
+        } else if self.lost_streak <= 1 || !self.in_episode(now) {
             // Within an episode of losses only the first reopening is logged: a page that keeps
             // removing our proxy must not wipe the log with "open" entries.
             fx.push(self.log_entry(now, "Channel", "", "open", None));
@@ -825,7 +831,7 @@ impl Session {
             FromDesktop::CallEnded { item_id, call_id } => {
                 // The interaction whose call ended: by item_id, else by call_id, else the one
                 // Terminate is waiting for if there is exactly one.
-                let by_call = call_id.and_then(|c| self.agent.interactions.iter().find(|i| i.call_id.as_deref() == Some(c.as_str())).map(|i| i.info.item_id.clone()));
+                let by_call = call_id.and_then(|c| self.item_with_call(&c));
                 let waiting: Vec<String> = self.commands.iter().filter(|c| c.kind == CommandKind::Terminate).map(|c| c.item_id.clone()).collect();
                 let item = item_id.or(by_call).or_else(|| match waiting.as_slice() {
                     [only] => Some(only.clone()),
@@ -867,8 +873,8 @@ impl Session {
             }
             return Some(item);
         }
-        if let Some(known) = self.agent.interactions.iter().find(|i| i.call_id.as_deref() == Some(call.as_str())) {
-            return Some(known.info.item_id.clone());
+        if let Some(known) = self.item_with_call(&call) {
+            return Some(known);
         }
         let latest = self.agent.last_rendered.clone();
         if let Some(i) = latest.as_deref().and_then(|l| self.agent.find_mut(l)).filter(|i| i.call_id.is_none() && !i.ended) {
@@ -877,6 +883,11 @@ impl Session {
         }
         self.agent.unclaimed_call = Some(call);
         None
+    }
+
+    /// The interaction a call event named by its call_id is about, if we know the call.
+    fn item_with_call(&self, call: &str) -> Option<String> {
+        self.agent.interactions.iter().find(|i| i.call_id.as_deref() == Some(call)).map(|i| i.info.item_id.clone())
     }
 
     fn on_state_reply(&mut self, request_id: &str, state: AgentSnapshot, now: f64, fx: &mut Vec<Effect>) {

@@ -119,6 +119,28 @@ fn silent_desktop_auto_retries_then_says_so() {
 }
 
 #[test]
+fn logging_in_asks_at_once_even_while_a_request_to_the_logged_out_desktop_waits() {
+    let mut s = Session::new(T, "crm", Trust::Trusted, 1);
+    s.start();
+    let first = posts(&s.apply(Input::ProxyLoaded { now: 0.0 }));
+    assert_eq!(first.len(), 1);
+    // 400 ms later, long before that request times out, the agent logs in.
+    let fx = msg(&mut s, ev("LOGIN_CHANGED", r#"{"agent_id":"a","login":true}"#), 400.0);
+    let p = posts(&fx);
+    assert_eq!(p.len(), 1, "asked again at once: {p:?}");
+    assert_ne!(rid(&p[0]), rid(&first[0]));
+    msg(&mut s, reply(&rid(&p[0]), "not_ready", &[]), 420.0);
+    assert_eq!(View::of(&s).status.english(), "Not ready");
+    // The forgotten request never times out into a notice or a retry.
+    let fx = s.apply(Input::Tick { now: 3500.0 });
+    assert!(posts(&fx).is_empty() && logs(&fx).is_empty(), "{fx:?}");
+    assert_eq!(View::of(&s).notice, None);
+    // A late reply to it is recognised as ours, not counted as foreign.
+    let fx = msg(&mut s, reply(&rid(&first[0]), "not_ready", &[]), 3600.0);
+    assert_eq!(logs(&fx), vec![("Get State (late reply)".into(), "status not_ready, 0 interactions".into())]);
+}
+
+#[test]
 fn manual_get_state_times_out_in_3_s_with_words() {
     let mut s = live("ready", &[]);
     let fx = click(&mut s, Button::GetState, 100.0);

@@ -83,6 +83,11 @@ impl Pending {
         self.entries.iter().any(|r| r.origin == origin)
     }
 
+    /// Forgets the requests of one origin (their late replies are still recognised by id).
+    pub fn forget(&mut self, origin: Origin) {
+        self.entries.retain(|r| r.origin != origin);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

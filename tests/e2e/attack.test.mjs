@@ -5,7 +5,7 @@
 // Nothing is shown, sent, stored or trusted; each attempt is counted in the health panel.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, toolbar, desktop, trust, login, startCall, expectText, received, openPopup, logRows, inExtension, CSP_MODE, findWindow } from './harness.mjs';
+import { launch, toolbar, desktop, trust, login, startCall, expectText, received, openPopup, logRows, inExtension, CSP_MODE, findWindow, clickClosing } from './harness.mjs';
 
 // The same page twice: as is, and with a strict CSP (in Chromium the toolbar then runs in its
 // extension frame behind the JavaScript relay, which must hold just as well).
@@ -375,7 +375,7 @@ test('a burst of trust requests from a content script opens one trust window, wi
   await win.bringToFront();
   await win.evaluate(() => window.dispatchEvent(new FocusEvent('focus')));
   assert.equal(await win.getByRole('button', { name: 'Trust https://evil1.example', exact: true }).isDisabled(), true, 'held back');
-  await win.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await clickClosing(win.getByRole('button', { name: 'Cancel', exact: true }));
   for (let i = 0; i < 50 && (await count()) > 0; i++) await popup.waitForTimeout(100);
   assert.equal(await count(), 0, 'Cancel closes it');
   const trusted = await inExtension(popup, async (api) => (await api.storage.local.get('trustedOrigins')).trustedOrigins ?? []);

@@ -117,7 +117,14 @@ test('minimal payloads (only item_id and screenpop_data): the item is captured a
   await desktop(page).getByRole('button', { name: 'Offer call', exact: true }).click();
   const second = await desktop(page).locator('#items li').nth(1).getAttribute('data-item-id');
   await expectText(bar.getByLabel('Interaction ID', { exact: true }), second);
-  assert.deepEqual(await bar.getByLabel('Interactions').locator('option').allTextContents(), ['Choose an interaction…', first, second]);
+  const picker = bar.getByLabel('Interactions').locator('option');
+  let options;
+  for (let i = 0; i < 100; i++) {
+    options = await picker.allTextContents();
+    if (options.length === 3) break;
+    await page.waitForTimeout(50);
+  }
+  assert.deepEqual(options, ['Choose an interaction…', first, second]);
   await closeAll();
 });
 

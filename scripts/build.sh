@@ -18,11 +18,14 @@ start=$(date +%s)
 # script and toolbar frame), `pages` for the popup, options page and background. A CRM page
 # never loads the code of the extension's own pages.
 # --mode no-install: use the wasm-bindgen on PATH, never download one.
-# --target no-modules: a classic script defining `wasm_bindgen`, usable as a content script,
-# in the service worker (importScripts) and in extension pages alike; no dynamic import().
+# `pages` is --target no-modules: a classic script defining `wasm_bindgen`, for the service
+# worker (importScripts) and the extension's pages. `content` is --target web: an ES module that
+# detect.js imports (through boot.js) only once a repeater is on the page.
 MODULES="content pages"
 build_module() { # $1 = module, $2 = extra features, $3 = output directory
-  wasm-pack build --target no-modules --release --mode no-install --no-typescript --no-pack \
+  local target=no-modules
+  [ "$1" = content ] && target=web
+  wasm-pack build --target "$target" --release --mode no-install --no-typescript --no-pack \
     --out-dir "$3" --out-name "$1" . -- --no-default-features --features "$1 $2" >&2
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-reference-types --enable-multivalue --enable-mutable-globals \

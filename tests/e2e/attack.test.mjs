@@ -242,7 +242,7 @@ test('the page cannot load the extension\'s resources at a fixed URL (no fingerp
   await page.bringToFront();
   const result = await page.evaluate(async (id) => {
     const out = {};
-    for (const path of ['toolbar.html', 'pkg/content_bg.wasm', 'manifest.json']) {
+    for (const path of ['toolbar.html', 'pkg/content_bg.wasm', 'pkg/content.js', 'relay.js', 'detect.js', 'manifest.json']) {
       out[path] = await fetch(`chrome-extension://${id}/${path}`).then((r) => r.status, () => 'refused');
     }
     const f = document.createElement('iframe');
@@ -253,8 +253,8 @@ test('the page cannot load the extension\'s resources at a fixed URL (no fingerp
     return out;
   }, env.extId);
   assert.deepEqual(
-    { toolbar: result['toolbar.html'], wasm: result['pkg/content_bg.wasm'], manifest: result['manifest.json'] },
-    { toolbar: 'refused', wasm: 'refused', manifest: 'refused' },
+    result,
+    Object.fromEntries(Object.keys(result).map((k) => [k, 'refused'])),
   );
   // The frame the page made lands on Chromium's error page, not on our toolbar (the browser,
   // not the page, tells what it shows).

@@ -2,7 +2,9 @@
 // speed and memory figures, each the median of many runs, comparisons as ratios measured in the
 // same run; then the figures Firefox ESR exposes to WebDriver (load time, detection and capture
 // latency; it has no script-time or heap metrics for a page). Writes bench/results.json.
-// Usage: node tests/e2e/bench.mjs [--runs N] [--chromium-only]   (or scripts/bench.sh)
+// Usage: node tests/e2e/bench.mjs [--runs N] [--chromium-only] [--page-only]   (or scripts/bench.sh)
+// --page-only: only the figures of pages without the desktop, in Chromium (BENCH_EXT may then
+// name any extension directory, to compare one with the floor).
 import { chromium } from 'playwright-core';
 import { mkdtemp, rm, readFile, writeFile, stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
@@ -54,19 +56,22 @@ async function browser(withExtension) {
     args: [...FLAGS, ...(withExtension ? [`--disable-extensions-except=${withExtension === 'floor' ? FLOOR : EXT}`, `--load-extension=${withExtension === 'floor' ? FLOOR : EXT}`] : [])],
     viewport: { width: 1280, height: 860 },
   });
-  if (withExtension === true && !context.serviceWorkers().length) await context.waitForEvent('serviceworker');
+  const hasWorker = withExtension === true && JSON.parse(await readFile(path.join(EXT, 'manifest.json'), 'utf8')).background;
+  if (hasWorker && !context.serviceWorkers().length) await context.waitForEvent('serviceworker');
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   return { context, page, cdp, close: async () => { await context.close(); await rm(profile, { recursive: true, force: true }); } };
 }
 
-/** One navigation: load time (ms), main-thread script time (ms), JS heap used (KB). */
-async function measureLoad(b, url) {
+/** One navigation: load time (ms), main-thread script time (ms), JS heap used (KB). With
+ *  `frames`, waits until that many child frames have loaded too. */
+async function measureLoad(b, url, frames = 0) {
   await b.page.goto('about:blank');
   await b.cdp.send('HeapProfiler.collectGarbage').catch(() => {});
   const before = Object.fromEntries((await b.cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
   await b.page.goto(url, { waitUntil: 'load' });
+  if (frames) await b.page.waitForFunction((n) => [...document.querySelectorAll('iframe')].filter((f) => f.contentDocument?.readyState === 'complete').length >= n, frames);
   await b.page.waitForTimeout(150); // document_idle content scripts have run
   await b.cdp.send('HeapProfiler.collectGarbage').catch(() => {});
   const after = Object.fromEntries((await b.cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
@@ -74,6 +79,18 @@ async function measureLoad(b, url) {
   return { load, script: (after.ScriptDuration - before.ScriptDuration) * 1000, heapKb: after.JSHeapUsedSize / 1024 };
 }
 
+/** Main-thread script time (ms) during 2 s of the busy view (tests/sim/crm/busy.js). */
+async function measureBusy(b, url) {
+  await b.page.goto(url, { waitUntil: 'load' });
+  await b.page.waitForTimeout(150);
+  const before = (await b.cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration').value;
+  await b.page.evaluate(() => window.busy(2000));
+  await b.page.waitForTimeout(150); // the last widget frames' content scripts have run
+  const after = (await b.cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration').value;
+  return (after - before) * 1000;
+}
+
+const PAGE_ONLY = Symbol('page only');
 const servers = await startServers({ sim: { stampSends: true, latency: [0, 0] } });
 const results = { runs: RUNS, chromium: {}, firefox: {}, files: {} };
 try {
@@ -89,6 +106,23 @@ try {
     const f = await measureLoad(floor, plain);
     pairs.push({ a, b, f });
   }
+  // --- a busy single-page-app view (300 rows replaced every frame, widget iframes coming and
+  // going) for 2 s: the script time each extension adds; and a page with 20 widget frames: the
+  // JS heap each adds per frame. Same three browsers, turns alternated.
+  const busy = { a: [], b: [], f: [] };
+  const frames = { a: [], b: [], f: [] };
+  for (let i = 0; i < Math.max(3, Math.round(RUNS / 4)); i++) {
+    for (const [k, br] of [['a', withExt], ['b', without], ['f', floor]]) {
+      busy[k].push(await measureBusy(br, `${servers.crm}/busy.html`));
+      frames[k].push((await measureLoad(br, `${servers.crm}/frames-many.html`, 20)).heapKb);
+    }
+  }
+  const over = (xs, ys) => median(xs) - median(ys);
+  results.chromium.busy_script_ms = Math.max(0, over(busy.a, busy.b));
+  results.chromium.floor_busy_script_ms = Math.max(0, over(busy.f, busy.b));
+  results.chromium.busy_script_ms_without = median(busy.b);
+  results.chromium.memory_kb_per_frame = over(frames.a, frames.b) / 21;
+  results.chromium.floor_memory_kb_per_frame = over(frames.f, frames.b) / 21;
   results.chromium.floor_load_ratio = median(pairs.map((p) => p.f.load / p.b.load));
   results.chromium.floor_script_ms = Math.max(0, median(pairs.map((p) => p.f.script)) - median(pairs.map((p) => p.b.script)));
   results.chromium.script_ms_over_floor = median(pairs.map((p) => p.a.script)) - median(pairs.map((p) => p.f.script));
@@ -101,6 +135,7 @@ try {
   results.chromium.memory_kb = median(pairs.map((p) => p.a.heapKb)) - median(pairs.map((p) => p.b.heapKb));
   await without.close();
 
+  if (args.includes('--page-only')) { await withExt.close(); throw PAGE_ONLY; }
   // --- iframe inserted -> toolbar in the DOM (first insertion loads the wasm; then re-mounts)
   const page = withExt.page;
   const first = [];
@@ -135,13 +170,15 @@ try {
   });
   results.chromium.capture_latency_ms = median(await page.evaluate(() => window.__capture));
   await withExt.close();
+} catch (e) {
+  if (e !== PAGE_ONLY) throw e;
 } finally {
   await servers.close();
 }
 
 // --- Firefox ESR: the same page loads alternated between a browser with and one without the
 // extension, then detection and capture latency measured in the page as in Chromium.
-if (!args.includes('--chromium-only')) {
+if (!args.includes('--chromium-only') && !args.includes('--page-only')) {
   const poll = async (page, fn, arg, timeout = 10000) => {
     const end = Date.now() + timeout;
     for (;;) {
@@ -206,8 +243,8 @@ if (!args.includes('--chromium-only')) {
 }
 
 // Each shipped module: `content` is what a CRM page loads, `pages` the popup and background.
-for (const f of ['pkg/content_bg.wasm', 'pkg/content.js', 'pkg/pages_bg.wasm', 'pkg/pages.js', 'loader.js']) {
-  const bytes = await readFile(path.join(EXT, f));
+for (const f of ['pkg/content_bg.wasm', 'pkg/content.js', 'pkg/pages_bg.wasm', 'pkg/pages.js', 'detect.js', 'relay.js']) {
+  const bytes = await readFile(path.join(EXT, f)).catch(() => Buffer.alloc(0));
   results.files[f] = { raw_kb: bytes.length / 1024, gzip_kb: gzipSync(bytes, { level: 9 }).length / 1024 };
 }
 results.wasm_raw_kb = results.files['pkg/content_bg.wasm'].raw_kb;
@@ -225,6 +262,10 @@ const rows = [
   ['floor_script_ms', results.chromium.floor_script_ms, 'script time the floor adds there'],
   ['script_ms_over_floor', results.chromium.script_ms_over_floor, 'script time ours adds over the floor (issue target: within 0.1)'],
   ['floor_memory_kb', results.chromium.floor_memory_kb, 'JS heap the floor adds there'],
+  ['busy_script_ms', results.chromium.busy_script_ms, `busy view, 2 s (300 rows a frame, frames coming and going): script time ours adds (page's own: ${results.chromium.busy_script_ms_without?.toFixed(0)} ms)`],
+  ['floor_busy_script_ms', results.chromium.floor_busy_script_ms, 'the same for the floor'],
+  ['memory_kb_per_frame', results.chromium.memory_kb_per_frame, 'JS heap ours adds per frame (a page of 20 widget frames, /21)'],
+  ['floor_memory_kb_per_frame', results.chromium.floor_memory_kb_per_frame, 'the same for the floor'],
   ['detect_latency_ms', results.chromium.detect_latency_ms, 'iframe inserted -> toolbar in DOM (wasm already loaded)'],
   ['detect_first_latency_ms', results.chromium.detect_first_latency_ms, 'the same, first repeater on a page (loads the wasm)'],
   ['capture_latency_ms', results.chromium.capture_latency_ms, 'desktop posts INTERACTION_RENDERED -> first frame showing item_id'],
@@ -233,7 +274,7 @@ const rows = [
   ['pages_wasm_raw_kb', results.pages_wasm_raw_kb, 'pages module (popup, background): never loaded by a CRM page'],
   ['pages_wasm_gzip_kb', results.pages_wasm_gzip_kb, 'the same, gzip -9'],
 ];
-const show = (k, v) => (v === undefined ? '—' : v.toFixed(k.endsWith('ratio') ? 3 : 1));
+const show = (k, v) => (v === undefined ? '—' : v.toFixed(k.endsWith('ratio') ? 3 : k.includes('script_ms') && Math.abs(v) < 10 ? 2 : 1));
 const met = (t, v) => (!t || v === undefined ? '' : v <= t[1] ? 'yes' : 'NO');
 console.log(`\nCall Toolbar benchmark, median of ${RUNS} runs (Firefox: — where the browser does not expose the figure)\n`);
 console.log('figure                     Chromium  met   Firefox  met   target  what');

@@ -19,6 +19,23 @@ test('a page without the repeater gets nothing injected', async () => {
   await page.close();
 });
 
+test('only a page with the repeater loads the toolbar\'s code (the glue, the wasm); the detector alone runs elsewhere', async (t) => {
+  // Chromium reports what a content script fetches among the page's requests; Firefox's
+  // WebDriver has no such view.
+  if (env.browser === 'firefox') return t.skip('no view of a content script\'s requests in Firefox WebDriver');
+  const loads = async (file) => {
+    const page = await env.context.newPage();
+    const urls = [];
+    page.on('request', (r) => { if (r.url().startsWith('chrome-extension://')) urls.push(new URL(r.url()).pathname); });
+    await page.goto(`${env.crm}/${file}`);
+    await page.waitForTimeout(800);
+    await page.close();
+    return [...new Set(urls)].sort(); // Chromium reports a dynamic URL and the file it maps to
+  };
+  assert.deepEqual(await loads('plain.html'), [], 'a page without the desktop');
+  assert.deepEqual(await loads('crm.html'), ['/pkg/content.js', '/pkg/content_bg.wasm'], 'a page with it');
+});
+
 test('repeater present at load: the toolbar appears and shows the tenant', async () => {
   const page = await env.context.newPage();
   await page.goto(`${env.crm}/crm.html`);

@@ -7,6 +7,10 @@ if (typeof wasm_bindgen === 'undefined') importScripts('pkg/pages.js');
 
 const api = globalThis.browser ?? globalThis.chrome;
 const ready = wasm_bindgen({ module_or_path: api.runtime.getURL('pkg/pages_bg.wasm') });
+// Whenever the background starts: the policy's copy for content scripts brought up to date.
+ready.then(() => wasm_bindgen.background_start(api));
+// Started with the browser too, so that the copy is current before the agent's CRM tabs load.
+api.runtime.onStartup?.addListener(() => {});
 
 // The settings in force changed: the agent's (options page) or the organisation's policy.
 api.storage.onChanged.addListener((changes, area) => {

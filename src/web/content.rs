@@ -61,6 +61,9 @@ struct ContentScript {
 
 thread_local! {
     static CONTENT: RefCell<Option<ContentScript>> = const { RefCell::new(None) };
+    /// The toolbar's shell that detect.js drew in the frame the repeater appeared (its host and
+    /// closed root), until the first toolbar takes it over or it is not needed after all.
+    static SHELL: RefCell<Option<(Element, web_sys::ShadowRoot)>> = const { RefCell::new(None) };
     /// The host's style attribute as we last wrote it (layout and place): a page that changes it
     /// (to make the toolbar transparent, say, and have the agent click it unseen) gets it back.
     static EXPECTED_STYLE: RefCell<String> = const { RefCell::new(String::new()) };
@@ -127,12 +130,30 @@ fn guard_host(host: &Element, sink: super::channel::Sink) -> WebResult<HostGuard
 /// with the settings the loader read meanwhile. On a site the agent or the organisation
 /// blocked, nothing is mounted or watched.
 #[wasm_bindgen]
-pub fn start_content(api: JsValue, prefs: JsValue) -> Result<(), JsValue> {
+pub fn start_content(api: JsValue, prefs: JsValue, shell: JsValue) -> Result<(), JsValue> {
     ext::set_api(api);
     super::trap::install_content();
     if CONTENT.with(|c| c.borrow().is_some()) {
         return Ok(());
     }
+    // The shell: taken over by the first mount below, else removed before this returns.
+    let get = |k: &str| js_sys::Reflect::get(&shell, &JsValue::from_str(k)).ok();
+    if let (Some(host), Some(root)) = (get("host").and_then(|h| h.dyn_into::<Element>().ok()), get("root").and_then(|r| r.dyn_into::<web_sys::ShadowRoot>().ok())) {
+        SHELL.with(|s| *s.borrow_mut() = Some((host, root)));
+    }
+    let started = start_watching(prefs);
+    drop_shell();
+    started
+}
+
+/// Removes the shell if no toolbar took it over.
+fn drop_shell() {
+    if let Some((host, _)) = SHELL.with(|s| s.borrow_mut().take()) {
+        host.remove();
+    }
+}
+
+fn start_watching(prefs: JsValue) -> Result<(), JsValue> {
     // What the loader read from storage while the wasm compiled: the agent's settings, the
     // organisation's policy and the trusted list (any may be absent).
     let prefs = ext::json_of(&prefs).unwrap_or(crate::core::json::Value::Null);
@@ -410,13 +431,26 @@ fn mount(repeater: HtmlIFrameElement, prefs: (crate::core::settings::Effective, 
     let src = repeater.src();
     let tenant = repeater_origin(&src).ok_or(WebError::Missing("tenant origin"))?;
     let doc = document()?;
-    let host = doc.create_element(HOST_TAG)?;
+    // The shell detect.js drew when the repeater appeared becomes the toolbar's host: the agent
+    // saw a toolbar in that frame already, and it is filled in place.
+    let (host, shadow) = match SHELL.with(|s| s.borrow_mut().take()).filter(|(h, _)| h.is_connected()) {
+        Some((host, root)) => {
+            root.set_text_content(None);
+            (host, root)
+        }
+        None => {
+            let host = doc.create_element(HOST_TAG)?;
+            let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Closed))?;
+            (host, root)
+        }
+    };
     style_host(&host, away_from(&repeater))?;
-    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Closed))?;
     let page = window()?.location().host().unwrap_or_default();
     // The host goes into the page first: the proxy iframe needs a connected document to get
     // its window, and the toolbar is visible in the same frame as the repeater.
-    doc.document_element().ok_or(WebError::Missing("documentElement"))?.append_child(&host)?;
+    if !host.is_connected() {
+        doc.document_element().ok_or(WebError::Missing("documentElement"))?.append_child(&host)?;
+    }
     to_top_layer(&host);
     let root: web_sys::Node = shadow.clone().into();
     let page_host = PageHost { host: host.clone(), site: page.clone() };

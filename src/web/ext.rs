@@ -247,14 +247,16 @@ pub async fn settings() -> crate::core::settings::Settings {
 /// The organisation's policy from `storage.managed` (empty where none is set: Firefox rejects
 /// the read when no policy names the extension, Chrome answers with an empty object).
 pub async fn policy() -> crate::core::settings::Policy {
+    json_of(&managed_policy().await).map(|j| crate::core::settings::Policy::from_json(&j)).unwrap_or_default()
+}
+
+/// `storage.managed` as it is: an empty object where no policy is set.
+pub async fn managed_policy() -> JsValue {
     let read = async {
         let managed = path(&["storage", "managed"])?;
         settle(call(&managed, "get", &[&JsValue::NULL])?).await
     };
-    match read.await {
-        Ok(v) => json_of(&v).map(|j| crate::core::settings::Policy::from_json(&j)).unwrap_or_default(),
-        Err(_) => Default::default(),
-    }
+    read.await.ok().filter(|v| v.is_object()).unwrap_or_else(|| Object::new().into())
 }
 
 /// The settings in force: the agent's, with the organisation's policy laid over them.

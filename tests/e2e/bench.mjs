@@ -140,19 +140,24 @@ try {
   const page = withExt.page;
   const first = [];
   const again = [];
+  const filled = [];
+  const sameFrame = [];
   for (let i = 0; i < Math.max(5, RUNS / 3); i++) {
     await page.goto(`${servers.crm}/spa.html`);
     for (let j = 0; j < 4; j++) {
       await page.getByRole('button', { name: 'Softphone', exact: true }).click();
-      await page.locator('bp-call-toolbar').waitFor({ state: 'attached' });
+      await page.locator('bp-call-toolbar[data-status]').waitFor({ state: 'attached' });
       const t = await page.evaluate(() => window.__timing);
       (j === 0 ? first : again).push(t.toolbarAt - t.insertedAt);
+      if (j === 0) { filled.push(t.filledAt - t.insertedAt); sameFrame.push(t.toolbarAt <= t.nextFrameAt || !t.nextFrameAt ? 1 : 0); }
       await page.getByRole('button', { name: 'Reports', exact: true }).click();
       await page.locator('bp-call-toolbar').waitFor({ state: 'detached' });
     }
   }
   results.chromium.detect_latency_ms = median(again);
   results.chromium.detect_first_latency_ms = median(first);
+  results.chromium.first_filled_latency_ms = median(filled);
+  results.chromium.first_in_insertion_frame = sameFrame.reduce((a, b) => a + b, 0) / sameFrame.length;
 
   // --- INTERACTION_RENDERED -> item_id shown in the toolbar
   await page.goto(`${servers.crm}/crm.html`);
@@ -208,19 +213,24 @@ if (!args.includes('--chromium-only') && !args.includes('--page-only')) {
 
     const first = [];
     const again = [];
+    const filled = [];
+    const sameFrame = [];
     for (let i = 0; i < Math.max(5, RUNS / 3); i++) {
       await a.goto(`${ff.crm}/spa.html`);
       for (let j = 0; j < 4; j++) {
         await a.getByRole('button', { name: 'Softphone', exact: true }).click();
-        await poll(a, () => !!document.querySelector('bp-call-toolbar'));
+        await poll(a, () => !!document.querySelector('bp-call-toolbar[data-status]'));
         const t = await a.evaluate(() => window.__timing);
         (j === 0 ? first : again).push(t.toolbarAt - t.insertedAt);
+        if (j === 0) { filled.push(t.filledAt - t.insertedAt); sameFrame.push(t.toolbarAt <= t.nextFrameAt || !t.nextFrameAt ? 1 : 0); }
         await a.getByRole('button', { name: 'Reports', exact: true }).click();
         await poll(a, () => !document.querySelector('bp-call-toolbar'));
       }
     }
     results.firefox.detect_latency_ms = median(again);
     results.firefox.detect_first_latency_ms = median(first);
+    results.firefox.first_filled_latency_ms = median(filled);
+    results.firefox.first_in_insertion_frame = sameFrame.reduce((a, b) => a + b, 0) / sameFrame.length;
 
     await a.goto(`${ff.crm}/crm.html`);
     await trust(a, ff.tenant);
@@ -267,7 +277,9 @@ const rows = [
   ['memory_kb_per_frame', results.chromium.memory_kb_per_frame, 'JS heap ours adds per frame (a page of 20 widget frames, /21)'],
   ['floor_memory_kb_per_frame', results.chromium.floor_memory_kb_per_frame, 'the same for the floor'],
   ['detect_latency_ms', results.chromium.detect_latency_ms, 'iframe inserted -> toolbar in DOM (wasm already loaded)'],
-  ['detect_first_latency_ms', results.chromium.detect_first_latency_ms, 'the same, first repeater on a page (loads the wasm)'],
+  ['detect_first_latency_ms', results.chromium.detect_first_latency_ms, 'the same, first repeater on a page: the shell detect.js draws while the module loads'],
+  ['first_in_insertion_frame', results.chromium.first_in_insertion_frame, 'share of first toolbars in the DOM before the first frame after the insertion is drawn'],
+  ['first_filled_latency_ms', results.chromium.first_filled_latency_ms, 'the same, until the Rust has filled it (module fetched, compiled, started)'],
   ['capture_latency_ms', results.chromium.capture_latency_ms, 'desktop posts INTERACTION_RENDERED -> first frame showing item_id'],
   ['wasm_raw_kb', results.wasm_raw_kb, 'content module (content script, toolbar frame)'],
   ['wasm_gzip_kb', results.wasm_gzip_kb, 'the same, gzip -9'],

@@ -90,7 +90,7 @@ fn toolbar_renders_the_view_and_reports_clicks() {
 #[wasm_bindgen_test]
 async fn content_script_mounts_with_the_repeater_and_leaves_with_it() {
     let d = doc();
-    start_content(wasm_bindgen::JsValue::UNDEFINED, wasm_bindgen::JsValue::UNDEFINED).unwrap();
+    start_content(wasm_bindgen::JsValue::UNDEFINED, wasm_bindgen::JsValue::UNDEFINED, wasm_bindgen::JsValue::UNDEFINED).unwrap();
     assert!(d.query_selector(HOST_TAG).unwrap().is_none(), "no repeater: nothing injected");
 
     let frame = d.create_element("iframe").unwrap();
@@ -114,5 +114,51 @@ async fn content_script_mounts_with_the_repeater_and_leaves_with_it() {
     next_tick().await;
     assert!(d.query_selector(HOST_TAG).unwrap().is_none());
     fake.remove();
+    stop_content();
+}
+
+/// A shell as detect.js draws it: the host in the document, a closed root with a placeholder.
+fn shell(d: &web_sys::Document) -> (Element, web_sys::ShadowRoot, wasm_bindgen::JsValue) {
+    let host = d.create_element(HOST_TAG).unwrap();
+    let root = host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Closed)).unwrap();
+    root.set_text_content(Some("shell placeholder"));
+    d.document_element().unwrap().append_child(&host).unwrap();
+    let obj = js_sys::Object::new();
+    js_sys::Reflect::set(&obj, &"host".into(), &host).unwrap();
+    js_sys::Reflect::set(&obj, &"root".into(), &root).unwrap();
+    (host, root, obj.into())
+}
+
+#[wasm_bindgen_test]
+async fn the_shell_is_filled_in_place_or_removed_where_no_toolbar_belongs() {
+    let d = doc();
+    let undef = wasm_bindgen::JsValue::UNDEFINED;
+    stop_content();
+    // No repeater the Rust takes (a look-alike path): the shell leaves with the start.
+    let fake = d.create_element("iframe").unwrap();
+    fake.set_attribute("src", "http://127.0.0.1:9/x/agentdesktop/UniversalRepeater.jsp").unwrap();
+    d.body().unwrap().append_child(&fake).unwrap();
+    let (host, _, js) = shell(&d);
+    start_content(undef.clone(), undef.clone(), js).unwrap();
+    assert!(!host.is_connected(), "shell removed");
+    assert!(d.query_selector(HOST_TAG).unwrap().is_none());
+    stop_content();
+    fake.remove();
+
+    // A repeater: the toolbar is built in the shell's own host and root, and it is the only one.
+    let frame = d.create_element("iframe").unwrap();
+    frame.set_attribute("src", "http://127.0.0.1:9/agentdesktop/UniversalRepeater.jsp").unwrap();
+    d.body().unwrap().append_child(&frame).unwrap();
+    let (host, root, js) = shell(&d);
+    start_content(undef.clone(), undef, js).unwrap();
+    assert!(host.is_connected());
+    assert_eq!(d.query_selector_all(HOST_TAG).unwrap().length(), 1);
+    let text = root.text_content().unwrap_or_default();
+    assert!(!text.contains("shell placeholder"), "placeholder replaced: {text}");
+    assert!(root.query_selector("button").unwrap().is_some(), "the toolbar drawn in the shell's root");
+    assert!(host.get_attribute("style").unwrap_or_default().contains("position: fixed"), "styled as the toolbar's host");
+    frame.remove();
+    next_tick().await;
+    assert!(!host.is_connected(), "the repeater left: so does the toolbar");
     stop_content();
 }

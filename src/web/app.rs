@@ -270,21 +270,33 @@ fn dispatch(weak: &Weak<Shared>, input: Input) {
     if shared.inner.try_borrow_mut().is_err() {
         return;
     }
-    let mut any = false;
+    let (mut any, mut dirty) = (false, false);
     loop {
-        let Some(input) = shared.queue.borrow_mut().pop_front() else { break };
-        let effects = match shared.inner.try_borrow_mut() {
-            Ok(mut inner) => match inner.as_mut() {
-                Some(i) => i.session.apply(input),
-                None => return,
-            },
-            Err(_) => return,
-        };
+        // Everything queued is applied, then drawn, and only then do its effects run (posts to
+        // the desktop, the log, reports): what the agent sees waits for nothing but the reducer
+        // and one render. Effects that cause inputs synchronously queue them for the next turn.
+        let mut effects = Vec::new();
+        while let Some(input) = shared.queue.borrow_mut().pop_front() {
+            match shared.inner.try_borrow_mut() {
+                Ok(mut inner) => match inner.as_mut() {
+                    Some(i) => effects.extend(i.session.apply(input)),
+                    None => return,
+                },
+                Err(_) => return,
+            }
+            (any, dirty) = (true, true);
+        }
+        if effects.is_empty() {
+            break;
+        }
+        render(&shared, weak);
+        dirty = false;
         run_effects(&shared, effects);
-        any = true;
+    }
+    if dirty {
+        render(&shared, weak);
     }
     if any {
-        render(&shared, weak);
         schedule(&shared, weak.clone());
     }
 }

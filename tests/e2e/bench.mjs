@@ -2,7 +2,8 @@
 // speed and memory figures, each the median of many runs, comparisons as ratios measured in the
 // same run; then the figures Firefox ESR exposes to WebDriver (load time, detection and capture
 // latency; it has no script-time or heap metrics for a page). Writes bench/results.json.
-// Usage: node tests/e2e/bench.mjs [--runs N] [--chromium-only] [--page-only]   (or scripts/bench.sh)
+// Usage: node tests/e2e/bench.mjs [--runs N] [--chromium-only] [--page-only] [--stop-worker]
+//   (or scripts/bench.sh)
 // --page-only: only the figures of pages without the desktop, in Chromium (BENCH_EXT may then
 // name any extension directory, to compare one with the floor).
 import { chromium } from 'playwright-core';
@@ -83,12 +84,24 @@ async function measureLoad(b, url, frames = 0) {
   return { load, script: (after.ScriptDuration - before.ScriptDuration) * 1000, heapKb: after.JSHeapUsedSize / 1024 };
 }
 
+/** --stop-worker: the extension's service worker stopped, as Chromium does when it is idle
+ *  (before each first insertion: what an agent gets after a quiet minute). */
+async function stopWorker(b) {
+  const { targetInfos } = await b.cdp.send('Target.getTargets');
+  for (const t of targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://'))) {
+    await b.cdp.send('Target.closeTarget', { targetId: t.targetId });
+  }
+  for (let i = 0; i < 50 && (await b.cdp.send('Target.getTargets')).targetInfos.some((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://')); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Main-thread script time (ms) during 2 s of the busy view (tests/sim/crm/busy.js). */
 async function measureBusy(b, url) {
   await b.page.goto(url, { waitUntil: 'load' });
   await b.page.waitForTimeout(150);
   const before = (await b.cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration').value;
-  await b.page.evaluate(() => window.busy(2000));
+  b.frames = await b.page.evaluate(() => window.busy(2000));
   await b.page.waitForTimeout(150); // the last widget frames' content scripts have run
   const after = (await b.cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration').value;
   return (after - before) * 1000;
@@ -114,17 +127,23 @@ try {
   // going) for 2 s: the script time each extension adds; and a page with 20 widget frames: the
   // JS heap each adds per frame. Same three browsers, turns alternated.
   const busy = { a: [], b: [], f: [] };
+  const busyFrames = { a: [], b: [], f: [] };
   const frames = { a: [], b: [], f: [] };
   for (let i = 0; i < Math.max(3, Math.round(RUNS / 4)); i++) {
     for (const [k, br] of [['a', withExt], ['b', without], ['f', floor]]) {
       busy[k].push(await measureBusy(br, `${servers.crm}/busy.html`));
+      busyFrames[k].push(br.frames);
       frames[k].push((await measureLoad(br, `${servers.crm}/frames-many.html`, 20)).heapKb);
     }
   }
   const over = (xs, ys) => median(xs) - median(ys);
-  results.chromium.busy_script_ms = Math.max(0, over(busy.a, busy.b));
-  results.chromium.floor_busy_script_ms = Math.max(0, over(busy.f, busy.b));
+  // Not clamped: below zero, the difference is inside the page's own variation.
+  results.chromium.busy_script_ms = over(busy.a, busy.b);
+  results.chromium.floor_busy_script_ms = over(busy.f, busy.b);
   results.chromium.busy_script_ms_without = median(busy.b);
+  results.chromium.busy_frames = median(busyFrames.a);
+  results.chromium.busy_frames_without = median(busyFrames.b);
+  results.chromium.floor_busy_frames = median(busyFrames.f);
   results.chromium.memory_kb_per_frame = over(frames.a, frames.b) / 21;
   results.chromium.floor_memory_kb_per_frame = over(frames.f, frames.b) / 21;
   results.chromium.floor_load_ratio = median(pairs.map((p) => p.f.load / p.b.load));
@@ -148,6 +167,7 @@ try {
   const sameFrame = [];
   for (let i = 0; i < Math.max(5, RUNS / 3); i++) {
     await page.goto(`${servers.crm}/spa.html`);
+    if (args.includes('--stop-worker')) await stopWorker(withExt);
     for (let j = 0; j < 4; j++) {
       await page.getByRole('button', { name: 'Softphone', exact: true }).click();
       await page.locator('bp-call-toolbar[data-status]').waitFor({ state: 'attached' });
@@ -202,9 +222,11 @@ if (!args.includes('--chromium-only') && !args.includes('--page-only')) {
   };
   const ff = await launchFirefox({ extension: true, extDir: process.env.BENCH_EXT_FIREFOX ?? path.join(root, 'dist/firefox'), sim: { stampSends: true, latency: [0, 0] } });
   const ffBase = await launchFirefox({ extension: false });
+  const ffFloor = await launchFirefox({ extension: true, extDir: FLOOR });
   try {
     const a = await ff.context.newPage();
     const b = await ffBase.context.newPage();
+    const f = await ffFloor.context.newPage();
     const loadOf = async (page, url) => {
       await page.goto('about:blank');
       await page.goto(url);
@@ -212,11 +234,25 @@ if (!args.includes('--chromium-only') && !args.includes('--page-only')) {
       return page.evaluate(() => { const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd - n.startTime; });
     };
     const pairs = [];
-    for (let i = 0; i < RUNS; i++) pairs.push([await loadOf(a, `${ff.crm}/plain.html`), await loadOf(b, `${ffBase.crm}/plain.html`)]);
+    for (let i = 0; i < RUNS; i++) pairs.push([await loadOf(a, `${ff.crm}/plain.html`), await loadOf(b, `${ffBase.crm}/plain.html`), await loadOf(f, `${ffFloor.crm}/plain.html`)]);
     results.firefox.load_ratio = median(pairs.map(([x, y]) => x / y));
     results.firefox.load_delta_ms = median(pairs.map(([x, y]) => x - y));
     results.firefox.load_ms_without = median(pairs.map(([, y]) => y));
+    results.firefox.floor_load_ratio = median(pairs.map(([, y, z]) => z / y));
+    // Firefox has no script-time figure for a page: the busy view's frames drawn in 2 s (fewer
+    // than without an extension is time the content script took from the page).
+    const framesOf = async (page, url) => { await page.goto(url); await page.waitForTimeout(150); return page.evaluate(() => window.busy(2000)); };
+    const busyFrames = { a: [], b: [], f: [] };
+    for (let i = 0; i < Math.max(3, Math.round(RUNS / 4)); i++) {
+      busyFrames.a.push(await framesOf(a, `${ff.crm}/busy.html`));
+      busyFrames.b.push(await framesOf(b, `${ffBase.crm}/busy.html`));
+      busyFrames.f.push(await framesOf(f, `${ffFloor.crm}/busy.html`));
+    }
+    results.firefox.busy_frames = median(busyFrames.a);
+    results.firefox.busy_frames_without = median(busyFrames.b);
+    results.firefox.floor_busy_frames = median(busyFrames.f);
     await ffBase.close();
+    await ffFloor.close();
 
     const first = [];
     const again = [];
@@ -258,6 +294,7 @@ if (!args.includes('--chromium-only') && !args.includes('--page-only')) {
   } finally {
     await ff.close();
     await ffBase.close().catch(() => {});
+    await ffFloor.close().catch(() => {});
   }
 }
 
@@ -283,6 +320,7 @@ const rows = [
   ['floor_memory_kb', results.chromium.floor_memory_kb, 'JS heap the floor adds there'],
   ['busy_script_ms', results.chromium.busy_script_ms, `busy view, 2 s (300 rows a frame, frames coming and going): script time ours adds (page's own: ${results.chromium.busy_script_ms_without?.toFixed(0)} ms)`],
   ['floor_busy_script_ms', results.chromium.floor_busy_script_ms, 'the same for the floor'],
+  ['busy_frames', results.chromium.busy_frames, `busy view: frames drawn in 2 s with ours (floor ${results.chromium.floor_busy_frames ?? '—'}, none ${results.chromium.busy_frames_without ?? '—'}; Firefox: floor ${results.firefox.floor_busy_frames ?? '—'}, none ${results.firefox.busy_frames_without ?? '—'})`],
   ['memory_kb_per_frame', results.chromium.memory_kb_per_frame, 'JS heap ours adds per frame (a page of 20 widget frames, /21)'],
   ['floor_memory_kb_per_frame', results.chromium.floor_memory_kb_per_frame, 'the same for the floor'],
   ['detect_latency_ms', results.chromium.detect_latency_ms, 'iframe inserted -> toolbar in DOM (wasm already loaded)'],

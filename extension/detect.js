@@ -8,10 +8,11 @@
   // Not inside the tenant's own frames (the manifest excludes them; a re-injection after an
   // update reaches every frame), and once per copy of the extension.
   const url = document.URL;
-  if (globalThis.__bpCallToolbarLoaded || url.startsWith('/agentdesktop/', url.indexOf('/', url.indexOf('//') + 2))) return;
+  if (Object.hasOwn(globalThis, '__bpCallToolbarLoaded') || url.startsWith('/agentdesktop/', url.indexOf('/', url.indexOf('//') + 2))) return;
   globalThis.__bpCallToolbarLoaded = true;
   // The extension API object is made on first use: only once there is something to do.
-  const ext = () => globalThis.browser ?? globalThis.chrome;
+  // Own properties only: an element a page names `browser` is a property of the window too.
+  const ext = () => (Object.hasOwn(globalThis, 'browser') ? globalThis.browser : globalThis.chrome);
   const isCandidate = (f) => f.src.includes('/agentdesktop/UniversalRepeater.jsp'); // Rust checks the exact path and origin
 
   // Take-over after the extension is reloaded or updated under an open page. A copy whose
@@ -22,23 +23,27 @@
   // Only a copy that started has anything to stop: it listens from then on.
   const TAKEOVER = 'bp-call-toolbar-takeover';
   let stop = () => {};
-  // A repeater anywhere in the document: one native query, run only when an element that could
-  // hold one was added (a busy page that replaces hundreds of rows a frame costs a type check
-  // per row and one query). A query that finds nothing makes no DOM object in this world.
-  const REPEATER = 'iframe[src*="agentdesktop/UniversalRepeater.jsp"]';
-  const present = () => document.querySelector(REPEATER) !== null;
+  // A repeater in an added subtree: a native query of that subtree, only for an element that
+  // has children (a query that finds nothing makes nothing); past 8 such elements in one
+  // batch, one query of the whole document instead (a view that replaces hundreds of rows a
+  // frame pays one query, a small batch on a huge page a few small ones). The selector is
+  // loose (the file name anywhere in the attribute, whatever the base URL or dot segments):
+  // the resolved URL decides what is a repeater (drawShell here, the Rust for the toolbar).
+  const REPEATER = 'iframe[src*="UniversalRepeater.jsp"]';
   const observer = new MutationObserver((records) => {
+    let parents = 0;
     for (const r of records) {
       if (r.type === 'attributes') {
         if (r.target.tagName === 'IFRAME' && isCandidate(r.target)) return start();
-      } else {
-        for (const n of r.addedNodes) {
-          if (n.nodeType !== 1) continue;
-          if (n.tagName === 'IFRAME') {
-            if (isCandidate(n)) return start();
-          } else if (n.firstElementChild !== null) {
-            return present() ? start() : undefined; // that query saw every iframe there is
-          }
+        continue;
+      }
+      for (const n of r.addedNodes) {
+        if (n.nodeType !== 1) continue;
+        if (n.tagName === 'IFRAME') {
+          if (isCandidate(n)) return start();
+        } else if (n.firstElementChild !== null) {
+          if (++parents > 8) return document.querySelector(REPEATER) !== null ? start() : undefined;
+          if (n.querySelector(REPEATER) !== null) return start();
         }
       }
     }
@@ -51,15 +56,30 @@
       document.dispatchEvent(new CustomEvent(TAKEOVER));
       for (const e of document.querySelectorAll('bp-call-toolbar, bp-call-toolbar-channel')) e.remove();
     }
-    if (present()) start();
+    if (document.querySelector(REPEATER)) start();
   }
 
-  async function start() {
+  function start() {
     observer.disconnect();
     const api = ext();
     if (!api?.runtime?.id) return; // an old copy whose extension is gone: the new one takes this
     document.addEventListener(TAKEOVER, () => { if (!api.runtime?.id) stop(); });
-    const shell = drawShell(api);
+    let shell;
+    try {
+      shell = drawShell(api);
+    } catch (e) {
+      // No shell then (the toolbar comes when the module is ready), and none left behind.
+      console.warn('[Call Toolbar] shell:', e);
+    }
+    load(api, shell).catch((e) => {
+      // The module could not load (the extension was reloaded meanwhile, say): no shell is
+      // left saying "Connecting…" for ever; the new copy, if any, draws its own.
+      shell?.host.remove();
+      console.warn('[Call Toolbar] could not start:', e);
+    });
+  }
+
+  async function load(api, shell) {
     // Everything the toolbar needs, at once and in parallel: the settings and trusted list
     // (storage, read here rather than through the background), the wasm compiling as it
     // streams in, the Rust glue. Managed storage rejects where no policy exists (Firefox):
@@ -68,9 +88,11 @@
     // The organisation's policy comes from the background's copy in storage.local where there
     // is one (storage.managed can take a second to answer after the browser starts); the Rust
     // confirms it against storage.managed once the toolbar is up.
+    // Until then the toolbar trusts no tenant on the copy's word (policyIsCopy).
     const prefs = api.storage.local.get(['settings', 'trustedOrigins', 'policyMirror']).catch(() => ({})).then(async (local) => ({
       settings: local.settings ?? null,
       trusted: local.trustedOrigins ?? [],
+      policyIsCopy: local.policyMirror !== undefined,
       policy: local.policyMirror ?? (await Promise.resolve(api.storage.managed?.get(null)).catch(() => null)) ?? {},
     }));
     const wasm = WebAssembly.compileStreaming(fetch(url('pkg/content_bg.wasm')));
@@ -117,11 +139,13 @@
     if (!repeater) return undefined;
     const r = repeater.getBoundingClientRect();
     const side = r.left + r.width / 2 > innerWidth / 2 ? 'left' : 'right';
-    const host = document.createElement('bp-call-toolbar');
-    for (const [k, v] of [['display', 'block'], ['position', 'fixed'], ['z-index', '2147483647'], ['top', 'auto'], ['bottom', '16px'], [side, '16px'], ['margin', '0'], ['padding', '0'], ['border', '0'], ['background', 'transparent']]) {
+    // Made in a document of no browsing context: a page that defined this element name itself
+    // (and would read the root through attachInternals) gets a host whose root is not its own.
+    const host = document.implementation.createHTMLDocument('').createElement('bp-call-toolbar');
+    const root = host.attachShadow({ mode: 'closed' });
+    for (const [k, v] of [['display', 'block'], ['position', 'fixed'], ['z-index', '2147483647'], ['top', 'auto'], ['bottom', '16px'], [side, '16px'], ['margin', '0'], ['padding', '0'], ['border', '0'], ['background', 'transparent'], ['opacity', '1'], ['visibility', 'visible'], ['mask', 'none'], ['filter', 'none'], ['transform', 'none']]) {
       host.style.setProperty(k, v, 'important');
     }
-    const root = host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = ':host{all:initial}div{box-sizing:border-box;width:400px;display:flex;gap:8px;font:13px/1.35 system-ui,sans-serif;color:#1d2330;background:#fff;border:1px solid #b8c0cc;border-radius:10px;box-shadow:0 6px 24px rgba(15,23,42,.22);padding:10px 12px}b{flex:1}span{border-radius:999px;padding:1px 9px;font-weight:600;background:#e6e9ef}@media (prefers-color-scheme:dark){div{color:#e6e9ef;background:#1b1f27;border-color:#4a5466}span{background:#2a303b}}';
     const bar = document.createElement('div');

@@ -31,7 +31,7 @@ export function relay(api, isCandidate) {
     // (as content.rs does), so that a page removing it in a loop costs next to nothing.
     // Our proxy (or its host) taken out of the document: the frame reopens it.
     if (mounted?.proxy && !mounted.proxy.isConnected) { closeProxy(mounted); mounted.port?.postMessage({ t: 'lost' }); }
-    if (mounted && !mounted.host.isConnected) {
+    if (mounted && mounted.host.parentNode !== document.documentElement) { // taken out, or moved into a frame of the page's
       unmount();
       const now = Date.now();
       removals = now - removedAt > 60000 ? 1 : removals + 1;
@@ -62,7 +62,9 @@ export function relay(api, isCandidate) {
 
   function mount(repeater) {
     const token = crypto.randomUUID();
-    const host = document.createElement('bp-call-toolbar');
+    // Hosts are made in a document of no browsing context (as detect.js does): a page's own
+    // definition of the element name cannot reach their closed roots.
+    const host = document.implementation.createHTMLDocument('').createElement('bp-call-toolbar');
     const side = repeater.getBoundingClientRect();
     const left = side.left + side.width / 2 > innerWidth / 2;
     // Layout only, as in the Rust host (content.rs HOST_STYLE): text properties stay
@@ -72,7 +74,8 @@ export function relay(api, isCandidate) {
       [left ? 'left' : 'right']: '16px', [left ? 'right' : 'left']: 'auto', width: 'auto', height: 'auto',
       margin: '0', padding: '0', border: '0', background: 'transparent', overflow: 'visible',
       visibility: 'visible', opacity: '1', 'pointer-events': 'auto', transform: 'none', filter: 'none',
-      'clip-path': 'none', float: 'none',
+      'clip-path': 'none', float: 'none', mask: 'none', '-webkit-mask': 'none', scale: 'none', translate: 'none',
+      rotate: 'none', zoom: '1', 'offset-path': 'none', 'content-visibility': 'visible', 'mix-blend-mode': 'normal', 'backdrop-filter': 'none',
     })) host.style.setProperty(k, v, 'important');
     host.dataset.mode = 'frame';
     const root = host.attachShadow({ mode: 'closed' });
@@ -140,7 +143,7 @@ export function relay(api, isCandidate) {
     });
     m.guard.observe(host, { attributes: true, attributeFilter: ['style', 'popover', 'hidden', 'inert'] });
     host.addEventListener('toggle', () => {
-      if (host.isConnected && host.showPopover && !host.matches(':popover-open')) { try { host.showPopover(); } catch { /* gone */ } count('forged'); }
+      if (host.parentNode === document.documentElement && host.showPopover && !host.matches(':popover-open')) { try { host.showPopover(); } catch { /* gone */ } count('forged'); }
     });
     mounted = m;
   }
@@ -163,7 +166,7 @@ export function relay(api, isCandidate) {
         // In a hidden host of its own with a closed root, never the toolbar's: a page that
         // navigates the proxy to a document of its own reaches the proxy's root through
         // frameElement, and there must be nothing else in it (as channel.rs does).
-        const ph = document.createElement('bp-call-toolbar-channel');
+        const ph = document.implementation.createHTMLDocument('').createElement('bp-call-toolbar-channel');
         for (const [k, v] of Object.entries({ display: 'block', position: 'absolute', top: '-1000px', left: '-1000px', width: '1px', height: '1px', overflow: 'hidden', border: '0', margin: '0', padding: '0' })) ph.style.setProperty(k, v, 'important');
         ph.setAttribute('aria-hidden', 'true');
         const proot = ph.attachShadow({ mode: 'closed' });

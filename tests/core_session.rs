@@ -141,6 +141,20 @@ fn logging_in_asks_at_once_even_while_a_request_to_the_logged_out_desktop_waits(
 }
 
 #[test]
+fn a_login_repeated_while_logged_in_leaves_the_request_in_flight_alone() {
+    let mut s = Session::new(T, "crm", Trust::Trusted, 1);
+    s.start();
+    posts(&s.apply(Input::ProxyLoaded { now: 0.0 }));
+    let first = posts(&msg(&mut s, ev("LOGIN_CHANGED", r#"{"agent_id":"a","login":true}"#), 100.0));
+    assert_eq!(first.len(), 1);
+    // The desktop says it again before answering: nothing more is asked, and the answer to the
+    // first request is applied as on time.
+    assert!(posts(&msg(&mut s, ev("LOGIN_CHANGED", r#"{"agent_id":"a","login":true}"#), 150.0)).is_empty());
+    let fx = msg(&mut s, reply(&rid(&first[0]), "ready", &[]), 200.0);
+    assert_eq!(logs(&fx), vec![("Get State (auto)".into(), "status ready, 0 interactions".into())]);
+}
+
+#[test]
 fn manual_get_state_times_out_in_3_s_with_words() {
     let mut s = live("ready", &[]);
     let fx = click(&mut s, Button::GetState, 100.0);

@@ -800,12 +800,17 @@ impl Session {
                 if agent_id.is_some() {
                     self.agent.agent_id = agent_id;
                 }
+                let was_in = self.agent.logged_in == Some(true);
                 self.agent.logged_in = Some(login);
                 fx.push(self.log_entry(now, "event LOGIN_CHANGED", "", if login { "logged in" } else { "logged out" }, None));
                 if login {
                     // What we asked a logged-out desktop will not be answered: ask now rather
                     // than wait for that request to time out. The agent's own request stays.
-                    self.pending.forget(requests::Origin::Auto);
+                    // (A desktop that repeats the login while logged in: the request in flight
+                    // stands.)
+                    if !was_in {
+                        self.pending.forget(requests::Origin::Auto);
+                    }
                     self.auto_attempts = 0;
                     self.auto_get_state(now, fx);
                 } else {

@@ -69,7 +69,7 @@ impl App {
         root: &Node,
         tenant: &str,
         page: &str,
-        (eff, trusted): (Effective, Vec<String>),
+        (eff, trusted, unconfirmed): (Effective, Vec<String>, bool),
         make_channel: impl FnOnce(Sink) -> Box<dyn Channel>,
         host: Box<dyn Host>,
     ) -> WebResult<App> {
@@ -82,7 +82,10 @@ impl App {
         let ui_weak = weak.clone();
         let toolbar = Toolbar::build(doc, root, Rc::new(move |ev| ui(&ui_weak, ev)))?;
         let seed = (js_sys::Math::random() * 1_000_000.0) as u32;
-        let mut session = Session::new(tenant, page, eff.trust(tenant, &trusted), seed);
+        // A policy that is only the background's copy decides nothing yet about trust: nothing
+        // is sent to the tenant until storage.managed confirms it (the refresh below).
+        let trust = if unconfirmed { crate::core::detect::Trust::Pending } else { eff.trust(tenant, &trusted) };
+        let mut session = Session::new(tenant, page, trust, seed);
         session.apply(Input::RequireDisposition(eff.settings.require_disposition));
         let refresh = {
             let tenant = tenant.to_string();

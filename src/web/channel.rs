@@ -125,13 +125,13 @@ impl Channel for DirectChannel {
     fn open(&mut self) -> WebResult<()> {
         self.close();
         let doc = document()?;
-        let host = doc.create_element(CHANNEL_TAG)?;
+        let (host, root) = super::dom::closed_host(CHANNEL_TAG)?;
+        let root: Node = root.into();
         let html: &web_sys::HtmlElement = host.dyn_ref().ok_or(WebError::Missing("channel host"))?;
         for (k, v) in CHANNEL_STYLE {
             html.style().set_property_with_priority(k, v, "important")?;
         }
         host.set_attribute("aria-hidden", "true")?;
-        let root: Node = host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Closed))?.into();
         let frame: HtmlIFrameElement = doc.create_element("iframe")?.dyn_into().map_err(|_| WebError::Missing("iframe"))?;
         frame.set_src(&proxy_url(&self.tenant));
         frame.set_title("Agent Desktop SDK channel");

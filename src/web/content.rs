@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlIFrameElement, MutationObserverInit, ShadowRootInit, ShadowRootMode};
+use web_sys::{Element, HtmlIFrameElement, MutationObserverInit};
 
 use super::app::{App, Host};
 use super::channel::DirectChannel;
@@ -56,7 +56,8 @@ struct ContentScript {
     mounted: Option<Mounted>,
     _hotkeys: Option<ext::ApiListener>,
     /// The settings in force and the trusted list, as the loader read them.
-    prefs: (crate::core::settings::Effective, Vec<String>),
+    /// The third: the policy is the background's copy, not yet confirmed by storage.managed.
+    prefs: (crate::core::settings::Effective, Vec<String>, bool),
 }
 
 thread_local! {
@@ -118,7 +119,7 @@ fn guard_host(host: &Element, sink: super::channel::Sink) -> WebResult<HostGuard
     // attribute: the browser's toggle event says so.
     let watched = host.clone();
     let toggle = gloo_events::EventListener::new(host, "toggle", move |_| {
-        if !guard::stopped() && watched.is_connected() && !watched.matches(":popover-open").unwrap_or(true) {
+        if !guard::stopped() && in_place(&watched) && !watched.matches(":popover-open").unwrap_or(true) {
             to_top_layer(&watched);
             sink(Input::Forged);
         }
@@ -160,6 +161,7 @@ fn start_watching(prefs: JsValue) -> Result<(), JsValue> {
     let settings = prefs.get("settings").map(crate::core::settings::Settings::from_json).unwrap_or_default();
     let policy = prefs.get("policy").map(crate::core::settings::Policy::from_json).unwrap_or_default();
     let trusted = prefs.get("trusted").map(crate::core::wire::strings).unwrap_or_default();
+    let unconfirmed = prefs.get("policyIsCopy").and_then(|v| v.as_bool()).unwrap_or(false);
     let eff = crate::core::settings::overlay(&settings, &policy);
     let host = window()?.location().hostname().unwrap_or_default();
     if crate::core::settings::is_blocked(&host, &eff.settings.blocked_sites) {
@@ -186,7 +188,7 @@ fn start_watching(prefs: JsValue) -> Result<(), JsValue> {
             JsValue::UNDEFINED
         })
     });
-    CONTENT.with(|c| *c.borrow_mut() = Some(ContentScript { _observer: observer, mounted: None, _hotkeys: hotkeys.ok(), prefs: (eff, trusted) }));
+    CONTENT.with(|c| *c.borrow_mut() = Some(ContentScript { _observer: observer, mounted: None, _hotkeys: hotkeys.ok(), prefs: (eff, trusted, unconfirmed) }));
     rescan();
     Ok(())
 }
@@ -242,7 +244,7 @@ fn restore_host() {
     CONTENT.with(|c| {
         let mut c = c.borrow_mut();
         let Some(m) = c.as_mut().and_then(|cs| cs.mounted.as_mut()) else { return };
-        if m.host.is_connected() || m.restore.is_some() {
+        if in_place(&m.host) || m.restore.is_some() {
             return;
         }
         let now = super::now();
@@ -256,7 +258,7 @@ fn restore_host() {
                 CONTENT.with(|c| {
                     if let Some(m) = c.borrow_mut().as_mut().and_then(|cs| cs.mounted.as_mut()) {
                         m.restore = None;
-                        if !m.host.is_connected() {
+                        if !in_place(&m.host) {
                             reattach(&m.host);
                         }
                     }
@@ -264,6 +266,14 @@ fn restore_host() {
             }));
         }
     });
+}
+
+/// Our host is where we put it: a child of this document's root element. Anywhere else (taken
+/// out, or moved into a frame of the page's where it could be made invisible and clicked
+/// unseen) it is put back.
+fn in_place(host: &Element) -> bool {
+    let root = document().ok().and_then(|d| d.document_element());
+    host.parent_element().is_some_and(|p| Some(&p) == root.as_ref())
 }
 
 fn reattach(host: &Element) {
@@ -316,6 +326,18 @@ pub const HOST_STYLE: &[(&str, &str)] = &[
     ("clip-path", "none"),
     ("float", "none"),
     ("contain", "layout style"),
+    // What else a page style sheet could use to hide the toolbar (and have the agent click it
+    // unseen) or shrink it out of sight.
+    ("mask", "none"),
+    ("-webkit-mask", "none"),
+    ("scale", "none"),
+    ("translate", "none"),
+    ("rotate", "none"),
+    ("zoom", "1"),
+    ("offset-path", "none"),
+    ("content-visibility", "visible"),
+    ("mix-blend-mode", "normal"),
+    ("backdrop-filter", "none"),
 ];
 
 fn style_host(host: &Element, left_side: bool) -> WebResult<()> {
@@ -427,28 +449,29 @@ fn restore_placement(site: String) {
     });
 }
 
-fn mount(repeater: HtmlIFrameElement, prefs: (crate::core::settings::Effective, Vec<String>)) -> WebResult<Mounted> {
+fn mount(repeater: HtmlIFrameElement, prefs: (crate::core::settings::Effective, Vec<String>, bool)) -> WebResult<Mounted> {
     let src = repeater.src();
     let tenant = repeater_origin(&src).ok_or(WebError::Missing("tenant origin"))?;
     let doc = document()?;
     // The shell detect.js drew when the repeater appeared becomes the toolbar's host: the agent
     // saw a toolbar in that frame already, and it is filled in place.
-    let (host, shadow) = match SHELL.with(|s| s.borrow_mut().take()).filter(|(h, _)| h.is_connected()) {
+    let (host, shadow) = match SHELL.with(|s| s.borrow_mut().take()).filter(|(h, _)| in_place(h)) {
         Some((host, root)) => {
             root.set_text_content(None);
+            // What a page set on the shell before now (inert, hidden, a style of its own…)
+            // does not become ours: the host gets only what the toolbar sets.
+            for a in host.get_attribute_names().iter().filter_map(|n| n.as_string()) {
+                let _ = host.remove_attribute(&a);
+            }
             (host, root)
         }
-        None => {
-            let host = doc.create_element(HOST_TAG)?;
-            let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Closed))?;
-            (host, root)
-        }
+        None => super::dom::closed_host(HOST_TAG)?,
     };
     style_host(&host, away_from(&repeater))?;
     let page = window()?.location().host().unwrap_or_default();
     // The host goes into the page first: the proxy iframe needs a connected document to get
     // its window, and the toolbar is visible in the same frame as the repeater.
-    if !host.is_connected() {
+    if !in_place(&host) {
         doc.document_element().ok_or(WebError::Missing("documentElement"))?.append_child(&host)?;
     }
     to_top_layer(&host);

@@ -13,6 +13,18 @@ pub fn document() -> WebResult<Document> {
     window()?.document().ok_or(WebError::Missing("document"))
 }
 
+/// A shadow host with a closed root, made where the page's custom elements cannot reach it: in
+/// a document of no browsing context (no custom element registry), so that the root is
+/// attached to a plain element. A page that defined `tag` itself and calls `attachInternals()`
+/// in its constructor (run when the host is upgraded in the page) gets no `shadowRoot` from
+/// it: a root attached before the element was custom is never available to its internals.
+pub fn closed_host(tag: &str) -> WebResult<(Element, web_sys::ShadowRoot)> {
+    let inert = document()?.implementation()?.create_html_document()?;
+    let host = inert.create_element(tag)?;
+    let root = host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Closed))?;
+    Ok((host, root))
+}
+
 /// `<tag attr=value …>text</tag>`.
 pub fn el(doc: &Document, tag: &str, attrs: &[(&str, &str)], text: &str) -> WebResult<Element> {
     let e = doc.create_element(tag)?;

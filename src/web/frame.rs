@@ -117,7 +117,7 @@ fn on_relay_message(raw: &JsValue) {
                     return;
                 }
                 let trusted = ext::trusted_origins().await;
-                match mount(&tenant, &page, (eff, trusted)) {
+                match mount(&tenant, &page, (eff, trusted, false)) {
                     Ok(app) => {
                         FRAME.with(|f| {
                             if let Some(fr) = f.borrow_mut().as_mut() {
@@ -218,7 +218,7 @@ impl Host for FrameHost {
     }
 }
 
-fn mount(tenant: &str, page: &str, prefs: (crate::core::settings::Effective, Vec<String>)) -> WebResult<App> {
+fn mount(tenant: &str, page: &str, prefs: (crate::core::settings::Effective, Vec<String>, bool)) -> WebResult<App> {
     let doc = document()?;
     let body = doc.body().ok_or(WebError::Missing("body"))?;
     let port = port().ok_or(WebError::Missing("relay port"))?;

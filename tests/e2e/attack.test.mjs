@@ -382,3 +382,47 @@ test('a burst of trust requests from a content script opens one trust window, wi
   assert.ok(!trusted.some((o) => o.includes('evil')), JSON.stringify(trusted));
   await popup.close();
 });
+
+test('a page that defines the toolbar\'s element names first cannot reach the closed roots through attachInternals', async () => {
+  const p = await env.context.newPage();
+  await p.goto(`${env.crm}/attack-ce.html`);
+  const bar = toolbar(p);
+  await login(p);
+  const itemId = await startCall(p);
+  await expectText(bar.getByLabel('Interaction ID', { exact: true }), itemId);
+  // The page's constructors ran for our hosts (they upgraded in its document), and yet no
+  // root is theirs to read: not the toolbar's, not the channel's.
+  const leaked = await p.evaluate(() => window.__leaked());
+  assert.ok(leaked.some((l) => l.name === 'bp-call-toolbar'), `the page's constructor ran for the toolbar's host: ${JSON.stringify(leaked)}`);
+  assert.ok(leaked.some((l) => l.name === 'bp-call-toolbar-channel'), 'and for the channel\'s');
+  assert.deepEqual(leaked.filter((l) => l.root !== null), [], 'no shadow root handed to the page');
+  // The toolbar works as ever.
+  await bar.getByRole('button', { name: 'Terminate', exact: true }).click();
+  await expectText(bar.getByLabel('Agent status'), 'After-call work');
+  await p.close();
+});
+
+test('a page that moves the toolbar into a frame of its own (to make it invisible there) gets it back where it was', async () => {
+  // A page of its own: the removal loop above left its page in the restore backoff.
+  const page = await env.context.newPage();
+  await page.goto(`${env.crm}/attack.html`);
+  await login(page);
+  const before = await page.locator('bp-call-toolbar').boundingBox();
+  await page.evaluate(() => {
+    const f = document.createElement('iframe');
+    f.style.cssText = 'position:fixed;inset:0;width:100%;height:100%;opacity:0;border:0';
+    f.title = 'invisible frame';
+    document.body.append(f);
+    f.contentDocument.body.append(document.querySelector('bp-call-toolbar'));
+  });
+  let where;
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(50);
+    where = await page.evaluate(() => document.querySelector('bp-call-toolbar')?.parentNode === document.documentElement);
+    if (where) break;
+  }
+  assert.equal(where, true, 'back under the document element');
+  await page.evaluate(() => document.querySelector('iframe[title="invisible frame"]').remove());
+  assert.deepEqual(await page.locator('bp-call-toolbar').boundingBox(), before, 'where the agent had it');
+  await page.close();
+});

@@ -69,14 +69,17 @@ test('a flood of 10,000 messages a second for 10 s: counted, and the page and to
   do {
     await page.waitForTimeout(250);
     flood = await page.evaluate(() => window.__flood);
-  } while (flood.sent < 30000 && Date.now() < deadline);
+  } while (flood.sent < 10000 && Date.now() < deadline);
   await search.click();
   await search.fill('');
+  const sentBefore = await page.evaluate(() => window.__flood.sent);
   const typedAt = Date.now();
   await search.pressSequentially('ACME 42');
   const typing = Date.now() - typedAt;
+  const sentAfter = await page.evaluate(() => window.__flood.sent);
   assert.equal(await search.inputValue(), 'ACME 42');
-  assert.ok(!(await page.evaluate(() => window.__flood.done)), 'typed while the flood was on');
+  // Mid-flood: the page was still posting when the typing began and went on posting during it.
+  assert.ok(sentBefore < 100000 && sentAfter > sentBefore, `typed while the flood was on (${sentBefore} then ${sentAfter} sent)`);
   do {
     await page.waitForTimeout(250);
     flood = await page.evaluate(() => window.__flood);

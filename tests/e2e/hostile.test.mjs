@@ -22,6 +22,10 @@ test('the toolbar is visible, on screen and styled by itself', async () => {
     return { display: s.display, fontSize: s.fontSize, color: s.color };
   });
   assert.deepEqual(style, { display: 'inline-block', fontSize: '13px', color: 'rgb(255, 255, 255)' });
+  // Nothing of the page's style sheet that would hide it while it stays clickable (a mask),
+  // or shrink it away, applies to the host.
+  const host_style = await host.evaluate((h) => { const s = getComputedStyle(h); return { mask: s.maskImage, webkitMask: s.webkitMaskImage, scale: s.scale, zoom: s.zoom, blend: s.mixBlendMode }; });
+  assert.deepEqual(host_style, { mask: 'none', webkitMask: 'none', scale: 'none', zoom: '1', blend: 'normal' });
   // On top of the page's max-z-index overlay: the toolbar's centre is the toolbar.
   const hit = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.tagName, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
   assert.equal(hit, 'BP-CALL-TOOLBAR');

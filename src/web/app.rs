@@ -53,6 +53,9 @@ struct Inner {
 struct Shared {
     inner: RefCell<Option<Inner>>,
     queue: RefCell<VecDeque<Input>>,
+    /// A render put off: only counters changed (messages ignored, events forged), which a
+    /// flood can change thousands of times a second; they are drawn at most every 100 ms.
+    deferred: RefCell<Option<Timeout>>,
 }
 
 /// A live toolbar. Owned by the content script (or the toolbar frame); drop to tear down.
@@ -73,7 +76,7 @@ impl App {
         make_channel: impl FnOnce(Sink) -> Box<dyn Channel>,
         host: Box<dyn Host>,
     ) -> WebResult<App> {
-        let shared = Rc::new(Shared { inner: RefCell::new(None), queue: RefCell::new(VecDeque::new()) });
+        let shared = Rc::new(Shared { inner: RefCell::new(None), queue: RefCell::new(VecDeque::new()), deferred: RefCell::new(None) });
         let weak = Rc::downgrade(&shared);
         let sink: Sink = {
             let weak = weak.clone();
@@ -273,13 +276,14 @@ fn dispatch(weak: &Weak<Shared>, input: Input) {
     if shared.inner.try_borrow_mut().is_err() {
         return;
     }
-    let (mut any, mut dirty) = (false, false);
+    let (mut any, mut dirty, mut counters_only) = (false, false, true);
     loop {
         // Everything queued is applied, then drawn, and only then do its effects run (posts to
         // the desktop, the log, reports): what the agent sees waits for nothing but the reducer
         // and one render. Effects that cause inputs synchronously queue them for the next turn.
         let mut effects = Vec::new();
         while let Some(input) = shared.queue.borrow_mut().pop_front() {
+            counters_only &= matches!(input, Input::Ignored | Input::Forged | Input::Neighbour | Input::Counted { .. });
             match shared.inner.try_borrow_mut() {
                 Ok(mut inner) => match inner.as_mut() {
                     Some(i) => effects.extend(i.session.apply(input)),
@@ -293,11 +297,23 @@ fn dispatch(weak: &Weak<Shared>, input: Input) {
             break;
         }
         render(&shared, weak);
+        shared.deferred.borrow_mut().take();
         dirty = false;
         run_effects(&shared, effects);
     }
-    if dirty {
+    if dirty && counters_only {
+        if shared.deferred.borrow().is_none() {
+            let weak = weak.clone();
+            *shared.deferred.borrow_mut() = Some(Timeout::new(100, move || {
+                if let Some(shared) = weak.upgrade() {
+                    shared.deferred.borrow_mut().take();
+                    render(&shared, &weak);
+                }
+            }));
+        }
+    } else if dirty {
         render(&shared, weak);
+        shared.deferred.borrow_mut().take();
     }
     if any {
         schedule(&shared, weak.clone());

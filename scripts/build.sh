@@ -14,22 +14,29 @@ VERSION=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
 PKG=target/pkg
 start=$(date +%s)
 
-# Two modules from the one crate (Cargo.toml [features]): `content` for CRM pages (content
-# script and toolbar frame), `pages` for the popup, options page and background. A CRM page
-# never loads the code of the extension's own pages.
+# Three modules from the one crate (Cargo.toml [features]): `content` for CRM pages (the content
+# script's toolbar), `frame` for the strict-CSP toolbar frame (the content code plus the frame's
+# entry point; an extension page, loaded only where a page's CSP refuses wasm), `pages` for the
+# popup, options page and background. A CRM page never loads the code of the extension's pages.
 # --mode no-install: use the wasm-bindgen on PATH, never download one.
 # `pages` is --target no-modules: a classic script defining `wasm_bindgen`, for the service
 # worker (importScripts) and the extension's pages. `content` is --target web: an ES module that
-# detect.js imports (through boot.js) only once a repeater is on the page.
-MODULES="content pages"
+# detect.js imports only once a repeater is on the page; `frame` likewise, for toolbar.js.
+MODULES="content frame pages"
 build_module() { # $1 = module, $2 = extra features, $3 = output directory
   local target=no-modules
-  [ "$1" = content ] && target=web
+  [ "$1" = pages ] || target=web
   wasm-pack build --target "$target" --release --mode no-install --no-typescript --no-pack \
     --out-dir "$3" --out-name "$1" . -- --no-default-features --features "$1 $2" >&2
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-reference-types --enable-multivalue --enable-mutable-globals \
-    "$3/${1}_bg.wasm" -o "$3/${1}_bg.wasm"
+  local features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+    --enable-reference-types --enable-multivalue --enable-mutable-globals"
+  wasm-opt -Oz --converge $features "$3/${1}_bg.wasm" -o "$3/${1}_bg.wasm"
+  if [ "$target" = web ]; then
+    # The modules a CRM page loads: import and export names shortened (scripts/minify_names.py).
+    wasm-opt $features --minify-imports-and-exports-and-modules "$3/${1}_bg.wasm" \
+      -o "$3/${1}_bg.wasm" > "$3/${1}.names.json"
+    python3 scripts/minify_names.py "$3/${1}.names.json" "$3/$1.js" "$3/${1}_bg.wasm" "$1"
+  fi
 }
 
 if [ "${1:-}" = "--faults" ]; then

@@ -162,3 +162,56 @@ async fn the_shell_is_filled_in_place_or_removed_where_no_toolbar_belongs() {
     assert!(!host.is_connected(), "the repeater left: so does the toolbar");
     stop_content();
 }
+
+/// The content module's allocator (`web::heap`, the global allocator of the shipped content and
+/// frame modules): blocks are aligned, never overlap, keep their bytes through a realloc, and a
+/// freed block is handed out again instead of growing the memory.
+#[wasm_bindgen_test]
+fn the_size_class_heap_aligns_reuses_and_keeps_bytes() {
+    use bp_toolbar::web::heap::SizeClasses;
+    use std::alloc::{GlobalAlloc, Layout};
+    let heap = SizeClasses::new();
+    let mut live: Vec<(*mut u8, Layout)> = Vec::new();
+    let shapes = [(1, 1), (7, 1), (16, 8), (17, 4), (100, 8), (4096, 16), (5, 64), (70_000, 8), (33, 128)];
+    for round in 0..3u8 {
+        for &(size, align) in &shapes {
+            let layout = Layout::from_size_align(size, align).unwrap();
+            let p = unsafe { heap.alloc(layout) };
+            assert!(!p.is_null());
+            assert_eq!(p as usize % align, 0, "aligned to {align}");
+            unsafe { std::ptr::write_bytes(p, round ^ size as u8, size) };
+            live.push((p, layout));
+        }
+    }
+    for (i, &(p, l)) in live.iter().enumerate() {
+        for &(q, m) in &live[i + 1..] {
+            let (a, b) = (p as usize, q as usize);
+            assert!(a + l.size() <= b || b + m.size() <= a, "blocks overlap");
+        }
+        let want = (i / shapes.len()) as u8 ^ l.size() as u8;
+        assert!((0..l.size()).all(|k| unsafe { *p.add(k) } == want), "bytes kept");
+    }
+    // Freed blocks come back for the same class: the memory does not grow.
+    let pages = core::arch::wasm32::memory_size(0);
+    for &(p, l) in &live {
+        unsafe { heap.dealloc(p, l) };
+    }
+    for _ in 0..50 {
+        for &(size, align) in &shapes {
+            let layout = Layout::from_size_align(size, align.min(16)).unwrap();
+            let p = unsafe { heap.alloc(layout) };
+            unsafe { heap.dealloc(p, layout) };
+        }
+    }
+    assert_eq!(core::arch::wasm32::memory_size(0), pages, "freed blocks reused");
+    // realloc: in place within a class, moved with its bytes past it.
+    let l = Layout::from_size_align(20, 8).unwrap();
+    let p = unsafe { heap.alloc(l) };
+    unsafe { std::ptr::copy_nonoverlapping(b"0123456789abcdefghij".as_ptr(), p, 20) };
+    let same = unsafe { heap.realloc(p, l, 30) };
+    assert_eq!(same, p, "20 and 30 bytes share the 32-byte class");
+    let moved = unsafe { heap.realloc(same, Layout::from_size_align(30, 8).unwrap(), 300) };
+    assert_ne!(moved, p);
+    assert_eq!(unsafe { std::slice::from_raw_parts(moved, 20) }, b"0123456789abcdefghij");
+    unsafe { heap.dealloc(moved, Layout::from_size_align(300, 8).unwrap()) };
+}

@@ -12,10 +12,11 @@ pub mod channel;
 pub mod content;
 pub mod dom;
 pub mod ext;
-#[cfg(feature = "content")]
+#[cfg(feature = "frame")]
 pub mod frame;
 #[cfg(feature = "content")]
 pub mod guard;
+pub mod heap;
 pub mod i18n;
 #[cfg(feature = "pages")]
 pub mod options;
@@ -28,6 +29,12 @@ pub mod trust;
 pub mod trap;
 
 use wasm_bindgen::JsValue;
+
+/// The content and frame modules allocate from size classes (`heap`); a build with the
+/// extension's pages in it keeps the standard allocator for the long-lived background.
+#[cfg(not(feature = "pages"))]
+#[global_allocator]
+static HEAP: heap::SizeClasses = heap::SizeClasses::new();
 
 /// Errors of the glue: a JavaScript exception or a (de)serialisation failure.
 #[derive(Debug)]

@@ -9,7 +9,7 @@ use super::guard::{self, Forged};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement, HtmlSelectElement, Node};
 
-use super::dom::{append, el, el_as, set_attr, set_flag, set_text};
+use super::dom::{el, set_attr, set_flag, set_text};
 use super::i18n::{t, ta, tk};
 use super::WebResult;
 use crate::core::session::{Button, NoticeKind};
@@ -90,6 +90,103 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
 }
 "#;
 
+/// `MARKUP` rows without a parent row: they go straight into the root.
+const ROOT: u8 = u8::MAX;
+
+/// The toolbar's markup in document order: (parent row, tag, attributes, text). Attributes are
+/// `name=value` pairs joined by `;`; a value or a text that starts with `@` is a message key,
+/// shown in the agent's language. A table read by one loop is a fraction of the code that one
+/// call per element made: this is the module the CRM page fetches.
+const MARKUP: &[(u8, &str, &str, &str)] = &[
+    (ROOT, "style", "", ""),
+    (ROOT, "div", "class=bar;role=region;aria-label=@toolbar_region", ""),
+    (1, "div", "class=head", ""),
+    (2, "button", "type=button;class=icon handle;aria-label=@btn_move;title=@move_hint", "\u{283f}"),
+    (2, "span", "class=title", "@toolbar_title"),
+    (2, "span", "class=status;data-key=connecting;aria-label=@status_label;aria-live=polite;aria-atomic=true", "@status_connecting"),
+    (2, "span", "class=acw;role=timer;aria-label=@acw_timer_label;hidden=", ""),
+    (2, "button", "type=button;class=icon collapse;aria-label=@btn_collapse;aria-expanded=true", "\u{25be}"),
+    (1, "div", "class=agent", ""),
+    (1, "div", "class=trust;hidden=", ""),
+    (9, "p", "", ""),
+    (9, "button", "type=button;class=primary", ""),
+    (1, "div", "class=main;hidden=", ""),
+    (12, "div", "class=row", ""),
+    (13, "label", "for=bp-item", "@item_label"),
+    (13, "input", "id=bp-item;type=text;autocomplete=off;spellcheck=false;placeholder=@item_placeholder", ""),
+    (13, "button", "type=button;class=copy;aria-label=@btn_copy_label", "@btn_copy"),
+    (12, "div", "class=row;hidden=", ""),
+    (17, "label", "for=bp-pick", "@pick_label"),
+    (17, "select", "id=bp-pick", ""),
+    (12, "div", "class=buttons", ""),
+    (20, "button", "type=button", "@btn_get_state"),
+    (20, "button", "type=button", "@btn_wrap_up"),
+    (20, "button", "type=button", "@btn_terminate"),
+    (20, "button", "type=button", "@btn_complete"),
+    // Shown when a disposition is required and missing.
+    (12, "p", "class=hint;id=bp-hint;hidden=", "@hint_disposition_required"),
+    // Disposition and notes: optional, collapsed until the agent wants them.
+    (12, "details", "class=wrap-fields", ""),
+    (26, "summary", "", "@fields_summary"),
+    (26, "div", "class=row", ""),
+    (28, "label", "for=bp-disposition", "@disposition_label"),
+    (28, "input", "id=bp-disposition;type=text;autocomplete=off", ""),
+    (26, "div", "class=row", ""),
+    (31, "label", "for=bp-notes", "@notes_label"),
+    (31, "textarea", "id=bp-notes;rows=2", ""),
+    (1, "p", "class=notice;role=status;aria-live=polite", ""),
+    (1, "p", "class=ignored", ""),
+    (1, "p", "class=ignored forged", ""),
+];
+
+// The rows the toolbar keeps (indices into `MARKUP`).
+const STYLE_EL: usize = 0;
+const BAR: usize = 1;
+const HANDLE: usize = 3;
+const STATUS: usize = 5;
+const ACW: usize = 6;
+const COLLAPSE: usize = 7;
+const AGENT: usize = 8;
+const TRUST: usize = 9;
+const TRUST_TEXT: usize = 10;
+const TRUST_BUTTON: usize = 11;
+const MAIN: usize = 12;
+const ITEM: usize = 15;
+const COPY: usize = 16;
+const PICK_ROW: usize = 17;
+const PICK: usize = 19;
+const GET_STATE: usize = 21;
+const WRAP_UP: usize = 22;
+const TERMINATE: usize = 23;
+const COMPLETE: usize = 24;
+const HINT: usize = 25;
+const DETAILS: usize = 26;
+const DISPOSITION: usize = 30;
+const NOTES: usize = 33;
+const NOTICE: usize = 34;
+const IGNORED: usize = 35;
+const FORGED: usize = 36;
+
+/// What each control reports (row, event, the report read from the element); the drag handle
+/// has its own listeners.
+type Report = fn(&Element) -> Option<UiEvent>;
+const EVENTS: &[(usize, &str, Report)] = &[
+    (TRUST_BUTTON, "click", |_| Some(UiEvent::Click(Button::Trust))),
+    (GET_STATE, "click", |_| Some(UiEvent::Click(Button::GetState))),
+    (WRAP_UP, "click", |_| Some(UiEvent::Click(Button::WrapUp))),
+    (TERMINATE, "click", |_| Some(UiEvent::Click(Button::Terminate))),
+    (COMPLETE, "click", |_| Some(UiEvent::Click(Button::Complete))),
+    (ITEM, "input", |e| Some(UiEvent::Edited(e.unchecked_ref::<HtmlInputElement>().value()))),
+    (COPY, "click", |_| Some(UiEvent::Copy)),
+    (COLLAPSE, "click", |e| Some(UiEvent::Collapse(e.get_attribute("aria-expanded").as_deref() == Some("true")))),
+    (DISPOSITION, "input", |e| Some(UiEvent::Disposition(e.unchecked_ref::<HtmlInputElement>().value()))),
+    (NOTES, "input", |e| Some(UiEvent::Notes(e.unchecked_ref::<web_sys::HtmlTextAreaElement>().value()))),
+    (PICK, "change", |e| {
+        let v = e.unchecked_ref::<HtmlSelectElement>().value();
+        (!v.is_empty()).then_some(UiEvent::Picked(v))
+    }),
+];
+
 /// The toolbar's elements and the listeners that feed clicks and edits back as core inputs.
 pub struct Toolbar {
     pub bar: Element,
@@ -145,152 +242,76 @@ impl Toolbar {
     /// `on_event` is a trait object, not a generic: the two hosts (page and toolbar frame) would
     /// otherwise each get their own copy of this, the largest function in the module.
     pub fn build(doc: &Document, root: &Node, on_event: Rc<dyn Fn(UiEvent)>) -> WebResult<Toolbar> {
-        let style = el(doc, "style", &[], STYLE)?;
-        let bar = el(doc, "div", &[("class", "bar"), ("role", "region"), ("aria-label", &tk("toolbar_region"))], "")?;
-        let head = el(doc, "div", &[("class", "head")], "")?;
-        let handle: HtmlButtonElement =
-            el_as(doc, "button", &[("type", "button"), ("class", "icon handle"), ("aria-label", &tk("btn_move")), ("title", &tk("move_hint"))], "⠿")?;
-        let title = el(doc, "span", &[("class", "title")], &tk("toolbar_title"))?;
-        let status = el(doc, "span", &[("class", "status"), ("data-key", "connecting"), ("aria-label", &tk("status_label")), ("aria-live", "polite"), ("aria-atomic", "true")], &tk("status_connecting"))?;
-        let acw = el(doc, "span", &[("class", "acw"), ("role", "timer"), ("aria-label", &tk("acw_timer_label")), ("hidden", "")], "")?;
-        let collapse: HtmlButtonElement = el_as(
-            doc,
-            "button",
-            &[("type", "button"), ("class", "icon collapse"), ("aria-label", &tk("btn_collapse")), ("aria-expanded", "true")],
-            "▾",
-        )?;
-        append(&head, &[&handle, &title, &status, &acw, &collapse])?;
-        let agent = el(doc, "div", &[("class", "agent")], "")?;
-
-        let trust = el(doc, "div", &[("class", "trust"), ("hidden", "")], "")?;
-        let trust_text = el(doc, "p", &[], "")?;
-        let trust_button: HtmlButtonElement = el_as(doc, "button", &[("type", "button"), ("class", "primary")], "")?;
-        append(&trust, &[&trust_text, &trust_button])?;
-
-        let main = el(doc, "div", &[("class", "main"), ("hidden", "")], "")?;
-        let item_row = el(doc, "div", &[("class", "row")], "")?;
-        let item_label = el(doc, "label", &[("for", "bp-item")], &tk("item_label"))?;
-        let item: HtmlInputElement = el_as(
-            doc,
-            "input",
-            &[("id", "bp-item"), ("type", "text"), ("autocomplete", "off"), ("spellcheck", "false"), ("placeholder", &tk("item_placeholder"))],
-            "",
-        )?;
-        let copy: HtmlButtonElement =
-            el_as(doc, "button", &[("type", "button"), ("class", "copy"), ("aria-label", &tk("btn_copy_label"))], &tk("btn_copy"))?;
-        append(&item_row, &[&item_label, &item, &copy])?;
-        let pick_row = el(doc, "div", &[("class", "row"), ("hidden", "")], "")?;
-        let pick_label = el(doc, "label", &[("for", "bp-pick")], &tk("pick_label"))?;
-        let pick: HtmlSelectElement = el_as(doc, "select", &[("id", "bp-pick")], "")?;
-        append(&pick_row, &[&pick_label, &pick])?;
-        let buttons = el(doc, "div", &[("class", "buttons")], "")?;
-        let get_state: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], &tk("btn_get_state"))?;
-        let wrap_up: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], &tk("btn_wrap_up"))?;
-        let terminate: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], &tk("btn_terminate"))?;
-        let complete: HtmlButtonElement = el_as(doc, "button", &[("type", "button")], &tk("btn_complete"))?;
-        append(&buttons, &[&get_state, &wrap_up, &terminate, &complete])?;
-        // Disposition and notes: optional, collapsed until the agent wants them.
-        let details = el(doc, "details", &[("class", "wrap-fields")], "")?;
-        let summary = el(doc, "summary", &[], &tk("fields_summary"))?;
-        let disp_row = el(doc, "div", &[("class", "row")], "")?;
-        let disp_label = el(doc, "label", &[("for", "bp-disposition")], &tk("disposition_label"))?;
-        let disposition: HtmlInputElement = el_as(doc, "input", &[("id", "bp-disposition"), ("type", "text"), ("autocomplete", "off")], "")?;
-        append(&disp_row, &[&disp_label, &disposition])?;
-        let notes_row = el(doc, "div", &[("class", "row")], "")?;
-        let notes_label = el(doc, "label", &[("for", "bp-notes")], &tk("notes_label"))?;
-        let notes: web_sys::HtmlTextAreaElement = el_as(doc, "textarea", &[("id", "bp-notes"), ("rows", "2")], "")?;
-        append(&notes_row, &[&notes_label, &notes])?;
-        append(&details, &[&summary, &disp_row, &notes_row])?;
-        let hint = el(doc, "p", &[("class", "hint"), ("id", "bp-hint"), ("hidden", "")], &tk("hint_disposition_required"))?;
-        append(&main, &[&item_row, &pick_row, &buttons, &hint, &details])?;
-
-        let notice = el(doc, "p", &[("class", "notice"), ("role", "status"), ("aria-live", "polite")], "")?;
-        let ignored = el(doc, "p", &[("class", "ignored")], "")?;
-        let forged_line = el(doc, "p", &[("class", "ignored forged")], "")?;
-        append(&bar, &[&head, &agent, &trust, &main, &notice, &ignored, &forged_line])?;
-        append(root, &[&style, &bar])?;
-
+        let text = |v: &'static str| v.strip_prefix('@').map_or_else(|| v.to_string(), tk);
+        let mut nodes: Vec<Element> = Vec::with_capacity(MARKUP.len());
+        for &(parent, tag, attrs, content) in MARKUP {
+            let e = doc.create_element(tag)?;
+            for pair in attrs.split(';').filter(|p| !p.is_empty()) {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                e.set_attribute(name, &text(value))?;
+            }
+            if !content.is_empty() {
+                e.set_text_content(Some(&text(content)));
+            }
+            if let Some(p) = nodes.get(usize::from(parent)) {
+                p.append_child(&e)?;
+            }
+            nodes.push(e);
+        }
+        nodes[STYLE_EL].set_text_content(Some(STYLE));
+        // Built detached; one append each puts it in the root.
+        for (i, &(parent, ..)) in MARKUP.iter().enumerate() {
+            if parent == ROOT {
+                root.append_child(&nodes[i])?;
+            }
+        }
         // Every control listens through the guard: only the agent's real input counts.
         let forged: Forged = {
             let f = on_event.clone();
             Rc::new(move |_| f(UiEvent::Forged))
         };
-        let mut listeners = Vec::new();
-        for (button, which) in [
-            (&trust_button, Button::Trust),
-            (&get_state, Button::GetState),
-            (&wrap_up, Button::WrapUp),
-            (&terminate, Button::Terminate),
-            (&complete, Button::Complete),
-        ] {
-            let f = on_event.clone();
-            listeners.push(guard::on(button, "click", &forged, move |_| f(UiEvent::Click(which))));
-        }
-        {
-            let f = on_event.clone();
-            let input = item.clone();
-            listeners.push(guard::on(&item, "input", &forged, move |_| f(UiEvent::Edited(input.value()))));
-        }
-        {
-            let f = on_event.clone();
-            listeners.push(guard::on(&copy, "click", &forged, move |_| f(UiEvent::Copy)));
-        }
-        let copy_button = copy.clone();
-        {
-            let f = on_event.clone();
-            let b = collapse.clone();
-            listeners.push(guard::on(&collapse, "click", &forged, move |_| {
-                f(UiEvent::Collapse(b.get_attribute("aria-expanded").as_deref() == Some("true")))
-            }));
-        }
-        listeners.extend(drag_listeners(&handle, on_event.clone(), &forged));
-        {
-            let f = on_event.clone();
-            let input = disposition.clone();
-            listeners.push(guard::on(&disposition, "input", &forged, move |_| f(UiEvent::Disposition(input.value()))));
-        }
-        {
-            let f = on_event.clone();
-            let input = notes.clone();
-            listeners.push(guard::on(&notes, "input", &forged, move |_| f(UiEvent::Notes(input.value()))));
-        }
-        {
-            let f = on_event;
-            let select = pick.clone();
-            listeners.push(guard::on(&pick, "change", &forged, move |_| {
-                let v = select.value();
-                if !v.is_empty() {
-                    f(UiEvent::Picked(v));
-                }
-            }));
-        }
+        let mut listeners: Vec<EventListener> = EVENTS
+            .iter()
+            .map(|&(i, kind, event)| {
+                let (f, target) = (on_event.clone(), nodes[i].clone());
+                guard::on(&nodes[i], kind, &forged, move |_| {
+                    if let Some(e) = event(&target) {
+                        f(e)
+                    }
+                })
+            })
+            .collect();
+        let node = |i: usize| nodes[i].clone();
+        let button = |i: usize| nodes[i].clone().unchecked_into::<HtmlButtonElement>();
+        let handle = button(HANDLE);
+        listeners.extend(drag_listeners(&handle, on_event, &forged));
         Ok(Toolbar {
-            bar,
+            bar: node(BAR),
             handle,
-            status,
-            acw,
-            collapse,
+            status: node(STATUS),
+            acw: node(ACW),
+            collapse: button(COLLAPSE),
             collapsed: false,
-            agent,
-            trust,
-            trust_text,
-            trust_button,
-            main,
-            item,
-            pick_row,
-            pick,
-            get_state,
-            wrap_up,
-            terminate,
-            complete,
-            notice,
-            ignored,
-            forged: forged_line,
-            disposition,
-            details,
-            hint,
-            notes,
-            copy: copy_button,
+            agent: node(AGENT),
+            trust: node(TRUST),
+            trust_text: node(TRUST_TEXT),
+            trust_button: button(TRUST_BUTTON),
+            main: node(MAIN),
+            item: node(ITEM).unchecked_into(),
+            pick_row: node(PICK_ROW),
+            pick: node(PICK).unchecked_into(),
+            get_state: button(GET_STATE),
+            wrap_up: button(WRAP_UP),
+            terminate: button(TERMINATE),
+            complete: button(COMPLETE),
+            notice: node(NOTICE),
+            ignored: node(IGNORED),
+            forged: node(FORGED),
+            disposition: node(DISPOSITION).unchecked_into(),
+            details: node(DETAILS),
+            hint: node(HINT),
+            notes: node(NOTES).unchecked_into(),
+            copy: button(COPY),
             choices_key: String::new(),
             _listeners: listeners,
         })

@@ -18,6 +18,8 @@ fn commands_serialise_exactly_as_the_sdk_does() {
             ToDesktop::Complete { data: "5B07EFE4-0658-45E0-AA6E-23AA042C1F0E".into() },
             r#"{"command":"COMPLETE_INTERACTION_FROM_API","data":"5B07EFE4-0658-45E0-AA6E-23AA042C1F0E"}"#,
         ),
+        (ToDesktop::SelectService { data: "Outbound Sales".into() }, r#"{"command":"SELECT_SERVICE","data":"Outbound Sales"}"#),
+        (ToDesktop::Dial { number: "14155550100".into() }, r#"{"command":"DIAL_NUMBER","number":"14155550100"}"#),
     ];
     for (cmd, json) in table {
         assert_eq!(cmd.to_wire(), json);

@@ -531,3 +531,69 @@ fn a_get_state_the_agent_waits_for_is_asked_again_when_the_channel_comes_back() 
     msg(&mut s, reply(&id, "busy", &["A"]), 350.0);
     assert_eq!(View::of(&s).notice.unwrap().text.english(), "Desktop state: Busy, 1 interaction.");
 }
+
+#[test]
+fn a_typed_number_is_dialled_once_after_the_service_and_counts_when_the_call_starts() {
+    use bp_toolbar::core::phone::DialRules;
+    let mut s = live("ready", &[]);
+    s.apply(Input::DialSettings { rules: DialRules::default(), service: "Outbound Sales".into() });
+    assert!(!View::of(&s).call.enabled, "nothing typed yet");
+    s.apply(Input::DialEdited("(415) 555-0100".into()));
+    let v = View::of(&s);
+    assert!(v.call.enabled && v.call_block.is_none());
+    let fx = click(&mut s, Button::Call, 100.0);
+    assert_eq!(
+        posts(&fx),
+        vec![r#"{"command":"SELECT_SERVICE","data":"Outbound Sales"}"#.to_string(), r#"{"command":"DIAL_NUMBER","number":"14155550100"}"#.to_string()]
+    );
+    assert!(logs(&fx).contains(&("Dial +14155550100".into(), "sent".into())));
+    assert_eq!(View::of(&s).notice.unwrap().text.english(), "Calling +14155550100…");
+    // A double click (or Enter pressed twice) dials once.
+    assert!(posts(&click(&mut s, Button::Call, 150.0)).is_empty());
+    assert!(View::of(&s).call.busy);
+    assert_eq!(s.next_deadline(), Some(10_100.0));
+    // The desktop's events say the call started: confirmed, and its item_id captured as usual.
+    let fx = msg(&mut s, ev("_O_CALL_DIALING", r#"{"call_id":"C1/1"}"#), 400.0);
+    assert!(logs(&fx).contains(&("Dial +14155550100".into(), "call started (dialing)".into())));
+    assert_eq!(View::of(&s).notice.unwrap().kind, NoticeKind::Success);
+    msg(&mut s, ev("INTERACTION_RENDERED", r#"{"item_id":"OUT-1","screenpop_data":{}}"#), 420.0);
+    msg(&mut s, ev("STATE_CHANGED", r#"{"status":"busy","reason":""}"#), 430.0);
+    let v = View::of(&s);
+    assert_eq!(v.item_value, "OUT-1");
+    // On a call: Call is off and says why.
+    assert!(!v.call.enabled);
+    assert_eq!(v.call_block, Some("dial_block_on_call"));
+    assert!(posts(&click(&mut s, Button::Call, 500.0)).is_empty());
+    assert_eq!(View::of(&s).notice.unwrap().kind, NoticeKind::Error);
+}
+
+#[test]
+fn a_dial_the_desktop_never_starts_times_out_visibly() {
+    let mut s = live("ready", &[]);
+    let fx = s.apply(Input::Dial { text: "+44 20 7946 0018 ext. 12".into(), now: 1000.0 });
+    assert_eq!(posts(&fx), vec![r#"{"command":"DIAL_NUMBER","number":"442079460018"}"#.to_string()], "no service set: no SELECT_SERVICE");
+    assert_eq!(View::of(&s).notice.unwrap().text.english(), "Calling +442079460018… Extension 12: key it in once connected.");
+    let fx = s.apply(Input::Tick { now: 11_000.0 });
+    assert!(logs(&fx).contains(&("Dial +442079460018".into(), "no call started in 10 s".into())));
+    let n = View::of(&s).notice.unwrap();
+    assert_eq!((n.kind, n.text.english()), (NoticeKind::Error, "The Agent Desktop did not start the call to +442079460018 within 10 s.".into()));
+    assert!(View::of(&s).call_block.is_none(), "the agent can try again");
+}
+
+#[test]
+fn no_dial_while_logged_out_or_for_text_that_is_not_a_number() {
+    let mut s = live("ready", &[]);
+    assert!(posts(&s.apply(Input::Dial { text: "call me".into(), now: 1.0 })).is_empty());
+    assert_eq!(View::of(&s).notice.unwrap().text.english(), "“call me” is not a phone number.");
+    msg(&mut s, ev("LOGIN_CHANGED", r#"{"agent_id":"a","login":false}"#), 2.0);
+    s.apply(Input::DialEdited("4155550100".into()));
+    let v = View::of(&s);
+    assert!(!v.call.enabled);
+    assert_eq!(v.call_block, Some("dial_block_logged_out"));
+    assert!(posts(&s.apply(Input::Dial { text: "4155550100".into(), now: 3.0 })).is_empty());
+    assert_eq!(View::of(&s).notice.unwrap().text.english(), "Log in to the Agent Desktop to place calls.");
+    // Untrusted: nothing is sent at all.
+    let mut u = Session::new(T, "crm", Trust::Askable, 1);
+    u.start();
+    assert!(u.apply(Input::Dial { text: "4155550100".into(), now: 1.0 }).is_empty());
+}

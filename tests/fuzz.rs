@@ -195,6 +195,14 @@ proptest! {
     }
 
     #[test]
+    fn substring_split_agrees_with_std(text in "[a-c:/\u{e9}\u{1f600}]{0,12}", pat in "[a-c:/\u{e9}\u{1f600}]{0,3}") {
+        // The core's own substring search (kept out of the standard searcher to keep the
+        // content module small) must be `str::find` / `str::split_once` exactly.
+        prop_assert_eq!(bp_toolbar::core::find_str(&text, &pat), text.find(pat.as_str()));
+        prop_assert_eq!(bp_toolbar::core::split_str(&text, &pat), text.split_once(pat.as_str()));
+    }
+
+    #[test]
     fn origin_rules_never_panic_and_agree(s in any::<String>(), t in "(https?|ftp)://[a-zA-Z0-9.:@\\[\\]-]{0,30}(/agentdesktop/UniversalRepeater.jsp)?[?#]?.{0,5}") {
         for u in [&s, &t] {
             let _ = Origin::parse(u);

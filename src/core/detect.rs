@@ -24,20 +24,20 @@ impl Origin {
     /// malformed ports.
     pub fn parse(url: &str) -> Result<Origin, CoreError> {
         let bad = || CoreError::BadOrigin(url.chars().take(200).collect());
-        let (scheme, rest) = url.split_once("://").ok_or_else(bad)?;
+        let (scheme, rest) = super::split_str(url, "://").ok_or_else(bad)?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
             return Err(bad());
         }
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        if authority.is_empty() || authority.contains('@') || authority.contains('\\') {
+        if authority.is_empty() || authority.bytes().any(|b| b == b'@' || b == b'\\') {
             return Err(bad());
         }
         // An IPv6 literal keeps its brackets; the port follows the closing one.
         let (host, port) = if authority.starts_with('[') {
             let end = authority.find(']').ok_or_else(bad)?;
-            let (h, p) = authority.split_at(end + 1);
-            let inner = &h[1..h.len() - 1];
+            let (h, p) = authority.split_at_checked(end + 1).ok_or_else(bad)?;
+            let inner = h.get(1..end).ok_or_else(bad)?;
             if inner.is_empty() || !inner.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
                 return Err(bad());
             }
@@ -50,7 +50,7 @@ impl Origin {
                 Some((h, p)) => (h, Some(p)),
                 None => (authority, None),
             };
-            if h.is_empty() || !h.chars().all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)) {
+            if h.is_empty() || !h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')) {
                 return Err(bad());
             }
             (h, p)
@@ -85,9 +85,9 @@ impl Origin {
 /// The path must be exactly [`REPEATER_PATH`]; query and fragment are ignored.
 pub fn repeater_origin(src: &str) -> Option<String> {
     let origin = Origin::parse(src).ok()?;
-    let after_scheme = src.split_once("://")?.1;
+    let after_scheme = super::split_str(src, "://")?.1;
     let path_start = after_scheme.find('/')?;
-    let path = after_scheme[path_start..].split(['?', '#']).next()?;
+    let path = after_scheme.get(path_start..)?.split(['?', '#']).next()?;
     (path == REPEATER_PATH).then(|| origin.serialize())
 }
 

@@ -170,7 +170,7 @@ pub fn state_of_url(url: &str) -> Option<TabState> {
     match rest {
         None => Some(TabState::NotWeb),
         Some(r) => {
-            let path = r.find('/').map(|i| &r[i..]).unwrap_or("/");
+            let path = r.find('/').and_then(|i| r.get(i..)).unwrap_or("/");
             path.starts_with("/agentdesktop/").then_some(TabState::Desktop)
         }
     }

@@ -53,7 +53,7 @@ pub fn cap(text: &str) -> std::borrow::Cow<'_, str> {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    std::borrow::Cow::Owned(format!("{}{CUT_MARK}", &text[..end]))
+    std::borrow::Cow::Owned(format!("{}{CUT_MARK}", text.get(..end).unwrap_or_default()))
 }
 
 impl LogEntry {
@@ -237,7 +237,8 @@ pub const ACTION_GROUPS: &[&str] = &["commands", "wrap_up", "get_state", "events
 /// The filter group of a stored action.
 pub fn action_group(action: &str) -> &'static str {
     match action {
-        "Terminate" | "Complete" => "commands",
+        "Terminate" | "Complete" | "Select service" => "commands",
+        a if a.starts_with("Dial ") => "commands",
         "Wrap up" => "wrap_up",
         a if a.starts_with("Get State") => "get_state",
         a if a.starts_with("event ") => "events",
@@ -364,6 +365,7 @@ pub mod display {
         ("Trust removed", "log_a_trust_removed"),
         ("Channel", "log_a_channel"),
         ("ACW alert", "log_a_acw_alert"),
+        ("Select service", "log_a_select_service"),
     ];
 
     const RESULTS: &[(&str, &str)] = &[
@@ -388,6 +390,10 @@ pub mod display {
         ("received", "log_r_received"),
         ("confirmed: after-call work", "log_r_confirmed_acw"),
         ("confirmed: completed", "log_r_confirmed_complete"),
+        ("call started", "log_r_call_started"),
+        ("call started (dialing)", "log_r_call_started_dialing"),
+        ("call started (busy)", "log_r_call_started_busy"),
+        ("no call started in 10 s", "log_r_no_call"),
     ];
 
     fn verbatim(text: &str) -> Msg {
@@ -399,6 +405,9 @@ pub mod display {
         if let Some((_, key)) = ACTIONS.iter().find(|(a, _)| *a == text) {
             return Msg::new(key);
         }
+        if let Some(number) = text.strip_prefix("Dial ") {
+            return Msg::with("log_a_dial", &[number]);
+        }
         match text.strip_prefix("event ") {
             Some(command) => Msg::with("log_a_event", &[command]),
             None => verbatim(text),
@@ -408,9 +417,9 @@ pub mod display {
     /// "status busy" / "status not_ready (Lunch)".
     fn status(text: &str) -> Option<Msg> {
         let rest = text.strip_prefix("status ")?;
-        match rest.split_once(" (") {
+        match crate::core::split_str(rest, " (") {
             Some((status, reason)) if reason.ends_with(')') => {
-                Some(Msg::with("log_r_status_reason", &[status, &reason[..reason.len() - 1]]))
+                Some(Msg::with("log_r_status_reason", &[status, reason.strip_suffix(')').unwrap_or(reason)]))
             }
             _ => Some(Msg::with("log_r_status", &[rest])),
         }

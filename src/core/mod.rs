@@ -9,6 +9,7 @@ pub mod health;
 pub mod json;
 pub mod log;
 pub mod messages;
+pub mod phone;
 pub mod protocol;
 pub mod requests;
 pub mod session;
@@ -17,6 +18,24 @@ pub mod text;
 pub mod view;
 pub mod wire;
 pub mod wrapup;
+
+/// The position of the first `pat` in `text`. The core's substring searches go through this
+/// and [`split_str`] rather than `str::find`/`split_once` with a string pattern: those bring the
+/// standard library's two-way searcher and its panicking slicing (with their formatting and
+/// Unicode tables) into the content module, several KB for a few short fixed patterns.
+pub fn find_str(text: &str, pat: &str) -> Option<usize> {
+    if pat.is_empty() {
+        return Some(0);
+    }
+    text.as_bytes().windows(pat.len()).position(|w| w == pat.as_bytes())
+}
+
+/// `text` around the first `pat`, like `str::split_once` (see [`find_str`]). A match of valid
+/// UTF-8 in valid UTF-8 starts and ends on character boundaries, so the halves always exist.
+pub fn split_str<'a>(text: &'a str, pat: &str) -> Option<(&'a str, &'a str)> {
+    let i = find_str(text, pat)?;
+    Some((text.get(..i)?, text.get(i + pat.len()..)?))
+}
 
 /// Errors of the core. The glue wraps them; they never cross into JavaScript unconverted.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -41,6 +41,12 @@ pub enum ToDesktop {
     /// `completeInteractionWithDisp(item_id, code, notes)`: top-level fields, not `data`.
     #[serde(rename = "COMPLETE_INTERACTION_WITH_DISPOSITION")]
     CompleteWithDisposition { item_id: String, code: String, notes: String },
+    /// `selectService(name)`: the service of the next outbound call, a plain string in `data`.
+    #[serde(rename = "SELECT_SERVICE")]
+    SelectService { data: String },
+    /// `dialNumber(number)`: no reply; the desktop's events say whether a call started.
+    #[serde(rename = "DIAL_NUMBER")]
+    Dial { number: String },
 }
 
 impl ToDesktop {
@@ -50,7 +56,10 @@ impl ToDesktop {
         let command = json::s(self.command());
         match self {
             ToDesktop::GetState { request_id } => json::obj(vec![("command", command), ("request_id", json::s(request_id))]),
-            ToDesktop::Terminate { data } | ToDesktop::Complete { data } => json::obj(vec![("command", command), ("data", json::s(data))]),
+            ToDesktop::Terminate { data } | ToDesktop::Complete { data } | ToDesktop::SelectService { data } => {
+                json::obj(vec![("command", command), ("data", json::s(data))])
+            }
+            ToDesktop::Dial { number } => json::obj(vec![("command", command), ("number", json::s(number))]),
             ToDesktop::CompleteWithDisposition { item_id, code, notes } => json::obj(vec![
                 ("command", command),
                 ("item_id", json::s(item_id)),
@@ -68,13 +77,15 @@ impl ToDesktop {
             ToDesktop::Terminate { .. } => "TERMINATE_INTERACTION_FROM_API",
             ToDesktop::Complete { .. } => "COMPLETE_INTERACTION_FROM_API",
             ToDesktop::CompleteWithDisposition { .. } => "COMPLETE_INTERACTION_WITH_DISPOSITION",
+            ToDesktop::SelectService { .. } => "SELECT_SERVICE",
+            ToDesktop::Dial { .. } => "DIAL_NUMBER",
         }
     }
 
     /// The interaction a Terminate or Complete acts on.
     pub fn item_id(&self) -> Option<&str> {
         match self {
-            ToDesktop::GetState { .. } => None,
+            ToDesktop::GetState { .. } | ToDesktop::SelectService { .. } | ToDesktop::Dial { .. } => None,
             ToDesktop::Terminate { data } | ToDesktop::Complete { data } => Some(data),
             ToDesktop::CompleteWithDisposition { item_id, .. } => Some(item_id),
         }
@@ -234,7 +245,7 @@ impl FromDesktop {
 /// whether a message that failed the sender checks counts as "ignored" (unrelated page
 /// traffic is not counted). Cheap: no full parse.
 pub fn looks_like_desktop_message(text: &str) -> bool {
-    text.len() <= MAX_MESSAGE_LEN && text.trim_start().starts_with('{') && text.contains("\"command\"")
+    text.len() <= MAX_MESSAGE_LEN && text.trim_start().starts_with('{') && super::find_str(text, "\"command\"").is_some()
 }
 
 /// Whether a string is a well-formed desktop message: a JSON object with a string `command`

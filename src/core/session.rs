@@ -4,6 +4,7 @@
 
 use super::detect::Trust;
 use super::log::LogEntry;
+use super::phone::{self, DialRules};
 use super::protocol::{AgentSnapshot, FromDesktop, InteractionInfo, ToDesktop};
 use super::requests::{self, Pending, PendingRequest, RequestIds};
 use super::text::{Arg, Msg};
@@ -25,6 +26,9 @@ pub const REOPEN_MAX_MS: f64 = 30_000.0;
 /// growing delay. Longer than the longest delay, so that a page removing the proxy each time it
 /// is back stays in one episode.
 pub const CHANNEL_EPISODE_MS: f64 = 2.0 * REOPEN_MAX_MS;
+/// A dial the desktop has not started a call for in this long has failed (`DIAL_NUMBER` has no
+/// reply: only the desktop's events say a call started).
+pub const DIAL_TIMEOUT_MS: f64 = 10_000.0;
 
 /// What the agent can press.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +38,8 @@ pub enum Button {
     Complete,
     WrapUp,
     Trust,
+    /// Dial the number in the toolbar's number field.
+    Call,
 }
 
 /// Something that happened, as the glue reports it.
@@ -66,6 +72,12 @@ pub enum Input {
     DispositionEdited(String),
     /// The agent typed notes for the current item.
     NotesEdited(String),
+    /// The agent typed in the toolbar's number field.
+    DialEdited(String),
+    /// Dial this text (a number the agent chose on the page).
+    Dial { text: String, now: f64 },
+    /// The dial rules and outbound service in force (options or policy).
+    DialSettings { rules: DialRules, service: String },
     /// The Copy button put the Interaction ID on the clipboard (or could not).
     Copied(bool),
     /// The trusted list changed elsewhere (popup, another tab).
@@ -201,6 +213,40 @@ pub struct PendingCommand {
     pub deadline: f64,
 }
 
+/// A `DIAL_NUMBER` sent and no call started yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingDial {
+    /// The number as the agent and the log see it (E.164, or the extension).
+    pub number: String,
+    /// An extension written after the number, which the agent keys in once connected.
+    pub extension: Option<String>,
+    pub sent_at: f64,
+    pub deadline: f64,
+}
+
+/// Why a dial cannot be placed now (the toolbar says so on the control).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialBlock {
+    /// No trusted, open channel to the desktop yet.
+    NotConnected,
+    LoggedOut,
+    /// A call is live: the desktop takes one call at a time from here.
+    OnCall,
+    /// A dial is on its way.
+    Dialing,
+}
+
+impl DialBlock {
+    pub fn key(self) -> &'static str {
+        match self {
+            DialBlock::NotConnected => "dial_block_connecting",
+            DialBlock::LoggedOut => "dial_block_logged_out",
+            DialBlock::OnCall => "dial_block_on_call",
+            DialBlock::Dialing => "dial_block_dialing",
+        }
+    }
+}
+
 /// What the agent typed for an item's completion.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WrapFields {
@@ -244,6 +290,12 @@ pub struct Session {
     pub wrap_fields: Vec<(String, WrapFields)>,
     /// Complete and Wrap up need a disposition first (a setting, possibly the organisation's).
     pub require_disposition: bool,
+    /// The toolbar's number field.
+    pub dial_input: String,
+    pub dial_rules: DialRules,
+    /// The outbound service selected before each dial (empty: the desktop's default).
+    pub dial_service: String,
+    pub dial: Option<PendingDial>,
     ids: RequestIds,
     pending: Pending,
     /// Commands asked for before the proxy loaded; sent on load, never lost.
@@ -276,6 +328,10 @@ impl Session {
             wrap: None,
             wrap_fields: Vec::new(),
             require_disposition: false,
+            dial_input: String::new(),
+            dial_rules: DialRules::default(),
+            dial_service: String::new(),
+            dial: None,
             ids: RequestIds::new(seed),
             pending: Pending::default(),
             outbox: Vec::new(),
@@ -303,10 +359,28 @@ impl Session {
             .map(|c| c.deadline)
             .chain(self.wrap.as_ref().and_then(WrapUp::deadline))
             .chain(self.reopen_at)
+            .chain(self.dial.as_ref().map(|d| d.deadline))
             .reduce(f64::min);
         match (self.pending.earliest_deadline(), cmd) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
+        }
+    }
+
+    /// Why a dial cannot be placed now, if it cannot.
+    pub fn dial_block(&self) -> Option<DialBlock> {
+        if self.trust != Trust::Trusted || self.channel == Channel::Closed {
+            Some(DialBlock::NotConnected)
+        } else if self.agent.logged_in != Some(true) {
+            Some(DialBlock::LoggedOut)
+        } else if self.dial.is_some() || self.outbox.iter().any(|(c, _)| matches!(c, ToDesktop::Dial { .. })) {
+            Some(DialBlock::Dialing)
+        } else if self.agent.interactions.iter().any(|i| !i.ended)
+            || matches!(self.agent.status.as_deref(), Some("busy" | "ringing"))
+        {
+            Some(DialBlock::OnCall)
+        } else {
+            None
         }
     }
 
@@ -405,6 +479,12 @@ impl Session {
                 if !item.is_empty() {
                     self.fields_mut(&item).notes = text;
                 }
+            }
+            Input::DialEdited(text) => self.dial_input = text,
+            Input::Dial { text, now } => self.place_dial(&text, now, &mut fx),
+            Input::DialSettings { rules, service } => {
+                self.dial_rules = rules;
+                self.dial_service = service;
             }
             Input::TrustChanged { trust, now } => self.on_trust_changed(trust, now, &mut fx),
             Input::RequireDisposition(on) => self.require_disposition = on,
@@ -587,6 +667,10 @@ impl Session {
                 }
             }
             Button::WrapUp => self.start_wrap(now, fx),
+            Button::Call => {
+                let text = self.dial_input.clone();
+                self.place_dial(&text, now, fx);
+            }
             Button::Terminate | Button::Complete => {
                 let item = self.current_item().to_string();
                 let kind = if button == Button::Terminate { CommandKind::Terminate } else { CommandKind::Complete };
@@ -649,8 +733,58 @@ impl Session {
         if let Some(action) = self.wrap.as_mut().and_then(|w| w.tick(now)) {
             self.wrap_act(action, now, fx);
         }
+        if let Some(d) = self.dial.take_if(|d| d.deadline <= now) {
+            let latency = Some((now - d.sent_at).max(0.0) as u32);
+            fx.push(self.log_entry(now, &format!("Dial {}", d.number), "", "no call started in 10 s", latency));
+            self.notice = Some(Notice::new(NoticeKind::Error, "notice_dial_unconfirmed", &d.number));
+        }
         if retry {
             self.auto_get_state(now, fx);
+        }
+    }
+
+    /// Dials `text` under the dial rules: SELECT_SERVICE first when an outbound service is set,
+    /// then DIAL_NUMBER. Refused, with the reason, while logged out, on a call or dialling (a
+    /// double click dials once); a text that is not a number says why.
+    fn place_dial(&mut self, text: &str, now: f64, fx: &mut Vec<Effect>) {
+        if let Some(block) = self.dial_block() {
+            if block != DialBlock::Dialing && block != DialBlock::NotConnected {
+                self.notice = Some(Notice::new(NoticeKind::Error, block.key(), ""));
+            }
+            return;
+        }
+        let dial = match phone::normalise(text, &self.dial_rules) {
+            Ok(d) => d,
+            Err(e) => {
+                let shown: String = text.trim().chars().take(40).collect();
+                self.notice = Some(Notice::new(NoticeKind::Error, e.key(), &shown));
+                return;
+            }
+        };
+        let number = dial.e164.clone().unwrap_or_else(|| dial.digits.clone());
+        if !self.dial_service.is_empty() {
+            let service = self.dial_service.clone();
+            fx.push(self.log_entry(now, "Select service", "", &service, None));
+            self.send(ToDesktop::SelectService { data: service }, requests::Origin::Agent, now, fx);
+        }
+        self.send(ToDesktop::Dial { number: dial.digits.clone() }, requests::Origin::Agent, now, fx);
+        fx.push(self.log_entry(now, &format!("Dial {number}"), "", "sent", None));
+        self.dial = Some(PendingDial { number: number.clone(), extension: dial.extension.clone(), sent_at: now, deadline: now + DIAL_TIMEOUT_MS });
+        self.notice = Some(match &dial.extension {
+            Some(ext) => Notice { kind: NoticeKind::Info, text: Msg::with("notice_dialing_ext", &[&number, ext]) },
+            None => Notice::new(NoticeKind::Info, "notice_dialing", &number),
+        });
+    }
+
+    /// The desktop started the call we dialled (its event says so).
+    fn dial_started(&mut self, how: &str, now: f64, fx: &mut Vec<Effect>) {
+        if let Some(d) = self.dial.take() {
+            let latency = Some((now - d.sent_at).max(0.0) as u32);
+            fx.push(self.log_entry(now, &format!("Dial {}", d.number), "", how, latency));
+            self.notice = Some(match &d.extension {
+                Some(ext) => Notice { kind: NoticeKind::Success, text: Msg::with("notice_dialed_ext", &[&d.number, ext]) },
+                None => Notice::new(NoticeKind::Success, "notice_dialed", &d.number),
+            });
         }
     }
 
@@ -741,6 +875,9 @@ impl Session {
                 self.agent.set_status(Some(status), now);
                 self.agent.reason = reason;
                 fx.push(self.log_entry(now, "event STATE_CHANGED", "", &summary, None));
+                if matches!(self.agent.status.as_deref(), Some("busy")) {
+                    self.dial_started("call started (busy)", now, fx);
+                }
                 // Entering after-call work ends the call(s) we terminated. Staying in it (a
                 // desktop may repeat the status) confirms nothing: the call that ended then is
                 // named by its _CALL_ENDED.
@@ -771,6 +908,7 @@ impl Session {
                 self.item_input = id.clone();
                 self.item_edited = false;
                 fx.push(self.log_entry(now, "event INTERACTION_RENDERED", &id, "item_id captured", None));
+                self.dial_started("call started", now, fx);
             }
             FromDesktop::InteractionCompleted { info, disposition } => {
                 let id = info.item_id;
@@ -818,6 +956,7 @@ impl Session {
                     let id = self.agent.agent_id.clone();
                     self.agent = Agent { agent_id: id, logged_in: Some(false), ..Agent::default() };
                     self.commands.clear();
+                    self.dial = None;
                     if !self.item_edited {
                         self.item_input.clear();
                     }
@@ -826,6 +965,9 @@ impl Session {
             FromDesktop::CallStarted { command, item_id, call_id } => {
                 let item = self.bind_call(item_id, call_id);
                 fx.push(self.log_entry(now, &format!("event {command}"), item.as_deref().unwrap_or(""), "received", None));
+                if command == "_O_CALL_DIALING" {
+                    self.dial_started("call started (dialing)", now, fx);
+                }
             }
             FromDesktop::CallRecording { item_id, call_id, recording } => {
                 let item = self.bind_call(item_id, call_id);
@@ -1058,7 +1200,7 @@ impl Session {
 /// The kind of a Terminate or Complete command (`None` for GET_STATE).
 fn command_kind(cmd: &ToDesktop) -> Option<CommandKind> {
     match cmd {
-        ToDesktop::GetState { .. } => None,
+        ToDesktop::GetState { .. } | ToDesktop::SelectService { .. } | ToDesktop::Dial { .. } => None,
         ToDesktop::Terminate { .. } => Some(CommandKind::Terminate),
         ToDesktop::Complete { .. } | ToDesktop::CompleteWithDisposition { .. } => Some(CommandKind::Complete),
     }

@@ -205,9 +205,9 @@ pub fn parse_tenant(input: &str) -> Result<String, Msg> {
     if s.is_empty() {
         return Err(Msg::new("opt_err_empty"));
     }
-    let with_scheme = if s.contains("://") { s.to_string() } else { format!("https://{s}") };
-    let rest = with_scheme.split_once("://").map(|(_, r)| r).unwrap_or("");
-    let path = rest.find('/').map(|i| &rest[i..]).unwrap_or("");
+    let with_scheme = if super::find_str(s, "://").is_some() { s.to_string() } else { format!("https://{s}") };
+    let rest = super::split_str(&with_scheme, "://").map(|(_, r)| r).unwrap_or("");
+    let path = rest.find('/').and_then(|i| rest.get(i..)).unwrap_or("");
     if !(path.is_empty() || path == "/") || rest.contains(['?', '#', '@']) {
         return Err(Msg::with("opt_err_origin_path", &[s]));
     }
@@ -227,7 +227,7 @@ pub fn parse_site(input: &str) -> Result<String, Msg> {
     if s.is_empty() {
         return Err(Msg::new("opt_err_empty"));
     }
-    let host = match s.split_once("://") {
+    let host = match super::split_str(&s, "://") {
         Some((_, rest)) => rest.split(['/', '?', '#']).next().unwrap_or("").rsplit('@').next().unwrap_or("").to_string(),
         None => s.trim_end_matches('/').to_string(),
     };

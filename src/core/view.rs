@@ -3,7 +3,7 @@
 //! only copies these values into the DOM.
 
 use super::detect::Trust;
-use super::session::{Channel, CommandKind, Notice, Session};
+use super::session::{Channel, CommandKind, DialBlock, Notice, Session};
 use super::text::{Arg, Msg};
 
 /// One button's state. The accessible name never changes; busy is shown with `aria-busy`.
@@ -60,6 +60,11 @@ pub struct View {
     /// toolbar says so next to the field.
     pub disposition_required: bool,
     pub notes: String,
+    /// The number field's text and its Call button.
+    pub dial_value: String,
+    pub call: ButtonView,
+    /// Why Call cannot be pressed now (a message key), shown next to it; `None` when it can.
+    pub call_block: Option<&'static str>,
     pub notice: Option<Notice>,
     pub ignored: u32,
     /// Events a page script forged (imitated desktop messages, clicks, keys), ignored.
@@ -190,6 +195,7 @@ impl View {
         let fields = s.fields_of(item);
         let needs_disposition = has_item && s.disposition_missing();
         let get_state_busy = s.get_state_busy();
+        let dial_block = s.dial_block();
         let choices = if s.agent.interactions.len() > 1 {
             s.agent
                 .interactions
@@ -246,6 +252,14 @@ impl View {
             disposition: fields.disposition,
             disposition_required: needs_disposition,
             notes: fields.notes,
+            dial_value: s.dial_input.clone(),
+            call: ButtonView {
+                enabled: trusted && dial_block.is_none() && !s.dial_input.trim().is_empty(),
+                busy: dial_block == Some(DialBlock::Dialing),
+                primary: false,
+            },
+            // Connecting says so in the status already; the other reasons are the agent's to know.
+            call_block: dial_block.filter(|b| *b != DialBlock::NotConnected && *b != DialBlock::Dialing).map(DialBlock::key),
             notice: s.notice.clone(),
             ignored: s.ignored,
             forged: s.forged,

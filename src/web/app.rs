@@ -174,6 +174,7 @@ fn ui(weak: &Weak<Shared>, ev: UiEvent) {
         UiEvent::Picked(id) => Input::ItemPicked(id),
         UiEvent::Disposition(text) => Input::DispositionEdited(text),
         UiEvent::Notes(text) => Input::NotesEdited(text),
+        UiEvent::DialEdited(text) => Input::DialEdited(text),
         UiEvent::Forged => Input::Forged,
         UiEvent::Copy => return copy(weak),
         UiEvent::Collapse(on) => {

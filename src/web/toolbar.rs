@@ -11,7 +11,7 @@ use web_sys::{Document, Element, HtmlButtonElement, HtmlInputElement, HtmlSelect
 
 use super::dom::{el, set_attr, set_flag, set_text};
 use super::i18n::{t, ta, tk};
-use super::WebResult;
+use super::{WebError, WebResult};
 use crate::core::session::{Button, NoticeKind};
 use crate::core::view::{format_elapsed, ButtonView, TrustView, View};
 
@@ -58,11 +58,14 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
 .handle { cursor: grab; touch-action: none; }
 .handle:active { cursor: grabbing; }
 .acw { font-variant-numeric: tabular-nums; font-weight: 600; color: #5b1f8a; }
-.copy { flex: none; }
+.copy, .dial button { flex: none; }
 .bar.collapsed { width: auto; padding: 4px 6px; }
 .bar.collapsed .head { margin: 0; }
 .bar.collapsed .title, .bar.collapsed > :not(.head) { display: none !important; }
-.notice { margin: 8px 0 0; font-size: 12px; min-height: 1em; }
+/* Lines that come and go keep their room, so that the controls above never move under the
+   agent's pointer (the toolbar grows upwards from the bottom of the window). */
+.notice { margin: 8px 0 0; font-size: 12px; min-height: calc(2 * 1.35em); }
+.hint.dial-hint { margin: -4px 0 0; min-height: 1.35em; }
 .hint { margin: 6px 0 0; font-size: 12px; color: #8a4b00; }
 .notice[data-kind=error], .notice[data-kind=waiting] { color: #a11b1b; }
 .notice[data-kind=success] { color: #0b5a2a; }
@@ -123,17 +126,23 @@ const MARKUP: &[(u8, &str, &str, &str)] = &[
     (20, "button", "type=button", "@btn_wrap_up"),
     (20, "button", "type=button", "@btn_terminate"),
     (20, "button", "type=button", "@btn_complete"),
+    // Dial a number: the field, Call, and why Call is off when it is.
+    (12, "div", "class=row dial", ""),
+    (25, "label", "for=bp-dial", "@dial_label"),
+    (25, "input", "id=bp-dial;type=tel;autocomplete=off;spellcheck=false;placeholder=@dial_placeholder", ""),
+    (25, "button", "type=button;aria-describedby=bp-dial-hint", "@btn_call"),
+    (12, "p", "class=hint dial-hint;id=bp-dial-hint", ""),
     // Shown when a disposition is required and missing.
     (12, "p", "class=hint;id=bp-hint;hidden=", "@hint_disposition_required"),
     // Disposition and notes: optional, collapsed until the agent wants them.
     (12, "details", "class=wrap-fields", ""),
-    (26, "summary", "", "@fields_summary"),
-    (26, "div", "class=row", ""),
-    (28, "label", "for=bp-disposition", "@disposition_label"),
-    (28, "input", "id=bp-disposition;type=text;autocomplete=off", ""),
-    (26, "div", "class=row", ""),
-    (31, "label", "for=bp-notes", "@notes_label"),
-    (31, "textarea", "id=bp-notes;rows=2", ""),
+    (31, "summary", "", "@fields_summary"),
+    (31, "div", "class=row", ""),
+    (33, "label", "for=bp-disposition", "@disposition_label"),
+    (33, "input", "id=bp-disposition;type=text;autocomplete=off", ""),
+    (31, "div", "class=row", ""),
+    (36, "label", "for=bp-notes", "@notes_label"),
+    (36, "textarea", "id=bp-notes;rows=2", ""),
     (1, "p", "class=notice;role=status;aria-live=polite", ""),
     (1, "p", "class=ignored", ""),
     (1, "p", "class=ignored forged", ""),
@@ -159,29 +168,39 @@ const GET_STATE: usize = 21;
 const WRAP_UP: usize = 22;
 const TERMINATE: usize = 23;
 const COMPLETE: usize = 24;
-const HINT: usize = 25;
-const DETAILS: usize = 26;
-const DISPOSITION: usize = 30;
-const NOTES: usize = 33;
-const NOTICE: usize = 34;
-const IGNORED: usize = 35;
-const FORGED: usize = 36;
+const DIAL: usize = 27;
+const CALL: usize = 28;
+const DIAL_HINT: usize = 29;
+const HINT: usize = 30;
+const DETAILS: usize = 31;
+const DISPOSITION: usize = 35;
+const NOTES: usize = 38;
+const NOTICE: usize = 39;
+const IGNORED: usize = 40;
+const FORGED: usize = 41;
 
 /// What each control reports (row, event, the report read from the element); the drag handle
 /// has its own listeners.
-type Report = fn(&Element) -> Option<UiEvent>;
+type Report = fn(&Element, &web_sys::Event) -> Option<UiEvent>;
 const EVENTS: &[(usize, &str, Report)] = &[
-    (TRUST_BUTTON, "click", |_| Some(UiEvent::Click(Button::Trust))),
-    (GET_STATE, "click", |_| Some(UiEvent::Click(Button::GetState))),
-    (WRAP_UP, "click", |_| Some(UiEvent::Click(Button::WrapUp))),
-    (TERMINATE, "click", |_| Some(UiEvent::Click(Button::Terminate))),
-    (COMPLETE, "click", |_| Some(UiEvent::Click(Button::Complete))),
-    (ITEM, "input", |e| Some(UiEvent::Edited(e.unchecked_ref::<HtmlInputElement>().value()))),
-    (COPY, "click", |_| Some(UiEvent::Copy)),
-    (COLLAPSE, "click", |e| Some(UiEvent::Collapse(e.get_attribute("aria-expanded").as_deref() == Some("true")))),
-    (DISPOSITION, "input", |e| Some(UiEvent::Disposition(e.unchecked_ref::<HtmlInputElement>().value()))),
-    (NOTES, "input", |e| Some(UiEvent::Notes(e.unchecked_ref::<web_sys::HtmlTextAreaElement>().value()))),
-    (PICK, "change", |e| {
+    (TRUST_BUTTON, "click", |_, _| Some(UiEvent::Click(Button::Trust))),
+    (GET_STATE, "click", |_, _| Some(UiEvent::Click(Button::GetState))),
+    (WRAP_UP, "click", |_, _| Some(UiEvent::Click(Button::WrapUp))),
+    (TERMINATE, "click", |_, _| Some(UiEvent::Click(Button::Terminate))),
+    (COMPLETE, "click", |_, _| Some(UiEvent::Click(Button::Complete))),
+    (ITEM, "input", |e, _| Some(UiEvent::Edited(e.unchecked_ref::<HtmlInputElement>().value()))),
+    (COPY, "click", |_, _| Some(UiEvent::Copy)),
+    (COLLAPSE, "click", |e, _| Some(UiEvent::Collapse(e.get_attribute("aria-expanded").as_deref() == Some("true")))),
+    (DISPOSITION, "input", |e, _| Some(UiEvent::Disposition(e.unchecked_ref::<HtmlInputElement>().value()))),
+    (NOTES, "input", |e, _| Some(UiEvent::Notes(e.unchecked_ref::<web_sys::HtmlTextAreaElement>().value()))),
+    (DIAL, "input", |e, _| Some(UiEvent::DialEdited(e.unchecked_ref::<HtmlInputElement>().value()))),
+    // Enter in the number field dials, as Call does.
+    (DIAL, "keydown", |_, ev| {
+        let enter = ev.dyn_ref::<web_sys::KeyboardEvent>().is_some_and(|k| k.key() == "Enter" && !k.is_composing());
+        enter.then_some(UiEvent::Click(Button::Call))
+    }),
+    (CALL, "click", |_, _| Some(UiEvent::Click(Button::Call))),
+    (PICK, "change", |e, _| {
         let v = e.unchecked_ref::<HtmlSelectElement>().value();
         (!v.is_empty()).then_some(UiEvent::Picked(v))
     }),
@@ -216,6 +235,9 @@ pub struct Toolbar {
     hint: Element,
     notes: web_sys::HtmlTextAreaElement,
     copy: HtmlButtonElement,
+    dial: HtmlInputElement,
+    call: HtmlButtonElement,
+    dial_hint: Element,
     choices_key: String,
     _listeners: Vec<EventListener>,
 }
@@ -233,6 +255,8 @@ pub enum UiEvent {
     Collapse(bool),
     /// Move by (dx, dy) CSS pixels; `true` when the move is finished (pointer up, key up).
     Move(f64, f64, bool),
+    /// The agent typed in the number field.
+    DialEdited(String),
     /// A page script dispatched an event at one of the controls (`isTrusted` false): ignored.
     Forged,
 }
@@ -253,8 +277,8 @@ impl Toolbar {
             if !content.is_empty() {
                 e.set_text_content(Some(&text(content)));
             }
-            if let Some(p) = nodes.get(usize::from(parent)) {
-                p.append_child(&e)?;
+            if parent != ROOT {
+                nodes.get(usize::from(parent)).ok_or(WebError::Missing("markup parent row"))?.append_child(&e)?;
             }
             nodes.push(e);
         }
@@ -274,8 +298,8 @@ impl Toolbar {
             .iter()
             .map(|&(i, kind, event)| {
                 let (f, target) = (on_event.clone(), nodes[i].clone());
-                guard::on(&nodes[i], kind, &forged, move |_| {
-                    if let Some(e) = event(&target) {
+                guard::on(&nodes[i], kind, &forged, move |ev| {
+                    if let Some(e) = event(&target, ev) {
                         f(e)
                     }
                 })
@@ -312,6 +336,9 @@ impl Toolbar {
             hint: node(HINT),
             notes: node(NOTES).unchecked_into(),
             copy: button(COPY),
+            dial: node(DIAL).unchecked_into(),
+            call: button(CALL),
+            dial_hint: node(DIAL_HINT),
             choices_key: String::new(),
             _listeners: listeners,
         })
@@ -430,6 +457,11 @@ impl Toolbar {
         }
         render_button(&self.terminate, v.terminate);
         render_button(&self.complete, v.complete);
+        if self.dial.value() != v.dial_value {
+            self.dial.set_value(&v.dial_value);
+        }
+        render_button(&self.call, v.call);
+        set_text(&self.dial_hint, &v.call_block.map(tk).unwrap_or_default());
 
         match &v.notice {
             Some(n) => {

@@ -30,15 +30,31 @@ const RUNS = Number(args[args.indexOf('--runs') + 1] > 0 ? args[args.indexOf('--
 function watchCapture() {
   window.__capture = [];
   window.__captureDom = [];
+  window.__captureHop = [];
+  // The page's own SDK proxy (the toolbar's is in its closed root, out of this query): each
+  // event reaches this window once through each proxy; the page's copy is the one timed here.
+  const own = document.querySelector('iframe[src*="AgentDesktopSdkProxy.jsp"]')?.contentWindow;
   addEventListener('message', (e) => {
-    if (typeof e.data !== 'string' || !e.data.includes('INTERACTION_RENDERED')) return;
+    if (e.source !== own || typeof e.data !== 'string' || !e.data.includes('INTERACTION_RENDERED')) return;
     const msg = JSON.parse(e.data);
     const id = msg.data.item_id;
     const t0 = msg.sim_sent_at - performance.timeOrigin;
+    // The browser's own share: the same event through the page's SDK proxy, heard by a page
+    // script with nothing in between (the hop from the desktop's process to the CRM's).
+    window.__captureHop.push(performance.now() - t0);
     const field = document.querySelector('bp-call-toolbar').shadowRoot.querySelector('#bp-item');
-    // This listener runs after the toolbar's (registered later): the value is in the DOM now
-    // if the toolbar put it there without waiting.
-    if (field.value === id) window.__captureDom.push(performance.now() - t0);
+    // In the DOM: the page's copy of the event and the toolbar's come through different proxy
+    // frames, in either order. If the toolbar's came first the value is there now; otherwise
+    // it is looked for again after each task (a MessageChannel round, well under 0.1 ms) until
+    // it is, so every call is measured and the figure is when the toolbar put it there.
+    const ch = new MessageChannel();
+    const look = () => {
+      if (field.value === id) { window.__captureDom.push(performance.now() - t0); ch.port1.close(); }
+      else if (performance.now() - t0 < 1000) ch.port2.postMessage(0);
+    };
+    ch.port1.onmessage = look;
+    look();
+    // On screen: the first animation frame (the frame about to be painted) that shows it.
     const frame = () => { if (field.value === id) window.__capture.push(performance.now() - t0); else requestAnimationFrame(frame); };
     requestAnimationFrame(frame);
   });
@@ -201,6 +217,7 @@ try {
   const dom = await page.evaluate(() => window.__captureDom);
   results.chromium.capture_dom_latency_ms = dom.length ? median(dom) : undefined;
   results.chromium.capture_dom_share = dom.length / Math.max(1, (await page.evaluate(() => window.__capture)).length);
+  results.chromium.capture_hop_ms = median(await page.evaluate(() => window.__captureHop));
   await withExt.close();
 } catch (e) {
   if (e !== PAGE_ONLY) throw e;
@@ -291,6 +308,7 @@ if (!args.includes('--chromium-only') && !args.includes('--page-only')) {
     results.firefox.capture_latency_ms = median(await a.evaluate(() => window.__capture));
     const dom = await a.evaluate(() => window.__captureDom);
     results.firefox.capture_dom_latency_ms = dom.length ? median(dom) : undefined;
+    results.firefox.capture_hop_ms = median(await a.evaluate(() => window.__captureHop));
   } finally {
     await ff.close();
     await ffBase.close().catch(() => {});
@@ -328,7 +346,8 @@ const rows = [
   ['first_in_insertion_frame', results.chromium.first_in_insertion_frame, 'share of first toolbars in the DOM before the first frame after the insertion is drawn'],
   ['first_filled_latency_ms', results.chromium.first_filled_latency_ms, 'the same, until the Rust has filled it (module fetched, compiled, started)'],
   ['capture_latency_ms', results.chromium.capture_latency_ms, 'desktop posts INTERACTION_RENDERED -> first frame showing item_id'],
-  ['capture_dom_latency_ms', results.chromium.capture_dom_latency_ms, `the same, to the value in the DOM (the toolbar done; the rest is the wait for the next frame; seen in ${Math.round((results.chromium.capture_dom_share ?? 0) * 100)}% of calls)`],
+  ['capture_dom_latency_ms', results.chromium.capture_dom_latency_ms, `the same, to the value in the DOM (the toolbar done; the rest is the wait for the next frame; measured in ${Math.round((results.chromium.capture_dom_share ?? 0) * 100)}% of calls)`],
+  ['capture_hop_ms', results.chromium.capture_hop_ms, 'the same event to a page script through the page\'s own SDK proxy: the browser\'s hop alone, no extension in it'],
   ['wasm_raw_kb', results.wasm_raw_kb, 'content module (content script, toolbar frame)'],
   ['wasm_gzip_kb', results.wasm_gzip_kb, 'the same, gzip -9'],
   ['pages_wasm_raw_kb', results.pages_wasm_raw_kb, 'pages module (popup, background): never loaded by a CRM page'],

@@ -114,7 +114,7 @@ export const QUERY = function (scopes, step, closed = []) {
     const SEL = {
       button: 'button, input[type=button], input[type=submit], input[type=reset], [role=button]',
       status: '[role=status], output',
-      textbox: 'input:not([type]), input[type=text], input[type=search], textarea, [role=textbox]',
+      textbox: 'input:not([type]), input[type=text], input[type=search], input[type=tel], input[type=email], input[type=url], textarea, [role=textbox]',
       combobox: 'select, [role=combobox]',
       checkbox: 'input[type=checkbox], [role=checkbox]',
     }[step.role] ?? `[role=${step.role}]`;

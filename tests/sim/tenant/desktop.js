@@ -1,7 +1,10 @@
 // Simulated Agent Desktop 1.0 behind UniversalRepeater.jsp, following the protocol reference:
 // string JSON; replies only to GET_STATE (request_id echoed as a string); events to every proxy;
 // after-call work on terminate; ready on complete; commands for unknown items ignored; nothing
-// answered while logged out; commands compared case-insensitively.
+// answered while logged out; commands compared case-insensitively. Outbound calls: SELECT_SERVICE
+// sets the service of the next call (shown on the page); DIAL_NUMBER, with no call live, starts
+// one (_O_CALL_DIALING, INTERACTION_RENDERED, status busy; "Callee answers" connects it), and is
+// ignored while a call is live, as a desktop that takes one call at a time would.
 //
 // Where the reference is silent it takes the harder plausible behaviour by default, each a
 // switch the test suite sets through the server (`startServers({ sim })`, see server.mjs):
@@ -29,7 +32,7 @@
   let alive = true;
   window.addEventListener('pagehide', () => { alive = false; });
   const agentId = 'jeffery.lozada';
-  const fresh = () => ({ login: false, status: 'not_ready', reason: 'Not ready', items: [] });
+  const fresh = () => ({ login: false, status: 'not_ready', reason: 'Not ready', items: [], service: '' });
   let s = fresh();
   const guid = () => crypto.randomUUID().toUpperCase();
   const id = crypto.randomUUID();
@@ -85,6 +88,7 @@
 
   function render() {
     $('status').textContent = !s.login ? 'Logged out' : s.status + (s.reason ? ` (${s.reason})` : '');
+    $('service').textContent = s.service || '(default)';
     $('items').replaceChildren(...s.items.map((it) => {
       const li = document.createElement('li');
       li.textContent = `${it.item_id} ${it.phone_number} ${it.state}`;
@@ -107,6 +111,20 @@
     },
     COMPLETE_INTERACTION_FROM_API(req) { complete(req.data, '', undefined); },
     COMPLETE_INTERACTION_WITH_DISPOSITION(req) { complete(req.item_id, req.code ?? '', req.notes); },
+    SELECT_SERVICE(req) {
+      s.service = typeof req.data === 'string' ? req.data : '';
+      render();
+    },
+    DIAL_NUMBER(req) {
+      const number = String(req.number ?? '');
+      if (!number || s.items.some((i) => i.state !== 'acw')) return;
+      const it = { item_id: guid(), global_id: guid(), call_id: `${guid()}/1`, phone_number: number, service: s.service || 'Outbound', state: 'dialing' };
+      s.service = '';
+      s.items.push(it);
+      event('_O_CALL_DIALING', callData(it));
+      event('INTERACTION_RENDERED', wire(it));
+      setStatus('busy', '');
+    },
     CHANGE_STATE(req) {
       const st = String(req.data?.state ?? '').toLowerCase();
       if (st === 'ready' || st === 'not_ready') setStatus(st, st === 'ready' ? '' : (req.data?.reason ?? 'Not ready'));
@@ -177,8 +195,16 @@
     recording(it, true);
     if (!(SIM.acwSticky && inAcw())) setStatus('busy', ''); else render();
   };
+  $('pickup').onclick = () => {
+    const it = s.items.find((i) => i.state === 'dialing');
+    if (!it) return;
+    it.state = 'connected';
+    event('_O_CALL_CONNECTED', callData(it));
+    recording(it, true);
+    render();
+  };
   $('hangup').onclick = () => {
-    const it = s.items.find((i) => i.state === 'connected' || i.state === 'ringing');
+    const it = s.items.find((i) => i.state === 'connected' || i.state === 'ringing' || i.state === 'dialing');
     if (it) endCall(it);
   };
   $('malformed').onclick = () => send('{"command":"STATE_CHANGED", this is not JSON');

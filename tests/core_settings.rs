@@ -193,3 +193,38 @@ fn redaction_masks_phone_numbers_and_typed_text_only() {
     assert_eq!(r.result, "completed, disposition [redacted]");
     assert_eq!((r.ts, r.item_id.as_str(), r.latency_ms, r.tenant.as_str(), r.page.as_str()), (5.0, "A1B2C3D4E5", Some(12), "https://t.example", "crm.example"));
 }
+
+#[test]
+fn dial_rules_come_from_the_settings_or_the_policy_and_are_checked() {
+    use bp_toolbar::core::json;
+    use bp_toolbar::core::phone::{DialFormat, DialRules};
+    // Defaults: US numbers, country code and number, no outside line, no service.
+    let d = Settings::default();
+    assert_eq!(d.dial_rules(), DialRules::default());
+    assert_eq!(d.outbound_service, "");
+    // The content script's reader and serde agree on the stored form.
+    let stored = r#"{"dialCountry":"ES","dialNational":true,"dialPrefix":"9","outboundService":"Ventas"}"#;
+    let ours = Settings::from_json(&json::parse(stored).unwrap());
+    let theirs: Settings = serde_json::from_str(stored).unwrap();
+    assert_eq!(ours, theirs);
+    assert_eq!(ours.dial_rules(), DialRules { country: "ES".into(), format: DialFormat::National, outside_prefix: "9".into(), internal_max: 6 });
+    // The policy wins and locks; a bad value is reported and leaves the agent's.
+    let policy = Policy::from_json(&json::parse(r#"{"dialCountry":"mx","dialPrefix":"99999","outboundService":"Cobranza"}"#).unwrap());
+    let eff = overlay(&ours, &policy);
+    assert_eq!(eff.settings.dial_country, "MX");
+    assert_eq!(eff.settings.dial_prefix, "9");
+    assert_eq!(eff.settings.outbound_service, "Cobranza");
+    assert!(eff.is_locked("dialCountry") && eff.is_locked("dialPrefix") && eff.is_locked("outboundService"));
+    assert!(!eff.is_locked("dialNational"));
+    assert_eq!(eff.problems, vec!["dialPrefix: \"99999\" is not up to 4 digits".to_string()]);
+    let eff = overlay(&ours, &Policy::from_json(&json::parse(r#"{"dialCountry":"Narnia"}"#).unwrap()));
+    assert_eq!(eff.settings.dial_country, "ES");
+    assert_eq!(eff.problems.len(), 1);
+    // The options page: normalised, or refused with the field named.
+    let typed = Settings { dial_country: " gb ".into(), dial_prefix: " 9 ".into(), outbound_service: "  Sales ".into(), ..Settings::default() };
+    let ok = validate(&typed).unwrap();
+    assert_eq!((ok.dial_country.as_str(), ok.dial_prefix.as_str(), ok.outbound_service.as_str()), ("GB", "9", "Sales"));
+    assert_eq!(validate(&Settings { dial_country: "XX".into(), ..Settings::default() }).unwrap_err().0, "dialCountry");
+    assert_eq!(validate(&Settings { dial_prefix: "9a".into(), ..Settings::default() }).unwrap_err().0, "dialPrefix");
+    assert_eq!(validate(&Settings { outbound_service: "x".repeat(101), ..Settings::default() }).unwrap_err().0, "outboundService");
+}

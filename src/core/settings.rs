@@ -31,6 +31,9 @@ pub const RETENTION_MAX_DAYS: u32 = 365;
 pub const ACW_ALERT_MAX_MINUTES: f64 = 240.0;
 /// At most this many entries per list (trusted tenants, blocked sites).
 pub const LIST_MAX: usize = 200;
+/// The longest outside-line prefix (digits) and outbound service name (characters).
+pub const DIAL_PREFIX_MAX: usize = 4;
+pub const SERVICE_MAX: usize = 100;
 
 fn default_log_limit() -> u32 {
     LOG_LIMIT_DEFAULT
@@ -56,6 +59,13 @@ pub struct Settings {
     /// Sites (host names, `*.example.com` for a domain and its subdomains) where the toolbar
     /// never appears.
     pub blocked_sites: Vec<String>,
+    /// Dial rules (`core::phone`): the country of numbers written without a country code (ISO
+    /// code), national format instead of country code and number, the outside-line prefix.
+    pub dial_country: String,
+    pub dial_national: bool,
+    pub dial_prefix: String,
+    /// The outbound service selected (`SELECT_SERVICE`) before each dial; empty: none.
+    pub outbound_service: String,
 }
 
 impl Default for Settings {
@@ -67,11 +77,25 @@ impl Default for Settings {
             redact: false,
             require_disposition: false,
             blocked_sites: Vec::new(),
+            dial_country: "US".into(),
+            dial_national: false,
+            dial_prefix: String::new(),
+            outbound_service: String::new(),
         }
     }
 }
 
 impl Settings {
+    /// The dial rules these settings make.
+    pub fn dial_rules(&self) -> super::phone::DialRules {
+        super::phone::DialRules {
+            country: self.dial_country.clone(),
+            format: if self.dial_national { super::phone::DialFormat::National } else { super::phone::DialFormat::E164 },
+            outside_prefix: self.dial_prefix.clone(),
+            ..super::phone::DialRules::default()
+        }
+    }
+
     /// Whether an after-call-work episode of `acw_ms` has passed the alert threshold.
     pub fn acw_alert_due(&self, acw_ms: f64) -> bool {
         self.acw_alert_minutes > 0.0 && acw_ms >= self.acw_alert_minutes * 60_000.0
@@ -94,6 +118,10 @@ pub struct Policy {
     pub log_retention_days: Option<u32>,
     pub redact: Option<bool>,
     pub require_disposition: Option<bool>,
+    pub dial_country: Option<String>,
+    pub dial_national: Option<bool>,
+    pub dial_prefix: Option<String>,
+    pub outbound_service: Option<String>,
 }
 
 /// A setting's name, as the options page and the admin guide call it (the JSON key).
@@ -162,6 +190,31 @@ pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
     if let Some(v) = policy.require_disposition {
         out.settings.require_disposition = v;
         lock("requireDisposition", &mut out);
+    }
+    if let Some(v) = &policy.dial_country {
+        match parse_country(v) {
+            Ok(c) => out.settings.dial_country = c,
+            Err(_) => out.problems.push(format!("dialCountry: \"{v}\" is not a country the dial rules know")),
+        }
+        lock("dialCountry", &mut out);
+    }
+    if let Some(v) = policy.dial_national {
+        out.settings.dial_national = v;
+        lock("dialNational", &mut out);
+    }
+    if let Some(v) = &policy.dial_prefix {
+        match parse_prefix(v) {
+            Ok(p) => out.settings.dial_prefix = p,
+            Err(_) => out.problems.push(format!("dialPrefix: \"{v}\" is not up to {DIAL_PREFIX_MAX} digits")),
+        }
+        lock("dialPrefix", &mut out);
+    }
+    if let Some(v) = &policy.outbound_service {
+        match parse_service(v) {
+            Ok(s) => out.settings.outbound_service = s,
+            Err(_) => out.problems.push(format!("outboundService: longer than {SERVICE_MAX} characters")),
+        }
+        lock("outboundService", &mut out);
     }
     if let Some(v) = policy.disable_trust_prompt {
         out.trust_prompt = !v;
@@ -245,6 +298,36 @@ pub fn parse_site(input: &str) -> Result<String, Msg> {
     Ok(if wild { format!("*.{name}") } else { name.to_string() })
 }
 
+/// A default country as typed: an ISO code the dial rules know (`us`, ` GB `), upper-cased.
+pub fn parse_country(input: &str) -> Result<String, Msg> {
+    let c = input.trim().to_ascii_uppercase();
+    if super::phone::countries().any(|k| k == c) {
+        Ok(c)
+    } else {
+        Err(Msg::with("opt_err_country", &[input.trim()]))
+    }
+}
+
+/// An outside-line prefix: up to [`DIAL_PREFIX_MAX`] digits (empty: none).
+pub fn parse_prefix(input: &str) -> Result<String, Msg> {
+    let p = input.trim();
+    if p.len() <= DIAL_PREFIX_MAX && p.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(p.to_string())
+    } else {
+        Err(Msg::new("opt_err_prefix"))
+    }
+}
+
+/// An outbound service name (trimmed; empty: none).
+pub fn parse_service(input: &str) -> Result<String, Msg> {
+    let s = input.trim();
+    if s.chars().count() <= SERVICE_MAX && !s.chars().any(char::is_control) {
+        Ok(s.to_string())
+    } else {
+        Err(Msg::new("opt_err_service"))
+    }
+}
+
 /// Whether the toolbar must stay off a page on `host` (no port) under `patterns`.
 pub fn is_blocked(host: &str, patterns: &[String]) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
@@ -271,6 +354,9 @@ pub fn validate(input: &Settings) -> Result<Settings, (Key, Msg)> {
     if input.blocked_sites.len() > LIST_MAX {
         return Err(("blockedSites", Msg::with("opt_err_too_many", &["200"])));
     }
+    out.dial_country = parse_country(&input.dial_country).map_err(|m| ("dialCountry", m))?;
+    out.dial_prefix = parse_prefix(&input.dial_prefix).map_err(|m| ("dialPrefix", m))?;
+    out.outbound_service = parse_service(&input.outbound_service).map_err(|m| ("outboundService", m))?;
     out.blocked_sites.clear();
     for raw in &input.blocked_sites {
         let p = parse_site(raw).map_err(|m| ("blockedSites", m))?;

@@ -160,6 +160,10 @@ impl Settings {
             redact: v.get("redact").and_then(Value::as_bool).unwrap_or(d.redact),
             require_disposition: v.get("requireDisposition").and_then(Value::as_bool).unwrap_or(d.require_disposition),
             blocked_sites: v.strings_of("blockedSites").unwrap_or_default(),
+            dial_country: v.get("dialCountry").and_then(Value::as_str).map_or(d.dial_country, str::to_string),
+            dial_national: v.get("dialNational").and_then(Value::as_bool).unwrap_or(d.dial_national),
+            dial_prefix: v.get("dialPrefix").and_then(Value::as_str).map_or(d.dial_prefix, str::to_string),
+            outbound_service: v.get("outboundService").and_then(Value::as_str).map_or(d.outbound_service, str::to_string),
         }
     }
 }
@@ -177,6 +181,10 @@ impl Policy {
             log_retention_days: v.u32_of("logRetentionDays"),
             redact: v.get("redact").and_then(Value::as_bool),
             require_disposition: v.get("requireDisposition").and_then(Value::as_bool),
+            dial_country: v.get("dialCountry").and_then(Value::as_str).map(str::to_string),
+            dial_national: v.get("dialNational").and_then(Value::as_bool),
+            dial_prefix: v.get("dialPrefix").and_then(Value::as_str).map(str::to_string),
+            outbound_service: v.get("outboundService").and_then(Value::as_str).map(str::to_string),
         }
     }
 }

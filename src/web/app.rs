@@ -90,6 +90,7 @@ impl App {
         let trust = if unconfirmed { crate::core::detect::Trust::Pending } else { eff.trust(tenant, &trusted) };
         let mut session = Session::new(tenant, page, trust, seed);
         session.apply(Input::RequireDisposition(eff.settings.require_disposition));
+        session.apply(Input::DialSettings { rules: eff.settings.dial_rules(), service: eff.settings.outbound_service.clone() });
         let refresh = {
             let tenant = tenant.to_string();
             let sink = sink.clone();
@@ -422,6 +423,7 @@ fn refresh_settings(tenant: String, sink: Sink) {
     wasm_bindgen_futures::spawn_local(async move {
         let (list, eff) = (ext::trusted_origins().await, ext::effective().await);
         sink(Input::RequireDisposition(eff.settings.require_disposition));
+        sink(Input::DialSettings { rules: eff.settings.dial_rules(), service: eff.settings.outbound_service.clone() });
         sink(Input::TrustChanged { trust: eff.trust(&tenant, &list), now: super::now() });
     });
 }

@@ -119,6 +119,10 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
         ("logRetentionDays", "opt_retention_label", "number", [("min", "0"), ("max", "365"), ("step", "1")]),
         ("redact", "opt_redact_label", "checkbox", [("", ""), ("", ""), ("", "")]),
         ("requireDisposition", "opt_require_disposition_label", "checkbox", [("", ""), ("", ""), ("", "")]),
+        ("dialCountry", "opt_dial_country_label", "text", [("maxlength", "2"), ("size", "3"), ("autocomplete", "off")]),
+        ("dialNational", "opt_dial_national_label", "checkbox", [("", ""), ("", ""), ("", "")]),
+        ("dialPrefix", "opt_dial_prefix_label", "text", [("maxlength", "4"), ("size", "5"), ("inputmode", "numeric")]),
+        ("outboundService", "opt_outbound_service_label", "text", [("maxlength", "100"), ("size", "24"), ("autocomplete", "off")]),
     ] {
         let row = el(&doc, "p", &[("class", if kind == "checkbox" { "setting check" } else { "setting" })], "")?;
         let id = format!("opt-{key}");
@@ -295,6 +299,10 @@ fn save_settings() {
                 "logRetentionDays" => next.log_retention_days = whole(number()),
                 "redact" => next.redact = f.input.checked(),
                 "requireDisposition" => next.require_disposition = f.input.checked(),
+                "dialCountry" => next.dial_country = f.input.value(),
+                "dialNational" => next.dial_national = f.input.checked(),
+                "dialPrefix" => next.dial_prefix = f.input.value(),
+                "outboundService" => next.outbound_service = f.input.value(),
                 _ => {}
             }
         }
@@ -341,6 +349,10 @@ fn fill_form() {
                 "logRetentionDays" => f.input.set_value(&eff.settings.log_retention_days.to_string()),
                 "redact" => f.input.set_checked(eff.settings.redact),
                 "requireDisposition" => f.input.set_checked(eff.settings.require_disposition),
+                "dialCountry" => f.input.set_value(&eff.settings.dial_country),
+                "dialNational" => f.input.set_checked(eff.settings.dial_national),
+                "dialPrefix" => f.input.set_value(&eff.settings.dial_prefix),
+                "outboundService" => f.input.set_value(&eff.settings.outbound_service),
                 _ => {}
             }
         }

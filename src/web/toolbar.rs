@@ -65,7 +65,7 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
 /* Lines that come and go keep their room, so that the controls above never move under the
    agent's pointer (the toolbar grows upwards from the bottom of the window). */
 .notice { margin: 8px 0 0; font-size: 12px; min-height: calc(2 * 1.35em); }
-.hint.dial-hint { margin: -4px 0 0; min-height: 1.35em; }
+.dial-hint { margin: -4px 0 0; min-height: 1.35em; font-size: 12px; color: #8a4b00; }
 .hint { margin: 6px 0 0; font-size: 12px; color: #8a4b00; }
 .notice[data-kind=error], .notice[data-kind=waiting] { color: #a11b1b; }
 .notice[data-kind=success] { color: #0b5a2a; }
@@ -75,7 +75,7 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
   .bar { color: #e6e9ef; background: #1b1f27; border-color: #4a5466; box-shadow: 0 6px 24px rgba(0, 0, 0, .6); }
   label, .agent, details.wrap-fields summary { color: #b8c0cc; }
   .ignored { color: #a3acbb; }
-  .hint { color: #ffc27a; }
+  .hint, .dial-hint { color: #ffc27a; }
   input, select, textarea { background: #262b35; color: #e6e9ef; border-color: #6b7487; }
   button { background: #2a303b; color: #e6e9ef; border-color: #6b7487; }
   button.primary { background: #6ea0ff; border-color: #6ea0ff; color: #0b1220; }
@@ -131,7 +131,7 @@ const MARKUP: &[(u8, &str, &str, &str)] = &[
     (25, "label", "for=bp-dial", "@dial_label"),
     (25, "input", "id=bp-dial;type=tel;autocomplete=off;spellcheck=false;placeholder=@dial_placeholder", ""),
     (25, "button", "type=button;aria-describedby=bp-dial-hint", "@btn_call"),
-    (12, "p", "class=hint dial-hint;id=bp-dial-hint", ""),
+    (12, "p", "class=dial-hint;id=bp-dial-hint", ""),
     // Shown when a disposition is required and missing.
     (12, "p", "class=hint;id=bp-hint;hidden=", "@hint_disposition_required"),
     // Disposition and notes: optional, collapsed until the agent wants them.

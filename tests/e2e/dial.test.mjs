@@ -4,7 +4,7 @@
 // starts the call shows a timeout; every dial is in the popup's log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, login, expectText, received, openPopup, logRows } from './harness.mjs';
+import { setup, toolbar, desktop, login, expectText, received, openPopup, openOptions, logRows } from './harness.mjs';
 
 let env, page;
 before(async () => {
@@ -95,6 +95,36 @@ test('a desktop that never starts the call: the toolbar says so after 10 s', asy
   await desktop(page).getByLabel('Silent (ignore every API command)').uncheck();
 });
 
+test('the options page sets the dial rules and the outbound service; the next call follows them', async () => {
+  const options = await openOptions(env);
+  await options.getByLabel(/^Country of numbers written without a country code/).fill('es');
+  await options.getByLabel(/^Outside-line prefix/).fill('9');
+  await options.getByLabel(/^Outbound service selected before each call/).fill('Ventas');
+  await options.getByRole('button', { name: 'Save settings', exact: true }).click();
+  await expectText(options.getByRole('status'), 'Saved.');
+  assert.equal(await options.getByLabel(/^Country of numbers written without a country code/).inputValue(), 'ES', 'stored as its code');
+  // A country the rules do not know is refused, with the field named, and nothing is saved.
+  await options.getByLabel(/^Country of numbers written without a country code/).fill('XX');
+  await options.getByRole('button', { name: 'Save settings', exact: true }).click();
+  await expectText(options.getByRole('alert'), /^Country of numbers written without a country code.*“XX” is not a country the dial rules know/);
+  await options.close();
+
+  const bar = toolbar(page);
+  const field = bar.getByRole('textbox', { name: 'Number' });
+  const count = (await dials()).length;
+  // The toolbar open on the page takes the new rules without a reload: a Spanish national number.
+  await field.fill('912 345 678');
+  await field.press('Enter');
+  await expectText(bar.getByRole('status'), 'Call to +34912345678 started.');
+  const sent = (await received(page)).slice(-2);
+  assert.deepEqual(sent, [{ command: 'SELECT_SERVICE', data: 'Ventas' }, { command: 'DIAL_NUMBER', number: '934912345678' }], 'the service first, then the number with the outside line');
+  assert.equal((await dials()).length, count + 1);
+  const d = desktop(page);
+  await expectText(d.locator('#items li[data-state="dialing"]'), /^\S+ 934912345678 dialing$/);
+  await bar.getByRole('button', { name: 'Wrap up', exact: true }).click();
+  await expectText(bar.getByLabel('Agent status'), 'Ready', 10000);
+});
+
 test('the popup log has each dial and how it ended', async () => {
   const popup = await openPopup(env);
   const rows = (await logRows(popup)).map((r) => `${r[1]}|${r[3]}`);
@@ -103,6 +133,8 @@ test('the popup log has each dial and how it ended', async () => {
     'Dial +14155550100|call started (dialing)',
     'Dial +442079460018|call started (dialing)',
     'Dial +14155550199|no call started in 10 s',
+    'Select service|Ventas',
+    'Dial +34912345678|call started (dialing)',
   ]) {
     assert.ok(rows.includes(want), `${want} in the log:\n${rows.join('\n')}`);
   }

@@ -24,6 +24,9 @@ before(async () => {
     requireDisposition: true,
     acwAlertMinutes: 7,
     blockedSites: ['blocked.example'],
+    dialCountry: 'GB',
+    outboundService: 'Outbound Sales',
+    dialPrefix: 'nine',
   });
   try {
     env = await launch({ ports });
@@ -61,6 +64,23 @@ test('a tenant on the policy list is trusted without a prompt; a locked required
   await expectText(bar.getByRole('status'), `Completed ${item}.`);
 });
 
+test('the policy\'s dial rules and outbound service shape the toolbar\'s calls', async (t) => {
+  if (!canInstall) return t.skip('installing a browser policy needs root');
+  const bar = toolbar(page);
+  const field = bar.getByRole('textbox', { name: 'Number' });
+  await field.fill('020 7946 0018');
+  await field.press('Enter');
+  await expectText(bar.getByRole('status'), 'Call to +442079460018 started.');
+  const sent = (await desktop(page).locator('#received li').allTextContents()).slice(-2).map((x) => JSON.parse(x));
+  // dialPrefix "nine" is not digits: not used (and reported below); the country and service are.
+  assert.deepEqual(sent, [{ command: 'SELECT_SERVICE', data: 'Outbound Sales' }, { command: 'DIAL_NUMBER', number: '442079460018' }]);
+  await desktop(page).getByRole('button', { name: 'Customer hangs up', exact: true }).click();
+  await expectText(bar.getByLabel('Agent status'), 'After-call work');
+  await bar.getByLabel('Disposition').fill('Resolved');
+  await bar.getByRole('button', { name: 'Complete', exact: true }).click();
+  await expectText(bar.getByLabel('Agent status'), 'Ready', 10000);
+});
+
 test('with the Trust prompt turned off, a tenant not on the list cannot be trusted from the toolbar', async (t) => {
   if (!canInstall) return t.skip('installing a browser policy needs root');
   await page.goto(`${env.crm}/lookalike.html`);
@@ -85,5 +105,11 @@ test('the options page shows what the policy set, locked, and what it could not 
   assert.match(lists[1], /blocked\.exampleSet by your organization/);
   assert.equal(await options.getByLabel('Tenant origin').isDisabled(), true, 'agents cannot add tenants');
   await expectText(options.locator('ul.problems'), /trustedTenants: "not an origin" is not an https origin/);
+  const country = options.getByLabel(/^Country of numbers written without a country code/);
+  assert.equal(await country.inputValue(), 'GB');
+  assert.equal(await country.isDisabled(), true, 'set by the organisation');
+  assert.equal(await options.getByLabel(/^Outbound service selected before each call/).isDisabled(), true);
+  assert.equal(await options.getByLabel(/^Dial in national format/).isDisabled(), false, 'not managed: still the agent\'s');
+  await expectText(options.locator('ul.problems'), /dialPrefix: "nine" is not up to 4 digits/);
   await options.close();
 });

@@ -86,8 +86,10 @@ echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start 
 # The content module's size budget: what every CRM page with the desktop fetches and compiles.
 # A change that grows it past this fails the build; raise the figure only on purpose, with the
 # reason in the commit (the benchmark and the README report the size). 74.4 KB before
-# click-to-dial, which brought 4 KB (the dial rules and their country table, the number field).
-CONTENT_GZIP_BUDGET=80000
+# click-to-dial, which brought 4 KB (the dial rules and their country table, the number field),
+# its settings 1.5 KB, and screen pop 2.4 KB (the call's screen-pop and attached data, the
+# settings; the templates themselves are filled and opened by the background).
+CONTENT_GZIP_BUDGET=83000
 content_gzip=$(gzip -9 -c "$PKG/content_bg.wasm" | wc -c)
 if [ "$content_gzip" -gt "$CONTENT_GZIP_BUDGET" ]; then
   echo "content module is $content_gzip B gzip -9, over its budget of $CONTENT_GZIP_BUDGET B (scripts/build.sh)" >&2

@@ -93,6 +93,8 @@ fn messages_to_the_background_match_serde() {
         ToBackground::Health { health: None },
         ToBackground::Command { name: "wrap-up".into(), tab: Some(2) },
         ToBackground::Command { name: "wrap-up".into(), tab: None },
+        ToBackground::ScreenPop { item_id: "I1".into(), fields: vec![("item_id".into(), "I1".into()), ("screenpop_data.case_id".into(), "a\"b".into())] },
+        ToBackground::ScreenPop { item_id: "I2".into(), fields: vec![] },
     ];
     for msg in all {
         let ours = msg.to_json().expect("a writer for every message the content script sends");

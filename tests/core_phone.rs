@@ -130,6 +130,11 @@ fn what_is_not_a_number_is_refused_with_a_reason() {
     assert_eq!(dial("+1 415 555 0100 0100 0100", &us), Err(PhoneError::TooLong));
     assert_eq!(dial("415 555 0100 99", &us), Err(PhoneError::TooLong));
     assert_eq!(dial("+8", &us), Err(PhoneError::TooShort));
+    // A North American number one digit short: the leading 1 is the trunk prefix, not an area code.
+    assert_eq!(dial("1415555010", &us), Err(PhoneError::TooShort));
+    assert_eq!(dial("+1 141 555 0100", &us), Err(PhoneError::TooShort));
+    assert_eq!(dial("(+44) 20 7946 0018", &us), Ok(("442079460018".into(), None)), "a plus inside the first parenthesis");
+    assert_eq!(dial("44 + 20", &us), Err(PhoneError::NotANumber), "a plus after digits");
     assert_eq!(dial("4155550100", &rules("ZZ")), Err(PhoneError::UnknownCountry));
     assert_eq!(PhoneError::TooShort.key(), "dial_err_short");
 }

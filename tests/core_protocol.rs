@@ -28,6 +28,28 @@ fn commands_serialise_exactly_as_the_sdk_does() {
 }
 
 #[test]
+fn screenpop_and_attached_data_become_flat_fields_for_screen_pops() {
+    let text = r#"{"command":"INTERACTION_RENDERED","data":{"item_id":"I1","phone_number":"4155550100","screenpop_data":{"case_id":"00123","vip":true,"score":7,"ratio":0.5,"nested":{"a":1}},"attached_data":{"account":"ACME & Co"}}}"#;
+    let FromDesktop::InteractionRendered(info) = FromDesktop::parse(text).unwrap() else { panic!() };
+    assert_eq!(
+        info.fields(),
+        [("item_id", "I1"), ("phone_number", "4155550100"), ("screenpop_data.case_id", "00123"), ("screenpop_data.vip", "true"), ("screenpop_data.score", "7"), ("attached_data.account", "ACME & Co")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .to_vec(),
+        "fractional numbers and nested objects are left out"
+    );
+    // The docs type screenpop_data as a string: kept whole.
+    let text = r#"{"command":"INTERACTION_RENDERED","data":{"item_id":"I2","screenpop_data":"case=9"}}"#;
+    let FromDesktop::InteractionRendered(info) = FromDesktop::parse(text).unwrap() else { panic!() };
+    assert_eq!(info.data, vec![("screenpop_data".to_string(), "case=9".to_string())]);
+    // Bounded: a desktop (or a forgery) with a thousand fields keeps 32.
+    let many: Vec<String> = (0..1000).map(|i| format!(r#""k{i}":"v""#)).collect();
+    let text = format!(r#"{{"command":"INTERACTION_RENDERED","data":{{"item_id":"I3","attached_data":{{{}}}}}}}"#, many.join(","));
+    let FromDesktop::InteractionRendered(info) = FromDesktop::parse(&text).unwrap() else { panic!() };
+    assert_eq!(info.data.len(), 32);
+}
+
+#[test]
 fn get_state_reply_from_the_docs_parses() {
     let text = r#"{"command":"GET_STATE","data":{"agent_id":"jeffery.lozada","interactions":[{"item_id":"5B07EFE4-0658-45E0-AA6E-23AA042C1F0E","screenpop_data":{}}],"status":"ready","reason":""},"request_id":"2"}"#;
     let FromDesktop::StateReply { request_id, state } = FromDesktop::parse(text).unwrap() else { panic!() };
@@ -58,6 +80,7 @@ fn events_parse_leniently() {
                 global_id: Some("G".into()),
                 phone_number: Some("19294599406".into()),
                 service: Some("Maintenance Renewal_MS".into()),
+                data: vec![],
             }),
         ),
         (

@@ -597,3 +597,30 @@ fn no_dial_while_logged_out_or_for_text_that_is_not_a_number() {
     u.start();
     assert!(u.apply(Input::Dial { text: "4155550100".into(), now: 1.0 }).is_empty());
 }
+
+#[test]
+fn a_dial_is_never_queued_and_another_call_does_not_confirm_it() {
+    // The proxy has not loaded yet: Call is off, and nothing waits to go out later.
+    let mut s = Session::new(T, "crm", Trust::Trusted, 1);
+    s.start();
+    s.apply(Input::DialEdited("4155550100".into()));
+    assert_eq!(View::of(&s).call_block, None, "connecting shows in the status, not under Call");
+    assert!(!View::of(&s).call.enabled);
+    assert!(s.apply(Input::Dial { text: "4155550100".into(), now: 1.0 }).is_empty());
+    let fx = s.apply(Input::ProxyLoaded { now: 2.0 });
+    assert!(!posts(&fx).iter().any(|p| p.contains("DIAL_NUMBER")), "nothing dialled on load: {fx:?}");
+    // Live: a dial, then an inbound call with another number arrives first.
+    let mut s = live("ready", &[]);
+    s.apply(Input::Dial { text: "415 555 0100".into(), now: 100.0 });
+    let fx = msg(&mut s, ev("INTERACTION_RENDERED", r#"{"item_id":"IN-1","phone_number":"2125550199"}"#), 200.0);
+    assert!(!logs(&fx).iter().any(|(a, _)| a.starts_with("Dial")), "not our call");
+    assert!(s.dial.is_some());
+    // Ours, reported with the number as the desktop writes it.
+    let fx = msg(&mut s, ev("INTERACTION_RENDERED", r#"{"item_id":"OUT-1","phone_number":"4155550100"}"#), 300.0);
+    assert!(logs(&fx).contains(&("Dial +14155550100".into(), "call started".into())));
+    // After a timeout the toolbar asks the desktop what it did.
+    let mut s = live("ready", &[]);
+    s.apply(Input::Dial { text: "415 555 0100".into(), now: 100.0 });
+    let fx = s.apply(Input::Tick { now: 10_100.0 });
+    assert!(posts(&fx).iter().any(|p| p.contains("GET_STATE")), "{fx:?}");
+}

@@ -237,7 +237,7 @@ pub const ACTION_GROUPS: &[&str] = &["commands", "wrap_up", "get_state", "events
 /// The filter group of a stored action.
 pub fn action_group(action: &str) -> &'static str {
     match action {
-        "Terminate" | "Complete" | "Select service" => "commands",
+        "Terminate" | "Complete" | "Select service" | "Screen pop" => "commands",
         a if a.starts_with("Dial ") => "commands",
         "Wrap up" => "wrap_up",
         a if a.starts_with("Get State") => "get_state",
@@ -366,6 +366,7 @@ pub mod display {
         ("Channel", "log_a_channel"),
         ("ACW alert", "log_a_acw_alert"),
         ("Select service", "log_a_select_service"),
+        ("Screen pop", "log_a_screen_pop"),
     ];
 
     const RESULTS: &[(&str, &str)] = &[
@@ -392,8 +393,9 @@ pub mod display {
         ("confirmed: completed", "log_r_confirmed_complete"),
         ("call started", "log_r_call_started"),
         ("call started (dialing)", "log_r_call_started_dialing"),
-        ("call started (busy)", "log_r_call_started_busy"),
         ("no call started in 10 s", "log_r_no_call"),
+        ("no template fits this call", "log_r_pop_none"),
+        ("could not open a tab", "log_r_pop_failed"),
     ];
 
     fn verbatim(text: &str) -> Msg {
@@ -432,6 +434,12 @@ pub mod display {
         }
         if let Some(d) = text.strip_prefix("completed, disposition ") {
             return Msg::with("log_r_completed_disposition", &[d]);
+        }
+        if let Some(url) = text.strip_prefix("opened ") {
+            return match url.strip_suffix(" (in the last pop's tab)") {
+                Some(url) => Msg::with("log_r_popped_reused", &[url]),
+                None => Msg::with("log_r_popped", &[url]),
+            };
         }
         if let Some(t) = text.strip_prefix("notification shown after ") {
             return Msg::with("log_r_notified", &[t]);

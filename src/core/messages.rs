@@ -61,6 +61,10 @@ pub enum ToBackground {
     /// The toolbar's health for the popup's panel (`None`: the toolbar left the page). The
     /// background keys it by the sender's tab and frame.
     Health { health: Option<crate::core::health::Health> },
+    /// A call to pop the CRM record for (a content script's toolbar, on offer or answer): the
+    /// background fills its own templates with these fields, checks the URL and opens it in a
+    /// tab of its own, never the sender's.
+    ScreenPop { item_id: String, fields: Vec<(String, String)> },
     /// Run a keyboard-shortcut command (the path `commands.onCommand` takes) on a given tab,
     /// or on the active tab when none is named.
     Command {

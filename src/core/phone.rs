@@ -200,21 +200,28 @@ fn split_extension(text: &str) -> (&str, Option<String>) {
     (text, None)
 }
 
+/// North American numbers: the area code starts with 2–9 (a 10-digit run starting with 1 is
+/// the trunk prefix and nine digits: one short).
+fn nanp_ok(c: &Country, nsn: &str) -> bool {
+    c.calling != "1" || nsn.bytes().next().is_some_and(|b| (b'2'..=b'9').contains(&b))
+}
+
 /// Reads `text` as the agent or the page wrote it and returns what to dial under `rules`.
 pub fn normalise(text: &str, rules: &DialRules) -> Result<Dial, PhoneError> {
     let home = country(&rules.country).ok_or(PhoneError::UnknownCountry)?;
     let text = text.trim();
     let (main, extension) = split_extension(text);
-    // "+44 (0)20 7946 0018": the "(0)" is the trunk prefix written for domestic callers, and
-    // goes with the rule for a trunk prefix after the country code (Italy's 0 stays).
+    // "+44 (0)20 7946 0018": the "(0)" is the trunk prefix written for domestic callers; the
+    // rule for a trunk prefix after the country code drops it (Italy's 0 stays).
     let cleaned = main;
     let mut plus = false;
     let mut digits = String::new();
     let mut letters = 0;
-    for (i, ch) in cleaned.trim().chars().enumerate() {
+    for ch in cleaned.trim().chars() {
         match ch {
             '0'..='9' => digits.push(ch),
-            '+' if i == 0 => plus = true,
+            // "+44 …", "(+44) …": a plus before the first digit.
+            '+' if digits.is_empty() && !plus => plus = true,
             ' ' | '\u{a0}' | '\u{202f}' | '-' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '.' | '(' | ')' | '/' => {}
             _ => match keypad(ch) {
                 // Letters only after at least one digit (1-800-FLOWERS), never a word.
@@ -255,7 +262,7 @@ pub fn normalise(text: &str, rules: &DialRules) -> Result<Dial, PhoneError> {
                     if c.iso == "MX" && nsn.len() == 11 && nsn.starts_with('1') {
                         nsn = nsn.get(1..).unwrap_or(nsn);
                     }
-                    if nsn.len() < c.nsn.0 {
+                    if nsn.len() < c.nsn.0 || !nanp_ok(c, nsn) {
                         return Err(PhoneError::TooShort);
                     }
                     if nsn.len() > c.nsn.1 {
@@ -287,9 +294,9 @@ pub fn normalise(text: &str, rules: &DialRules) -> Result<Dial, PhoneError> {
             } else {
                 national
             };
-            if (home.nsn.0..=home.nsn.1).contains(&national.len()) {
+            if (home.nsn.0..=home.nsn.1).contains(&national.len()) && nanp_ok(home, national) {
                 (home.calling.to_string(), national.to_string())
-            } else if national.len() < home.nsn.0 {
+            } else if national.len() <= home.nsn.1 {
                 return Err(PhoneError::TooShort);
             } else {
                 return Err(PhoneError::TooLong);

@@ -100,6 +100,27 @@ pub struct InteractionInfo {
     pub global_id: Option<String>,
     pub phone_number: Option<String>,
     pub service: Option<String>,
+    /// `screenpop_data.*` and `attached_data.*` as flat `name=value` pairs (string, boolean and
+    /// whole-number values; a `screenpop_data` that is a plain string is `screenpop_data`),
+    /// at most [`MAX_DATA_FIELDS`], for screen pops.
+    pub data: Vec<(String, String)>,
+}
+
+/// At most this many `screenpop_data`/`attached_data` fields are kept per interaction.
+pub const MAX_DATA_FIELDS: usize = 32;
+
+impl InteractionInfo {
+    /// The fields a screen-pop template can name, by their template names.
+    pub fn fields(&self) -> Vec<(String, String)> {
+        let mut out = vec![("item_id".to_string(), self.item_id.clone())];
+        for (k, v) in [("global_id", &self.global_id), ("phone_number", &self.phone_number), ("service", &self.service)] {
+            if let Some(v) = v {
+                out.push((k.to_string(), v.clone()));
+            }
+        }
+        out.extend(self.data.iter().cloned());
+        out
+    }
 }
 
 /// The `data` of a GET_STATE reply.
@@ -262,13 +283,42 @@ fn interaction(obj: &Value) -> Option<InteractionInfo> {
         global_id: text_field(obj, "global_id"),
         phone_number: text_field(obj, "phone_number"),
         service: text_field(obj, "service"),
+        data: data_fields(obj),
     })
+}
+
+/// `screenpop_data` and `attached_data`, flattened one level (`screenpop_data.case_id`).
+fn data_fields(obj: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for map in ["screenpop_data", "attached_data"] {
+        match obj.get(map) {
+            Some(Value::Obj(entries)) => {
+                for (k, v) in entries {
+                    let v = match v {
+                        Value::Bool(b) => Some(if *b { "true" } else { "false" }.to_string()),
+                        v => scalar(v),
+                    };
+                    if let (Some(v), true) = (v, out.len() < MAX_DATA_FIELDS && !k.is_empty() && k.len() <= 64) {
+                        out.push((format!("{map}.{k}"), v));
+                    }
+                }
+            }
+            Some(Value::Str(s)) if s.len() <= MAX_FIELD_LEN && out.len() < MAX_DATA_FIELDS => out.push((map.to_string(), s.clone())),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A string field; numbers are accepted and written in decimal (ids are strings on the wire,
 /// but a desktop that sends a number should not lose the value).
 fn text_field(obj: &Value, key: &str) -> Option<String> {
-    match obj.get(key)? {
+    scalar(obj.get(key)?)
+}
+
+/// A string, or a whole number as its digits.
+fn scalar(v: &Value) -> Option<String> {
+    match v {
         Value::Str(s) if s.len() <= MAX_FIELD_LEN => Some(s.clone()),
         // Whole numbers only: ids are never fractional, and this keeps float formatting out of
         // the content script's module.

@@ -78,6 +78,8 @@ pub enum Input {
     Dial { text: String, now: f64 },
     /// The dial rules and outbound service in force (options or policy).
     DialSettings { rules: DialRules, service: String },
+    /// Whether screen pops are configured, and whether they wait for the answer.
+    PopSettings { enabled: bool, on_answer: bool },
     /// The Copy button put the Interaction ID on the clipboard (or could not).
     Copied(bool),
     /// The trusted list changed elsewhere (popup, another tab).
@@ -102,6 +104,9 @@ pub enum Effect {
     /// Ask the agent, in an extension window a page cannot reach, whether to trust the tenant.
     /// The session becomes trusted only when the trusted list says so (`TrustChanged`).
     AskTrust(String),
+    /// Open the caller's record (the background fills a screen-pop template with these fields,
+    /// checks it and opens it in a tab of its own). Once per interaction.
+    ScreenPop { item_id: String, fields: Vec<(String, String)> },
 }
 
 /// The state of our own channel to the tenant.
@@ -218,6 +223,8 @@ pub struct PendingCommand {
 pub struct PendingDial {
     /// The number as the agent and the log see it (E.164, or the extension).
     pub number: String,
+    /// The digits sent, to recognise the call the desktop reports.
+    pub digits: String,
     /// An extension written after the number, which the agent keys in once connected.
     pub extension: Option<String>,
     pub sent_at: f64,
@@ -296,6 +303,10 @@ pub struct Session {
     /// The outbound service selected before each dial (empty: the desktop's default).
     pub dial_service: String,
     pub dial: Option<PendingDial>,
+    /// Screen pops: configured at all, on answer rather than on offer, the items popped.
+    pub pop_enabled: bool,
+    pub pop_on_answer: bool,
+    popped: Vec<String>,
     ids: RequestIds,
     pending: Pending,
     /// Commands asked for before the proxy loaded; sent on load, never lost.
@@ -332,6 +343,9 @@ impl Session {
             dial_rules: DialRules::default(),
             dial_service: String::new(),
             dial: None,
+            pop_enabled: false,
+            pop_on_answer: false,
+            popped: Vec::new(),
             ids: RequestIds::new(seed),
             pending: Pending::default(),
             outbox: Vec::new(),
@@ -369,7 +383,8 @@ impl Session {
 
     /// Why a dial cannot be placed now, if it cannot.
     pub fn dial_block(&self) -> Option<DialBlock> {
-        if self.trust != Trust::Trusted || self.channel == Channel::Closed {
+        // Only on an open channel: a dial is never queued to go out later, unannounced.
+        if self.trust != Trust::Trusted || !matches!(self.channel, Channel::Open { .. }) {
             Some(DialBlock::NotConnected)
         } else if self.agent.logged_in != Some(true) {
             Some(DialBlock::LoggedOut)
@@ -485,6 +500,10 @@ impl Session {
             Input::DialSettings { rules, service } => {
                 self.dial_rules = rules;
                 self.dial_service = service;
+            }
+            Input::PopSettings { enabled, on_answer } => {
+                self.pop_enabled = enabled;
+                self.pop_on_answer = on_answer;
             }
             Input::TrustChanged { trust, now } => self.on_trust_changed(trust, now, &mut fx),
             Input::RequireDisposition(on) => self.require_disposition = on,
@@ -737,6 +756,8 @@ impl Session {
             let latency = Some((now - d.sent_at).max(0.0) as u32);
             fx.push(self.log_entry(now, &format!("Dial {}", d.number), "", "no call started in 10 s", latency));
             self.notice = Some(Notice::new(NoticeKind::Error, "notice_dial_unconfirmed", &d.number));
+            // What the desktop did is unknown: ask, so that a call it did start blocks the next.
+            self.auto_get_state(now, fx);
         }
         if retry {
             self.auto_get_state(now, fx);
@@ -769,11 +790,30 @@ impl Session {
         }
         self.send(ToDesktop::Dial { number: dial.digits.clone() }, requests::Origin::Agent, now, fx);
         fx.push(self.log_entry(now, &format!("Dial {number}"), "", "sent", None));
-        self.dial = Some(PendingDial { number: number.clone(), extension: dial.extension.clone(), sent_at: now, deadline: now + DIAL_TIMEOUT_MS });
+        self.dial = Some(PendingDial {
+            number: number.clone(),
+            digits: dial.digits.clone(),
+            extension: dial.extension.clone(),
+            sent_at: now,
+            deadline: now + DIAL_TIMEOUT_MS,
+        });
         self.notice = Some(match &dial.extension {
             Some(ext) => Notice { kind: NoticeKind::Info, text: Msg::with("notice_dialing_ext", &[&number, ext]) },
             None => Notice::new(NoticeKind::Info, "notice_dialing", &number),
         });
+    }
+
+    /// Asks for the screen pop of `item_id` once, when screen pops are set up.
+    fn screen_pop(&mut self, item_id: &str, fx: &mut Vec<Effect>) {
+        if !self.pop_enabled || self.popped.iter().any(|p| p == item_id) {
+            return;
+        }
+        let Some(i) = self.agent.find(item_id) else { return };
+        if self.popped.len() >= MAX_INTERACTIONS {
+            self.popped.remove(0);
+        }
+        self.popped.push(item_id.to_string());
+        fx.push(Effect::ScreenPop { item_id: item_id.to_string(), fields: i.info.fields() });
     }
 
     /// The desktop started the call we dialled (its event says so).
@@ -875,9 +915,6 @@ impl Session {
                 self.agent.set_status(Some(status), now);
                 self.agent.reason = reason;
                 fx.push(self.log_entry(now, "event STATE_CHANGED", "", &summary, None));
-                if matches!(self.agent.status.as_deref(), Some("busy")) {
-                    self.dial_started("call started (busy)", now, fx);
-                }
                 // Entering after-call work ends the call(s) we terminated. Staying in it (a
                 // desktop may repeat the status) confirms nothing: the call that ended then is
                 // named by its _CALL_ENDED.
@@ -890,6 +927,10 @@ impl Session {
             }
             FromDesktop::InteractionRendered(info) => {
                 let id = info.item_id.clone();
+                let new = self.agent.find(&id).is_none();
+                // The call we dialled, unless the desktop names another number (an inbound call
+                // that arrived meanwhile).
+                let ours = new && self.dial.as_ref().is_some_and(|d| info.phone_number.as_deref().is_none_or(|p| same_number(p, &d.digits)));
                 match self.agent.find_mut(&id) {
                     Some(existing) => existing.info = info,
                     None => {
@@ -908,7 +949,13 @@ impl Session {
                 self.item_input = id.clone();
                 self.item_edited = false;
                 fx.push(self.log_entry(now, "event INTERACTION_RENDERED", &id, "item_id captured", None));
-                self.dial_started("call started", now, fx);
+                if ours {
+                    self.dial_started("call started", now, fx);
+                }
+                // On offer: the call's first report. (A repeat of it pops nothing more.)
+                if new && !self.pop_on_answer {
+                    self.screen_pop(&id, fx);
+                }
             }
             FromDesktop::InteractionCompleted { info, disposition } => {
                 let id = info.item_id;
@@ -967,6 +1014,11 @@ impl Session {
                 fx.push(self.log_entry(now, &format!("event {command}"), item.as_deref().unwrap_or(""), "received", None));
                 if command == "_O_CALL_DIALING" {
                     self.dial_started("call started (dialing)", now, fx);
+                }
+                if self.pop_on_answer && matches!(command.as_str(), "_I_CALL_ANSWERED" | "_O_CALL_CONNECTED") {
+                    if let Some(item) = &item {
+                        self.screen_pop(item, fx);
+                    }
                 }
             }
             FromDesktop::CallRecording { item_id, call_id, recording } => {
@@ -1204,6 +1256,17 @@ fn command_kind(cmd: &ToDesktop) -> Option<CommandKind> {
         ToDesktop::Terminate { .. } => Some(CommandKind::Terminate),
         ToDesktop::Complete { .. } | ToDesktop::CompleteWithDisposition { .. } => Some(CommandKind::Complete),
     }
+}
+
+/// Whether a number the desktop reports is the one we dialled: the last seven digits agree
+/// (the desktop may show it with or without the country code or the outside-line prefix).
+fn same_number(reported: &str, dialled: &str) -> bool {
+    let tail = |s: &str| -> Vec<u8> {
+        let d: Vec<u8> = s.bytes().filter(u8::is_ascii_digit).collect();
+        d[d.len().saturating_sub(7)..].to_vec()
+    };
+    let (a, b) = (tail(reported), tail(dialled));
+    !a.is_empty() && a == b
 }
 
 /// "busy", "not_ready (Lunch)".

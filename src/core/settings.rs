@@ -66,6 +66,10 @@ pub struct Settings {
     pub dial_prefix: String,
     /// The outbound service selected (`SELECT_SERVICE`) before each dial; empty: none.
     pub outbound_service: String,
+    /// Screen-pop URL templates (`core::screenpop`), the first that a call's fields fill opens.
+    pub screen_pop_templates: Vec<String>,
+    /// Pop when the call is answered rather than when it is offered.
+    pub screen_pop_on_answer: bool,
 }
 
 impl Default for Settings {
@@ -81,6 +85,8 @@ impl Default for Settings {
             dial_national: false,
             dial_prefix: String::new(),
             outbound_service: String::new(),
+            screen_pop_templates: Vec::new(),
+            screen_pop_on_answer: false,
         }
     }
 }
@@ -122,6 +128,10 @@ pub struct Policy {
     pub dial_national: Option<bool>,
     pub dial_prefix: Option<String>,
     pub outbound_service: Option<String>,
+    pub screen_pop_templates: Option<Vec<String>>,
+    pub screen_pop_on_answer: Option<bool>,
+    /// The organisation's CRM sites (host names, `*.domain`): screen pops open only there.
+    pub crm_sites: Option<Vec<String>>,
 }
 
 /// A setting's name, as the options page and the admin guide call it (the JSON key).
@@ -143,6 +153,8 @@ pub struct Effective {
     pub builtin_trust: bool,
     /// Policy entries that were not usable, for the options page to show an administrator.
     pub problems: Vec<String>,
+    /// The organisation's CRM sites (empty: no list; any https site may be popped).
+    pub crm_sites: Vec<String>,
 }
 
 impl Effective {
@@ -215,6 +227,23 @@ pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
             Err(_) => out.problems.push(format!("outboundService: longer than {SERVICE_MAX} characters")),
         }
         lock("outboundService", &mut out);
+    }
+    if let Some(v) = &policy.screen_pop_templates {
+        // Checked where they are used (the background, the options page): this runs in the
+        // content script's module too, which only needs to know whether there are any.
+        out.settings.screen_pop_templates = v.iter().take(super::screenpop::TEMPLATES_MAX).cloned().collect();
+        lock("screenPopTemplates", &mut out);
+    }
+    if let Some(v) = policy.screen_pop_on_answer {
+        out.settings.screen_pop_on_answer = v;
+        lock("screenPopOnAnswer", &mut out);
+    }
+    for raw in policy.crm_sites.iter().flatten() {
+        match parse_site(raw) {
+            Ok(p) if !out.crm_sites.contains(&p) => out.crm_sites.push(p),
+            Ok(_) => {}
+            Err(_) => out.problems.push(format!("crmSites: \"{raw}\" is not a host name or *.domain")),
+        }
     }
     if let Some(v) = policy.disable_trust_prompt {
         out.trust_prompt = !v;
@@ -357,6 +386,16 @@ pub fn validate(input: &Settings) -> Result<Settings, (Key, Msg)> {
     out.dial_country = parse_country(&input.dial_country).map_err(|m| ("dialCountry", m))?;
     out.dial_prefix = parse_prefix(&input.dial_prefix).map_err(|m| ("dialPrefix", m))?;
     out.outbound_service = parse_service(&input.outbound_service).map_err(|m| ("outboundService", m))?;
+    if input.screen_pop_templates.len() > super::screenpop::TEMPLATES_MAX {
+        return Err(("screenPopTemplates", Msg::with("opt_err_too_many", &["20"])));
+    }
+    out.screen_pop_templates.clear();
+    for raw in &input.screen_pop_templates {
+        let t = super::screenpop::check_template(raw, &[]).map_err(|m| ("screenPopTemplates", m))?;
+        if !out.screen_pop_templates.contains(&t) {
+            out.screen_pop_templates.push(t);
+        }
+    }
     out.blocked_sites.clear();
     for raw in &input.blocked_sites {
         let p = parse_site(raw).map_err(|m| ("blockedSites", m))?;

@@ -81,6 +81,11 @@ impl ToBackground {
             ToBackground::ClearLog => obj(vec![tag("clearLog")]),
             ToBackground::Trust { origin } => obj(vec![tag("trust"), ("origin", s(origin))]),
             ToBackground::AskTrust { origin } => obj(vec![tag("askTrust"), ("origin", s(origin))]),
+            ToBackground::ScreenPop { item_id, fields } => obj(vec![
+                tag("screenPop"),
+                ("item_id", s(item_id)),
+                ("fields", Some(Value::Arr(fields.iter().map(|(k, v)| Value::Arr(vec![Value::Str(k.clone()), Value::Str(v.clone())])).collect()))),
+            ]),
             ToBackground::Untrust { origin } => obj(vec![tag("untrust"), ("origin", s(origin))]),
             ToBackground::Badge { text, color, title, acw_ms } => obj(vec![
                 tag("badge"),
@@ -164,6 +169,8 @@ impl Settings {
             dial_national: v.get("dialNational").and_then(Value::as_bool).unwrap_or(d.dial_national),
             dial_prefix: v.get("dialPrefix").and_then(Value::as_str).map_or(d.dial_prefix, str::to_string),
             outbound_service: v.get("outboundService").and_then(Value::as_str).map_or(d.outbound_service, str::to_string),
+            screen_pop_templates: v.strings_of("screenPopTemplates").unwrap_or_default(),
+            screen_pop_on_answer: v.get("screenPopOnAnswer").and_then(Value::as_bool).unwrap_or(d.screen_pop_on_answer),
         }
     }
 }
@@ -185,6 +192,9 @@ impl Policy {
             dial_national: v.get("dialNational").and_then(Value::as_bool),
             dial_prefix: v.get("dialPrefix").and_then(Value::as_str).map(str::to_string),
             outbound_service: v.get("outboundService").and_then(Value::as_str).map(str::to_string),
+            screen_pop_templates: v.strings_of("screenPopTemplates"),
+            screen_pop_on_answer: v.get("screenPopOnAnswer").and_then(Value::as_bool),
+            crm_sites: v.strings_of("crmSites"),
         }
     }
 }

@@ -91,6 +91,7 @@ impl App {
         let mut session = Session::new(tenant, page, trust, seed);
         session.apply(Input::RequireDisposition(eff.settings.require_disposition));
         session.apply(Input::DialSettings { rules: eff.settings.dial_rules(), service: eff.settings.outbound_service.clone() });
+        session.apply(Input::PopSettings { enabled: !eff.settings.screen_pop_templates.is_empty(), on_answer: eff.settings.screen_pop_on_answer });
         let refresh = {
             let tenant = tenant.to_string();
             let sink = sink.clone();
@@ -343,6 +344,10 @@ fn run_effects(shared: &Rc<Shared>, effects: Vec<Effect>) {
                         ext::post_to_background(ToBackground::AskTrust { origin });
                         Ok(())
                     }
+                    Effect::ScreenPop { item_id, fields } => {
+                        ext::post_to_background(ToBackground::ScreenPop { item_id, fields });
+                        Ok(())
+                    }
                 }
             }
             Err(_) => Ok(()),
@@ -424,6 +429,7 @@ fn refresh_settings(tenant: String, sink: Sink) {
         let (list, eff) = (ext::trusted_origins().await, ext::effective().await);
         sink(Input::RequireDisposition(eff.settings.require_disposition));
         sink(Input::DialSettings { rules: eff.settings.dial_rules(), service: eff.settings.outbound_service.clone() });
+        sink(Input::PopSettings { enabled: !eff.settings.screen_pop_templates.is_empty(), on_answer: eff.settings.screen_pop_on_answer });
         sink(Input::TrustChanged { trust: eff.trust(&tenant, &list), now: super::now() });
     });
 }

@@ -256,6 +256,18 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
             }
         }
         ToBackground::Command { name, tab } => wasm_bindgen_futures::spawn_local(run_command(name, tab)),
+        ToBackground::ScreenPop { item_id, fields } => {
+            // From a toolbar in a tab: the fields are its call's, the URL is ours to make.
+            if let Some(tab) = from.tab {
+                let fields = fields
+                    .into_iter()
+                    .take(crate::core::protocol::MAX_DATA_FIELDS + 4)
+                    .map(|(k, v)| (k.chars().take(80).collect(), v.chars().take(1_000).collect()))
+                    .collect();
+                let item_id = item_id.chars().take(200).collect();
+                queue_pop((tab, item_id, fields, from.page));
+            }
+        }
         ToBackground::AskTrust { origin } => {
             if from.tab.is_some() {
                 wasm_bindgen_futures::spawn_local(ask_trust(origin, from.page));
@@ -294,6 +306,161 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
         }
     }
     true
+}
+
+/// One screen pop asked for: the sender's tab, the interaction, its fields, the sender's page.
+type PopRequest = (i32, String, Vec<(String, String)>, String);
+
+/// Pops waiting; more than this at once are dropped (a real desktop reports one call at a time).
+const POP_QUEUE_MAX: usize = 8;
+/// Pops are at least this far apart: a page (or a compromised renderer) cannot open tab after
+/// tab, and no agent takes two calls within it.
+const POP_INTERVAL_MS: f64 = 1_000.0;
+
+thread_local! {
+    static POP_QUEUE: RefCell<std::collections::VecDeque<PopRequest>> = const { RefCell::new(std::collections::VecDeque::new()) };
+    static POP_RUNNING: Cell<bool> = const { Cell::new(false) };
+    /// When the last pop opened (ms), and when a skipped one was last logged.
+    static POP_LAST: Cell<(f64, f64)> = const { Cell::new((f64::NEG_INFINITY, f64::NEG_INFINITY)) };
+}
+
+/// Queues a screen pop; pops run one at a time, in order.
+fn queue_pop(req: PopRequest) {
+    let start = POP_QUEUE.with(|q| {
+        let mut q = q.borrow_mut();
+        if q.len() < POP_QUEUE_MAX {
+            q.push_back(req);
+        }
+        !POP_RUNNING.with(|r| r.replace(true))
+    });
+    if start {
+        wasm_bindgen_futures::spawn_local(async {
+            while let Some((tab, item, fields, page)) = POP_QUEUE.with(|q| q.borrow_mut().pop_front()) {
+                screen_pop(tab, item, fields, page).await;
+            }
+            POP_RUNNING.with(|r| r.set(false));
+        });
+    }
+}
+
+/// Whether `tab` has a toolbar (a health report from any of its frames), and whether one of
+/// them is connected to a trusted tenant.
+async fn toolbar_in(tab: i32) -> (bool, bool) {
+    // The writer's copy when this worker has one (it is ahead of storage), else storage's.
+    let list: Vec<(String, Health)> = match STORE.with(|s| s.borrow().health.clone()) {
+        Some(list) => list,
+        None => match ext::session_get(HEALTH_KEY).await {
+            Ok(Some(v)) => ext::from_js::<std::collections::BTreeMap<String, Health>>(&v).unwrap_or_default().into_iter().collect(),
+            _ => Vec::new(),
+        },
+    };
+    let mine: Vec<&Health> = list.iter().filter(|(k, _)| frame_of(k, tab).is_some()).map(|(_, h)| h).collect();
+    (!mine.is_empty(), mine.iter().any(|h| h.trust == "trusted"))
+}
+
+/// Opens the CRM record of a call: the first of the organisation's or agent's templates that
+/// the call's fields fill, checked (https, the CRM list), once per interaction, only for a tab
+/// whose toolbar is connected to a trusted tenant, at most one every few seconds. It opens in
+/// the last pop's tab while that still shows the same CRM site and has no toolbar, else in a
+/// new tab; never in `desktop_tab`, whose toolbar asked (it hosts the Agent Desktop: navigating
+/// it would drop the call). On offer the tab opens in the background, so the agent can still
+/// answer in the desktop's tab; on answer it comes to the front.
+async fn screen_pop(desktop_tab: i32, item_id: String, fields: Vec<(String, String)>, page: String) {
+    use crate::core::screenpop::{pop_url, LastPop, PopState, POPPED_MAX, POP_KEY, TEMPLATES_MAX};
+    let eff = ext::effective().await;
+    let templates: Vec<String> = eff.settings.screen_pop_templates.iter().take(TEMPLATES_MAX).cloned().collect();
+    if templates.is_empty() || !toolbar_in(desktop_tab).await.1 {
+        return;
+    }
+    let mut state: PopState = match ext::session_get(POP_KEY).await {
+        Ok(Some(v)) => ext::from_js(&v).unwrap_or_default(),
+        _ => PopState::default(),
+    };
+    if state.popped.contains(&item_id) {
+        return;
+    }
+    let entry = |result: String| LogEntry {
+        ts: super::now(),
+        action: "Screen pop".into(),
+        item_id: item_id.clone(),
+        result,
+        latency_ms: None,
+        tenant: String::new(),
+        page: page.clone(),
+    };
+    let now = super::now();
+    let (last, skip_logged) = POP_LAST.with(Cell::get);
+    if now - last < POP_INTERVAL_MS {
+        if now - skip_logged > 10_000.0 {
+            POP_LAST.with(|p| p.set((last, now)));
+            enqueue(Write::Log(vec![entry("skipped: less than 1 s after the last pop".into())]));
+        }
+        return;
+    }
+    if state.popped.len() >= POPPED_MAX {
+        state.popped.remove(0);
+    }
+    state.popped.push(item_id.clone());
+    let Some(url) = pop_url(&templates, &fields, &eff.crm_sites) else {
+        store_pop(&state).await;
+        enqueue(Write::Log(vec![entry("no template fits this call".into())]));
+        return;
+    };
+    POP_LAST.with(|p| p.set((now, p.get().1)));
+    let origin = crate::core::detect::Origin::parse(&url).map(|o| o.serialize()).unwrap_or_default();
+    let mut reuse = None;
+    if let Some(t) = state.tab.filter(|t| *t != desktop_tab) {
+        // Only a tab that still shows the same site and has no toolbar of its own.
+        let same_site = async {
+            let tabs = ext::path(&["tabs"]).ok()?;
+            let tab = ext::settle(ext::call(&tabs, "get", &[&JsValue::from(t)]).ok()?).await.ok()?;
+            let at = js_sys::Reflect::get(&tab, &"url".into()).ok()?.as_string()?;
+            Some(crate::core::detect::Origin::parse(&at).ok()?.serialize() == origin)
+        }
+        .await
+        .unwrap_or(false);
+        if same_site && !toolbar_in(t).await.0 {
+            reuse = Some(t);
+        }
+    }
+    let opened = async {
+        let tabs = ext::path(&["tabs"])?;
+        let props = js_sys::Object::new();
+        js_sys::Reflect::set(&props, &"url".into(), &JsValue::from_str(&url))?;
+        js_sys::Reflect::set(&props, &"active".into(), &JsValue::from_bool(eff.settings.screen_pop_on_answer))?;
+        if let Some(t) = reuse {
+            if let Ok(tab) = ext::settle(ext::call(&tabs, "update", &[&JsValue::from(t), &props])?).await {
+                return Ok::<_, crate::web::WebError>((tab, true));
+            }
+        }
+        Ok((ext::settle(ext::call(&tabs, "create", &[&props])?).await?, false))
+    }
+    .await;
+    // With redaction on, the log keeps the site, not the values the URL carries.
+    let shown = if eff.settings.redact { format!("{origin}/\u{2026}") } else { url.clone() };
+    let result = match opened {
+        Ok((tab, reused)) => {
+            state.tab = js_sys::Reflect::get(&tab, &"id".into()).ok().and_then(|v| v.as_f64()).map(|id| id as i32);
+            state.last = Some(LastPop { url: url.clone(), item_id: item_id.clone(), ts: super::now() });
+            format!("opened {shown}{}", if reused { " (in the last pop's tab)" } else { "" })
+        }
+        Err(e) => {
+            warn("screen pop", &e);
+            "could not open a tab".into()
+        }
+    };
+    store_pop(&state).await;
+    enqueue(Write::Log(vec![entry(result)]));
+}
+
+async fn store_pop(state: &crate::core::screenpop::PopState) {
+    let stored = match ext::to_js(state) {
+        Ok(v) => ext::session_set(crate::core::screenpop::POP_KEY, &v).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = stored {
+        warn("screen pop state", &e);
+    }
 }
 
 /// `storage.onChanged` for the settings or the managed policy (registered by the loader).

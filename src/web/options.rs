@@ -31,6 +31,7 @@ struct Options {
     trusted: Vec<String>,
     tenants: ListSection,
     sites: ListSection,
+    pops: ListSection,
     fields: Vec<Field>,
     settings_error: Element,
     settings_status: Element,
@@ -105,8 +106,15 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
 
     let tenants = ListSection::build(&doc, "tenant", ["opt_tenants_title", "opt_tenants_note", "opt_tenant_label", "opt_btn_add_tenant"], "https://tenant.brightpattern.com")?;
     let sites = ListSection::build(&doc, "site", ["opt_sites_title", "opt_sites_note", "opt_site_label", "opt_btn_add_site"], "crm.example.com")?;
+    let pops = ListSection::build(
+        &doc,
+        "pop",
+        ["opt_pops_title", "opt_pops_note", "opt_pop_label", "opt_btn_add_pop"],
+        "https://crm.example.com/search?phone={phone_number}",
+    )?;
     listeners.extend(tenants.on_add(add_tenant));
     listeners.extend(sites.on_add(add_site));
+    listeners.extend(pops.on_add(add_pop));
 
     // Settings.
     let settings_section = el(&doc, "section", &[("aria-labelledby", "settings-title")], "")?;
@@ -123,6 +131,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
         ("dialNational", "opt_dial_national_label", "checkbox", [("", ""), ("", ""), ("", "")]),
         ("dialPrefix", "opt_dial_prefix_label", "text", [("maxlength", "4"), ("size", "5"), ("inputmode", "numeric")]),
         ("outboundService", "opt_outbound_service_label", "text", [("maxlength", "100"), ("size", "24"), ("autocomplete", "off")]),
+        ("screenPopOnAnswer", "opt_pop_on_answer_label", "checkbox", [("", ""), ("", ""), ("", "")]),
     ] {
         let row = el(&doc, "p", &[("class", if kind == "checkbox" { "setting check" } else { "setting" })], "")?;
         let id = format!("opt-{key}");
@@ -150,7 +159,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
 
     // What the policy set that could not be used (for the administrator).
     let problems = el(&doc, "section", &[("aria-labelledby", "problems-title"), ("hidden", "")], "")?;
-    append(&root, &[&tenants.section, &sites.section, &settings_section, &problems])?;
+    append(&root, &[&tenants.section, &sites.section, &pops.section, &settings_section, &problems])?;
     listeners.push(EventListener::new(&save, "click", |_| save_settings()));
     let storage = vec![
         ext::on_storage_change(TRUSTED_KEY, |v| {
@@ -173,6 +182,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
             trusted: Vec::new(),
             tenants,
             sites,
+            pops,
             fields,
             settings_error,
             settings_status,
@@ -248,6 +258,40 @@ fn add_site(field: &HtmlInputElement) {
     }
 }
 
+fn add_pop(field: &HtmlInputElement) {
+    let saved = with(|o| {
+        let eff = effective(o);
+        match crate::core::screenpop::check_template(&field.value(), &eff.crm_sites) {
+            Ok(t) => {
+                set_text(&o.pops.error, "");
+                field.set_value("");
+                let mut next = o.user.clone();
+                if !next.screen_pop_templates.contains(&t) {
+                    next.screen_pop_templates.push(t);
+                }
+                submit(o, next).is_ok()
+            }
+            Err(msg) => {
+                set_text(&o.pops.error, &t(&msg));
+                let _ = field.focus();
+                false
+            }
+        }
+    });
+    if saved == Some(true) {
+        render();
+    }
+}
+
+fn remove_pop(template: &str) {
+    with(|o| {
+        let mut next = o.user.clone();
+        next.screen_pop_templates.retain(|t| t != template);
+        let _ = submit(o, next);
+    });
+    render();
+}
+
 fn remove_site(site: &str) {
     with(|o| {
         let mut next = o.user.clone();
@@ -303,6 +347,7 @@ fn save_settings() {
                 "dialNational" => next.dial_national = f.input.checked(),
                 "dialPrefix" => next.dial_prefix = f.input.value(),
                 "outboundService" => next.outbound_service = f.input.value(),
+                "screenPopOnAnswer" => next.screen_pop_on_answer = f.input.checked(),
                 _ => {}
             }
         }
@@ -353,6 +398,7 @@ fn fill_form() {
                 "dialNational" => f.input.set_checked(eff.settings.dial_national),
                 "dialPrefix" => f.input.set_value(&eff.settings.dial_prefix),
                 "outboundService" => f.input.set_value(&eff.settings.outbound_service),
+                "screenPopOnAnswer" => f.input.set_checked(eff.settings.screen_pop_on_answer),
                 _ => {}
             }
         }
@@ -421,6 +467,29 @@ fn render() {
                 append(&o.sites.list, &[&el(&o.doc, "li", &[("class", "empty")], &tk("opt_sites_empty"))?])?;
             }
 
+            // Screen-pop templates: the organisation's (locked) or the agent's, each removable
+            // by the agent when they are the agent's; a template the CRM list refuses says so.
+            clear(&o.pops.list)?;
+            let locked = eff.is_locked("screenPopTemplates");
+            for tpl in &eff.settings.screen_pop_templates {
+                let li = if locked {
+                    list_item(&o.doc, &o.pops.list, tpl, None)?
+                } else {
+                    let remove = el(&o.doc, "button", &[("type", "button"), ("aria-label", &ta("opt_btn_remove_pop", &[tpl]))], &tk("btn_remove"))?;
+                    let owned = tpl.clone();
+                    listeners.push(EventListener::new(&remove, "click", move |_| remove_pop(&owned)));
+                    list_item(&o.doc, &o.pops.list, tpl, Some(&remove))?
+                };
+                if let Err(m) = crate::core::screenpop::check_template(tpl, &eff.crm_sites) {
+                    append(&li, &[&el(&o.doc, "span", &[("class", "error")], &t(&m))?])?;
+                }
+            }
+            if o.pops.list.first_child().is_none() {
+                append(&o.pops.list, &[&el(&o.doc, "li", &[("class", "empty")], &tk("opt_pops_empty"))?])?;
+            }
+            o.pops.input.set_disabled(locked);
+            set_flag(&o.pops.add, "disabled", locked);
+
             clear(&o.problems)?;
             set_flag(&o.problems, "hidden", eff.problems.is_empty());
             if !eff.problems.is_empty() {
@@ -448,7 +517,7 @@ fn clear(e: &Element) -> WebResult<()> {
 }
 
 /// One entry of a list: its text, then a Remove button or the "set by your organization" mark.
-fn list_item(doc: &Document, list: &Element, text: &str, remove: Option<&Element>) -> WebResult<()> {
+fn list_item(doc: &Document, list: &Element, text: &str, remove: Option<&Element>) -> WebResult<Element> {
     let li = el(doc, "li", &[], "")?;
     let name = el(doc, "span", &[("class", "value")], text)?;
     match remove {
@@ -456,5 +525,5 @@ fn list_item(doc: &Document, list: &Element, text: &str, remove: Option<&Element
         None => append(&li, &[&name, &el(doc, "span", &[("class", "locked")], &tk("opt_locked"))?])?,
     }
     list.append_child(&li)?;
-    Ok(())
+    Ok(li)
 }

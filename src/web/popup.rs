@@ -63,8 +63,14 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
     let health_section = el(&doc, "section", &[("aria-labelledby", "health-title")], "")?;
     let health_title = el(&doc, "h2", &[("id", "health-title")], &tk("health_title"))?;
     let health = el(&doc, "ul", &[("class", "health")], "")?;
-    append(&health_section, &[&health_title, &health])?;
+    // The last screen pop, with its link (shown once there is one).
+    let last_pop = el(&doc, "p", &[("class", "last-pop"), ("hidden", "")], "")?;
+    append(&health_section, &[&health_title, &health, &last_pop])?;
     append(&root, &[&health_section])?;
+    {
+        let line = last_pop.clone();
+        wasm_bindgen_futures::spawn_local(async move { render_last_pop(&line).await });
+    }
 
     let log_section = el(&doc, "section", &[("aria-labelledby", "log-title")], "")?;
     let head = el(&doc, "div", &[("class", "section-head")], "")?;
@@ -221,6 +227,31 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
         }
     });
     Ok(())
+}
+
+/// "Last screen pop: <link> (12:04:05, item …)" from the background's pop state. The link is
+/// only ever an https (or loopback http) address the background opened; anything else stored
+/// there is not shown.
+async fn render_last_pop(line: &Element) {
+    use crate::core::screenpop::{PopState, POP_KEY};
+    let Ok(Some(v)) = ext::session_get(POP_KEY).await else { return };
+    let Some(last) = ext::from_js::<PopState>(&v).ok().and_then(|s| s.last) else { return };
+    let safe = crate::core::detect::Origin::parse(&last.url).is_ok_and(|o| o.scheme == "https" || o.is_loopback());
+    let Some(doc) = line.owner_document() else { return };
+    if !safe {
+        return;
+    }
+    let built = (|| -> WebResult<()> {
+        let label = el(&doc, "span", &[], &tk("last_pop_label"))?;
+        let link = el(&doc, "a", &[("href", &last.url), ("target", "_blank"), ("rel", "noopener noreferrer")], &last.url)?;
+        let when = el(&doc, "span", &[("class", "note")], &ta("last_pop_when", &[&clock(last.ts), &last.item_id]))?;
+        append(line, &[&label, &link, &when])?;
+        Ok(())
+    })();
+    match built {
+        Ok(()) => set_flag(line, "hidden", false),
+        Err(e) => super::warn("last pop", &e),
+    }
 }
 
 /// The shortcuts as the browser has bound them (the agent may have changed the defaults).

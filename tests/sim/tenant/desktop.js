@@ -78,9 +78,10 @@
     render();
   };
   const inAcw = () => s.items.some((i) => i.state === 'acw');
+  // screenpop_data carries the offer's "Case" (the scenario's data in a real desktop).
   const wire = (it) => (SIM.minimalPayloads
-    ? { item_id: it.item_id, screenpop_data: {} }
-    : { item_id: it.item_id, global_id: it.global_id, phone_number: it.phone_number, service: it.service, screenpop_data: {}, attached_data: {} });
+    ? { item_id: it.item_id, screenpop_data: it.screenpop ?? {} }
+    : { item_id: it.item_id, global_id: it.global_id, phone_number: it.phone_number, service: it.service, screenpop_data: it.screenpop ?? {}, attached_data: { account: 'ACME & Co' } });
   const callData = (it) => (SIM.minimalPayloads ? { call_id: it.call_id } : { item_id: it.item_id, call_id: it.call_id });
   const recording = (it, on) => {
     if (SIM.recordingStatus) send({ item_id: it.item_id, call_id: it.call_id, command: 'call_recording_status', recording: on ? '1' : '0', muted: '0' });
@@ -181,7 +182,7 @@
   $('notready').onclick = () => s.login && setStatus('not_ready', $('reason').value);
   $('offer').onclick = () => {
     if (!s.login) return;
-    const it = { item_id: guid(), global_id: guid(), call_id: `${guid()}/1`, phone_number: $('caller').value, service: 'Maintenance Renewal', state: 'ringing' };
+    const it = { item_id: guid(), global_id: guid(), call_id: `${guid()}/1`, phone_number: $('caller').value, service: 'Maintenance Renewal', state: 'ringing', screenpop: $('case').value ? { case_id: $('case').value } : {} };
     s.items.push(it);
     event('_I_CALL_OFFERED', callData(it));
     event('INTERACTION_RENDERED', wire(it));

@@ -65,7 +65,8 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
 /* Lines that come and go keep their room, so that the controls above never move under the
    agent's pointer (the toolbar grows upwards from the bottom of the window). */
 .notice { margin: 8px 0 0; font-size: 12px; min-height: calc(2 * 1.35em); }
-.dial-hint { margin: -4px 0 0; min-height: 1.35em; font-size: 12px; color: #8a4b00; }
+.row.dial { margin: 8px 0 2px; }
+.dial-hint { margin: 0; min-height: 1.35em; font-size: 12px; color: #8a4b00; }
 .hint { margin: 6px 0 0; font-size: 12px; color: #8a4b00; }
 .notice[data-kind=error], .notice[data-kind=waiting] { color: #a11b1b; }
 .notice[data-kind=success] { color: #0b5a2a; }

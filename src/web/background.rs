@@ -314,14 +314,31 @@ type PopRequest = (i32, String, Vec<(String, String)>, String);
 /// Pops waiting; more than this at once are dropped (a real desktop reports one call at a time).
 const POP_QUEUE_MAX: usize = 8;
 /// Pops are at least this far apart: a page (or a compromised renderer) cannot open tab after
-/// tab, and no agent takes two calls within it.
+/// tab; a pop asked for sooner waits.
 const POP_INTERVAL_MS: f64 = 1_000.0;
 
 thread_local! {
     static POP_QUEUE: RefCell<std::collections::VecDeque<PopRequest>> = const { RefCell::new(std::collections::VecDeque::new()) };
     static POP_RUNNING: Cell<bool> = const { Cell::new(false) };
-    /// When the last pop opened (ms), and when a skipped one was last logged.
-    static POP_LAST: Cell<(f64, f64)> = const { Cell::new((f64::NEG_INFINITY, f64::NEG_INFINITY)) };
+    /// When the last pop opened (ms since the epoch).
+    static POP_LAST: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
+}
+
+/// Resolves after `ms` (the worker's `setTimeout`).
+async fn sleep(ms: f64) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let global = js_sys::global();
+        let timer = js_sys::Reflect::get(&global, &"setTimeout".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        match timer {
+            Some(f) => {
+                let _ = f.call2(&global, &resolve, &JsValue::from_f64(ms));
+            }
+            None => {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
 }
 
 /// Queues a screen pop; pops run one at a time, in order.
@@ -360,7 +377,7 @@ async fn toolbar_in(tab: i32) -> (bool, bool) {
 
 /// Opens the CRM record of a call: the first of the organisation's or agent's templates that
 /// the call's fields fill, checked (https, the CRM list), once per interaction, only for a tab
-/// whose toolbar is connected to a trusted tenant, at most one every few seconds. It opens in
+/// whose toolbar is connected to a trusted tenant, one at a time and a second apart. It opens in
 /// the last pop's tab while that still shows the same CRM site and has no toolbar, else in a
 /// new tab; never in `desktop_tab`, whose toolbar asked (it hosts the Agent Desktop: navigating
 /// it would drop the call). On offer the tab opens in the background, so the agent can still
@@ -388,15 +405,13 @@ async fn screen_pop(desktop_tab: i32, item_id: String, fields: Vec<(String, Stri
         tenant: String::new(),
         page: page.clone(),
     };
-    let now = super::now();
-    let (last, skip_logged) = POP_LAST.with(Cell::get);
-    if now - last < POP_INTERVAL_MS {
-        if now - skip_logged > 10_000.0 {
-            POP_LAST.with(|p| p.set((last, now)));
-            enqueue(Write::Log(vec![entry("skipped: less than 1 s after the last pop".into())]));
-        }
-        return;
+    // Pops run one at a time: one that comes soon after the last waits its turn (nothing is
+    // dropped; a flood is bounded by the queue).
+    let wait = POP_LAST.with(Cell::get) + POP_INTERVAL_MS - super::now();
+    if wait > 0.0 {
+        sleep(wait).await;
     }
+    let now = super::now();
     if state.popped.len() >= POPPED_MAX {
         state.popped.remove(0);
     }
@@ -406,7 +421,7 @@ async fn screen_pop(desktop_tab: i32, item_id: String, fields: Vec<(String, Stri
         enqueue(Write::Log(vec![entry("no template fits this call".into())]));
         return;
     };
-    POP_LAST.with(|p| p.set((now, p.get().1)));
+    POP_LAST.with(|p| p.set(now));
     let origin = crate::core::detect::Origin::parse(&url).map(|o| o.serialize()).unwrap_or_default();
     let mut reuse = None;
     if let Some(t) = state.tab.filter(|t| *t != desktop_tab) {

@@ -4,7 +4,7 @@
 // and the popup show the pop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, login, expectText, openOptions, openPopup, logRows } from './harness.mjs';
+import { setup, toolbar, desktop, login, expectText, openOptions, openPopup, logRows, findWindow } from './harness.mjs';
 
 let env, page;
 before(async () => {
@@ -101,13 +101,36 @@ test('the next call without a case takes the next template, in the last pop\'s t
   await expectText(bar.getByLabel('Agent status'), /^(Ready|Not ready)/, 10000);
 });
 
+test('a pop tab that now hosts a desktop of its own is never navigated: the next pop opens a new tab', async () => {
+  // The agent turned the last pop's tab into a page with the Agent Desktop (its toolbar appears).
+  const popTab = await findWindow(env, '/record.html');
+  assert.ok(popTab, 'the last pop\'s tab is open');
+  await popTab.goto(`${env.crm}/crm.html`);
+  await expectText(toolbar(popTab).getByLabel('Agent status'), /./, 10000);
+  await page.bringToFront?.();
+  const bar = toolbar(page);
+  await offer('C-77');
+  const deadline = Date.now() + 10000;
+  let pops;
+  do {
+    pops = await tabsWith('/record.html');
+    if (pops.length) break;
+    await new Promise((r) => setTimeout(r, 100));
+  } while (Date.now() < deadline);
+  assert.deepEqual(pops, [`${env.crm}/record.html?case=C-77`], 'a new tab for the record');
+  assert.equal((await tabsWith('/crm.html')).length, 2, 'both desktop tabs still on their CRM page');
+  await desktop(page).getByRole('button', { name: 'Answer', exact: true }).click();
+  await bar.getByRole('button', { name: 'Wrap up', exact: true }).click();
+  await expectText(bar.getByLabel('Agent status'), /^(Ready|Not ready)/, 10000);
+});
+
 test('the log has each pop, and the popup links the last one', async () => {
   const popup = await openPopup(env);
   const rows = (await logRows(popup)).map((r) => `${r[1]}|${r[3]}`);
   assert.ok(rows.includes(`Screen pop|opened ${env.crm}/record.html?case=C-42%2F7%20%26%20more`), rows.join('\n'));
   assert.ok(rows.includes(`Screen pop|opened ${env.crm}/record.html?phone=4151234567&account=ACME%20%26%20Co (in the last pop's tab)`), rows.join('\n'));
   const link = popup.locator('.last-pop a');
-  await expectText(link, `${env.crm}/record.html?phone=4151234567&account=ACME%20%26%20Co`);
-  assert.equal(await link.getAttribute('href'), `${env.crm}/record.html?phone=4151234567&account=ACME%20%26%20Co`);
+  await expectText(link, `${env.crm}/record.html?case=C-77`);
+  assert.equal(await link.getAttribute('href'), `${env.crm}/record.html?case=C-77`);
   await popup.close();
 });

@@ -213,11 +213,10 @@ pub fn normalise(text: &str, rules: &DialRules) -> Result<Dial, PhoneError> {
     let (main, extension) = split_extension(text);
     // "+44 (0)20 7946 0018": the "(0)" is the trunk prefix written for domestic callers; the
     // rule for a trunk prefix after the country code drops it (Italy's 0 stays).
-    let cleaned = main;
     let mut plus = false;
     let mut digits = String::new();
     let mut letters = 0;
-    for ch in cleaned.trim().chars() {
+    for ch in main.trim().chars() {
         match ch {
             '0'..='9' => digits.push(ch),
             // "+44 …", "(+44) …": a plus before the first digit.
@@ -234,7 +233,7 @@ pub fn normalise(text: &str, rules: &DialRules) -> Result<Dial, PhoneError> {
         }
     }
     if digits.is_empty() {
-        return Err(if plus || !cleaned.trim().is_empty() { PhoneError::NotANumber } else { PhoneError::Empty });
+        return Err(if plus || !main.trim().is_empty() { PhoneError::NotANumber } else { PhoneError::Empty });
     }
     // A vanity number spells at most seven letters after real digits (1-800-FLOWERS).
     if letters > 7 || (letters > 0 && digits.len() - letters < 3) {

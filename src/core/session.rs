@@ -388,7 +388,7 @@ impl Session {
             Some(DialBlock::NotConnected)
         } else if self.agent.logged_in != Some(true) {
             Some(DialBlock::LoggedOut)
-        } else if self.dial.is_some() || self.outbox.iter().any(|(c, _)| matches!(c, ToDesktop::Dial { .. })) {
+        } else if self.dial.is_some() {
             Some(DialBlock::Dialing)
         } else if self.agent.interactions.iter().any(|i| !i.ended)
             || matches!(self.agent.status.as_deref(), Some("busy" | "ringing"))

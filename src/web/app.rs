@@ -89,9 +89,9 @@ impl App {
         // is sent to the tenant until storage.managed confirms it (the refresh below).
         let trust = if unconfirmed { crate::core::detect::Trust::Pending } else { eff.trust(tenant, &trusted) };
         let mut session = Session::new(tenant, page, trust, seed);
-        session.apply(Input::RequireDisposition(eff.settings.require_disposition));
-        session.apply(Input::DialSettings { rules: eff.settings.dial_rules(), service: eff.settings.outbound_service.clone() });
-        session.apply(Input::PopSettings { enabled: !eff.settings.screen_pop_templates.is_empty(), on_answer: eff.settings.screen_pop_on_answer });
+        for input in settings_inputs(&eff.settings) {
+            session.apply(input);
+        }
         let refresh = {
             let tenant = tenant.to_string();
             let sink = sink.clone();
@@ -421,15 +421,24 @@ fn schedule(shared: &Rc<Shared>, weak: Weak<Shared>) {
     }
 }
 
+/// What the settings in force tell the toolbar's session (at start and on every change).
+fn settings_inputs(s: &crate::core::settings::Settings) -> [Input; 3] {
+    [
+        Input::RequireDisposition(s.require_disposition),
+        Input::DialSettings { rules: s.dial_rules(), service: s.outbound_service.clone() },
+        Input::PopSettings { enabled: !s.screen_pop_templates.is_empty(), on_answer: s.screen_pop_on_answer },
+    ]
+}
+
 /// Reads the trusted list, the agent's settings and the policy, and feeds what they decide:
 /// the tenant's trust (the built-in rule, the organisation's list, the agent's list while the
-/// Trust prompt is allowed) and whether Complete needs a disposition.
+/// Trust prompt is allowed) and what the settings tell the session (`settings_inputs`).
 fn refresh_settings(tenant: String, sink: Sink) {
     wasm_bindgen_futures::spawn_local(async move {
         let (list, eff) = (ext::trusted_origins().await, ext::effective().await);
-        sink(Input::RequireDisposition(eff.settings.require_disposition));
-        sink(Input::DialSettings { rules: eff.settings.dial_rules(), service: eff.settings.outbound_service.clone() });
-        sink(Input::PopSettings { enabled: !eff.settings.screen_pop_templates.is_empty(), on_answer: eff.settings.screen_pop_on_answer });
+        for input in settings_inputs(&eff.settings) {
+            sink(input);
+        }
         sink(Input::TrustChanged { trust: eff.trust(&tenant, &list), now: super::now() });
     });
 }

@@ -28,11 +28,12 @@ async function tabsWith(part) {
   return env.context.pages().map((p) => p.url()).filter((u) => u.includes(part));
 }
 
-async function waitForTabs(part, n) {
+/** The tabs that hold `part`, once `done(tabs)` holds (or after 10 s). */
+async function waitForTabs(part, done = (tabs) => tabs.length > 0) {
   const deadline = Date.now() + 10000;
   for (;;) {
     const tabs = await tabsWith(part);
-    if (tabs.length >= n || Date.now() > deadline) return tabs;
+    if (done(tabs) || Date.now() > deadline) return tabs;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -72,7 +73,7 @@ test('an offered call opens its record once, in a new tab, and the desktop tab s
   const crmUrl = await here();
   const item = await offer('C-42/7 & more');
   await expectText(bar.getByLabel('Interaction ID', { exact: true }), item);
-  const tabs = await waitForTabs('/record.html', 1);
+  const tabs = await waitForTabs('/record.html');
   assert.deepEqual(tabs, [`${env.crm}/record.html?case=C-42%2F7%20%26%20more`], 'the case, URL-encoded: it cannot add a path or a parameter');
   assert.equal(await here(), crmUrl, 'the tab with the desktop was not navigated');
   // The same call reported again (Get State, the answer) pops nothing more.
@@ -88,13 +89,7 @@ test('an offered call opens its record once, in a new tab, and the desktop tab s
 test('the next call without a case takes the next template, in the last pop\'s tab', async () => {
   const bar = toolbar(page);
   await offer('');
-  const deadline = Date.now() + 10000;
-  let tabs;
-  do {
-    tabs = await tabsWith('/record.html');
-    if (tabs.some((u) => u.includes('phone='))) break;
-    await new Promise((r) => setTimeout(r, 100));
-  } while (Date.now() < deadline);
+  const tabs = await waitForTabs('/record.html', (t) => t.some((u) => u.includes('phone=')));
   assert.deepEqual(tabs, [`${env.crm}/record.html?phone=4151234567&account=ACME%20%26%20Co`], 'the same tab, navigated to the new record');
   await desktop(page).getByRole('button', { name: 'Answer', exact: true }).click();
   await bar.getByRole('button', { name: 'Wrap up', exact: true }).click();
@@ -110,13 +105,7 @@ test('a pop tab that now hosts a desktop of its own is never navigated: the next
   await page.bringToFront?.();
   const bar = toolbar(page);
   await offer('C-77');
-  const deadline = Date.now() + 10000;
-  let pops;
-  do {
-    pops = await tabsWith('/record.html');
-    if (pops.length) break;
-    await new Promise((r) => setTimeout(r, 100));
-  } while (Date.now() < deadline);
+  const pops = await waitForTabs('/record.html');
   assert.deepEqual(pops, [`${env.crm}/record.html?case=C-77`], 'a new tab for the record');
   assert.equal((await tabsWith('/crm.html')).length, 2, 'both desktop tabs still on their CRM page');
   await desktop(page).getByRole('button', { name: 'Answer', exact: true }).click();

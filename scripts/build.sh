@@ -88,8 +88,12 @@ echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start 
 # reason in the commit (the benchmark and the README report the size). 74.4 KB before
 # click-to-dial, which brought 4 KB (the dial rules and their country table, the number field),
 # its settings 1.5 KB, and screen pop 2.4 KB (the call's screen-pop and attached data, the
-# settings; the templates themselves are filled and opened by the background).
-CONTENT_GZIP_BUDGET=83000
+# settings; the templates themselves are filled and opened by the background). 82.7 KB before
+# the page's numbers became dialable, which brought 10.8 KB: the scanner (number finding with
+# its date, amount and code rules, tel: links), the Call control beside a number, its pointer,
+# focus and keyboard handling and the mutation-driven rescan. Loading that part as a module of
+# its own once the tenant is trusted would take it off this figure (issue 12).
+CONTENT_GZIP_BUDGET=94000
 content_gzip=$(gzip -9 -c "$PKG/content_bg.wasm" | wc -c)
 if [ "$content_gzip" -gt "$CONTENT_GZIP_BUDGET" ]; then
   echo "content module is $content_gzip B gzip -9, over its budget of $CONTENT_GZIP_BUDGET B (scripts/build.sh)" >&2

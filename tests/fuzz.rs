@@ -203,6 +203,22 @@ proptest! {
     }
 
     #[test]
+    fn page_numbers_are_in_bounds_ordered_and_dialable(text in "[0-9 ()+.\\-/a-x#\u{a0}\u{e9}\u{1f4de}]{0,40}", country in "(US|GB|ES|MX|DE)") {
+        let rules = bp_toolbar::core::phone::DialRules { country, ..Default::default() };
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let mut last = 0;
+        for f in bp_toolbar::core::scan::numbers(&text, &rules) {
+            let (a, b) = (f.start, f.end);
+            prop_assert!(last <= a && a < b && (b as usize) <= units.len());
+            last = b;
+            let number = String::from_utf16(&units[a as usize..b as usize]).ok();
+            prop_assert_eq!(number.as_deref(), Some(f.text), "the UTF-16 range and the text differ");
+            let dial = bp_toolbar::core::phone::normalise(f.text, &rules);
+            prop_assert!(dial.is_ok_and(|d| d.e164.is_some()));
+        }
+    }
+
+    #[test]
     fn origin_rules_never_panic_and_agree(s in any::<String>(), t in "(https?|ftp)://[a-zA-Z0-9.:@\\[\\]-]{0,30}(/agentdesktop/UniversalRepeater.jsp)?[?#]?.{0,5}") {
         for u in [&s, &t] {
             let _ = Origin::parse(u);

@@ -12,6 +12,7 @@ pub mod messages;
 pub mod phone;
 pub mod protocol;
 pub mod requests;
+pub mod scan;
 pub mod screenpop;
 pub mod session;
 pub mod settings;

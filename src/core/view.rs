@@ -62,6 +62,11 @@ pub struct View {
     pub notes: String,
     /// The number field's text and its Call button.
     pub dial_value: String,
+    /// Why the page's Call controls cannot dial now (a message key), `None` when they can;
+    /// `Some("")` while the tenant is not trusted (no controls at all).
+    pub page_dial: Option<&'static str>,
+    /// The dial rules in force (the page's numbers are found under them).
+    pub dial_rules: crate::core::phone::DialRules,
     pub call: ButtonView,
     /// Why Call cannot be pressed now (a message key), shown next to it; `None` when it can.
     pub call_block: Option<&'static str>,
@@ -253,6 +258,8 @@ impl View {
             disposition_required: needs_disposition,
             notes: fields.notes,
             dial_value: s.dial_input.clone(),
+            page_dial: if trusted { dial_block.map(DialBlock::key) } else { Some("") },
+            dial_rules: s.dial_rules.clone(),
             call: ButtonView {
                 enabled: trusted && dial_block.is_none() && !s.dial_input.trim().is_empty(),
                 busy: dial_block == Some(DialBlock::Dialing),

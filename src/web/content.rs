@@ -34,6 +34,7 @@ pub const HOST_TAG: &str = "bp-call-toolbar";
 
 struct Mounted {
     repeater: HtmlIFrameElement,
+    _numbers: super::numbers::PageNumbers,
     src: String,
     host: Element,
     app: App,
@@ -374,6 +375,7 @@ fn to_top_layer(host: &Element) {
 struct PageHost {
     host: Element,
     site: String,
+    numbers: Option<super::numbers::Handle>,
 }
 
 impl PageHost {
@@ -417,6 +419,9 @@ impl Host for PageHost {
         // Markers for the end-to-end suite and for page-side integrations.
         let _ = self.host.set_attribute("data-status", &view.status_key);
         let _ = self.host.set_attribute("data-live", if view.live { "true" } else { "false" });
+        if let Some(n) = &self.numbers {
+            n.update(view.page_dial, &view.dial_rules);
+        }
     }
 
     fn moved(&self, dx: f64, dy: f64, end: bool, collapsed: bool) {
@@ -443,7 +448,7 @@ fn restore_placement(site: String) {
                 if p.collapsed {
                     m.app.set_collapsed(true);
                 }
-                PageHost { host: m.host.clone(), site: site.clone() }.place(p.x, p.y);
+                PageHost { host: m.host.clone(), site: site.clone(), numbers: None }.place(p.x, p.y);
             }
         });
     });
@@ -476,7 +481,10 @@ fn mount(repeater: HtmlIFrameElement, prefs: (crate::core::settings::Effective, 
     }
     to_top_layer(&host);
     let root: web_sys::Node = shadow.clone().into();
-    let page_host = PageHost { host: host.clone(), site: page.clone() };
+    // The page's numbers: the control is made now, the page read once the tenant is trusted.
+    let mut numbers = super::numbers::PageNumbers::new(&doc)?;
+    let rules = prefs.0.settings.dial_rules();
+    let page_host = PageHost { host: host.clone(), site: page.clone(), numbers: Some(numbers.handle()) };
     let channel_tenant = tenant.clone();
     let app = App::new(
         &doc,
@@ -492,7 +500,8 @@ fn mount(repeater: HtmlIFrameElement, prefs: (crate::core::settings::Effective, 
     let sink = app.sink();
     let forged = sink.clone();
     let watch = guard::watch(&host, &(std::rc::Rc::new(move |_: &web_sys::Event| forged(Input::Forged)) as guard::Forged));
+    numbers.start(sink.clone(), rules)?;
     let host_guard = guard_host(&host, sink)?;
     restore_placement(page);
-    Ok(Mounted { repeater, src, host, app, _watch: watch, _guard: host_guard, removals: 0, removed_at: 0.0, restore: None })
+    Ok(Mounted { repeater, _numbers: numbers, src, host, app, _watch: watch, _guard: host_guard, removals: 0, removed_at: 0.0, restore: None })
 }

@@ -33,9 +33,18 @@ pub fn stopped() -> bool {
 }
 
 /// Listens to `kind` on `target`: `f` sees trusted events only; each untrusted one calls `forged`.
-pub fn on(target: &EventTarget, kind: &'static str, forged: &Forged, mut f: impl FnMut(&Event) + 'static) -> EventListener {
+pub fn on(target: &EventTarget, kind: &'static str, forged: &Forged, f: impl FnMut(&Event) + 'static) -> EventListener {
+    on_with(target, kind, forged, gloo_events::EventListenerOptions::default(), f)
+}
+
+/// Like [`on`], for a handler that may cancel the event's default action (not passive).
+pub fn on_active(target: &EventTarget, kind: &'static str, forged: &Forged, f: impl FnMut(&Event) + 'static) -> EventListener {
+    on_with(target, kind, forged, gloo_events::EventListenerOptions::enable_prevent_default(), f)
+}
+
+fn on_with(target: &EventTarget, kind: &'static str, forged: &Forged, options: gloo_events::EventListenerOptions, mut f: impl FnMut(&Event) + 'static) -> EventListener {
     let forged = forged.clone();
-    EventListener::new(target, kind, move |e| {
+    EventListener::new_with_options(target, kind, options, move |e| {
         if stopped() {
             return;
         }

@@ -18,6 +18,8 @@ pub mod frame;
 pub mod guard;
 pub mod heap;
 pub mod i18n;
+#[cfg(feature = "content")]
+pub mod numbers;
 #[cfg(feature = "pages")]
 pub mod options;
 #[cfg(feature = "pages")]

@@ -124,6 +124,51 @@ export function toolbar(page, mode = 'direct') {
   return page.evaluateAsync ? page.locator('bp-call-toolbar') : new ShadowLocator(page);
 }
 
+/** The Call control that click-to-dial shows next to a number on the page (its own closed host). */
+export function dialControl(page) {
+  return page.evaluateAsync ? page.locator('bp-call-dial') : new ShadowLocator(page, [], 'bp-call-dial');
+}
+
+/** The centre of the first occurrence of `text` in the page's text (a number in a paragraph:
+ *  the element's centre is not over it). */
+export async function textPoint(page, text) {
+  return page.evaluate((t) => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const at = n.data.indexOf(t);
+      if (at < 0) continue;
+      const r = document.createRange();
+      r.setStart(n, at); r.setEnd(n, at + t.length);
+      const b = r.getClientRects()[0];
+      return { x: Math.round(b.left + b.width / 2), y: Math.round(b.top + b.height / 2) };
+    }
+    return null;
+  }, text);
+}
+
+/** Real pointer movement to (x, y) in the viewport. */
+export async function mouseTo(page, x, y) {
+  // One jump: a path across the page would pass over other numbers on its way.
+  if (!page.evaluateAsync) return page.mouse.move(x, y);
+  await page.session.focus(page.handle);
+  await page.session.cmd('POST', '/actions', { actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [
+    { type: 'pointerMove', origin: 'viewport', x, y, duration: 0 },
+  ] }] });
+  await page.session.cmd('DELETE', '/actions');
+}
+
+/** A real key press on whatever has focus (Tab, Enter, Shift+Tab, Escape). */
+export async function pressKey(page, key) {
+  if (!page.evaluateAsync) return page.keyboard.press(key);
+  const KEYS = { Tab: '\uE004', Enter: '\uE007', Escape: '\uE00C', Shift: '\uE008' };
+  const keys = key.split('+').map((k) => KEYS[k] ?? k);
+  await page.session.focus(page.handle);
+  await page.session.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions: [
+    ...keys.map((value) => ({ type: 'keyDown', value })), ...keys.reverse().map((value) => ({ type: 'keyUp', value })),
+  ] }] });
+  await page.session.cmd('DELETE', '/actions');
+}
+
 /** The toolbar frame's body (Chromium, strict-CSP pages): the frame sits in the host's closed
  *  root, so it is found among the page's frames by its URL rather than by a selector. */
 class FrameToolbar {

@@ -6,7 +6,7 @@
 // typing are real input (CDP Input events): the toolbar accepts nothing else.
 //
 // `ShadowLocator` offers the part of Playwright's Locator API the suite uses.
-import { QUERY, SHADOW_HOSTS } from './webdriver.mjs';
+import { QUERY } from './webdriver.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sessions = new WeakMap();
@@ -46,8 +46,8 @@ async function call(s, objectId, fn, args = [], { byValue = true } = {}) {
 }
 
 /** The closed shadow roots of the toolbar hosts of the page's top document, as CDP objects. */
-async function roots(s, objectGroup) {
-  const { result } = await s.send('Runtime.evaluate', { expression: `[...document.querySelectorAll(${JSON.stringify(SHADOW_HOSTS)})]`, objectGroup });
+async function roots(s, objectGroup, selector = 'bp-call-toolbar') {
+  const { result } = await s.send('Runtime.evaluate', { expression: `[...document.querySelectorAll(${JSON.stringify(selector)})]`, objectGroup });
   const hosts = await elements(s, result.objectId);
   const out = [];
   for (const host of hosts) {
@@ -85,8 +85,9 @@ async function axOf(s, objectId) {
 const ROLE_ALIASES = { combobox: ['combobox', 'ComboBoxSelect', 'ComboBoxMenuButton'], textbox: ['textbox', 'searchbox'] };
 
 export class ShadowLocator {
-  constructor(page, steps = []) { this.page = page; this.steps = steps; }
-  _with(step) { return new ShadowLocator(this.page, [...this.steps, step]); }
+  /** `hosts`: the closed hosts searched (the toolbar's, or the page's Call control's). */
+  constructor(page, steps = [], hosts = 'bp-call-toolbar') { this.page = page; this.steps = steps; this.hosts = hosts; }
+  _with(step) { return new ShadowLocator(this.page, [...this.steps, step], this.hosts); }
   locator(css) { return this._with({ css }); }
   getByRole(role, opts = {}) { return this._with({ role, name: opts.name, exact: opts.exact }); }
   getByLabel(label) { return this._with({ label: pattern(label) }); }
@@ -97,7 +98,7 @@ export class ShadowLocator {
 
   /** The matching elements' object ids, resolved afresh in object group `objectGroup`. */
   async _resolve(s, objectGroup) {
-    const found = await roots(s, objectGroup);
+    const found = await roots(s, objectGroup, this.hosts);
     if (!found.length) return [];
     const anchor = found[0].root;
     let scopes = await arrayOf(s, found.map((f) => f.root), objectGroup, anchor);

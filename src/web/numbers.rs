@@ -1,0 +1,608 @@
+//! Click-to-dial on the page that hosts the toolbar: phone numbers in its text and its `tel:` /
+//! `callto:` links get a small Call control beside them while the pointer is over them or they
+//! have focus. Nothing of the page is changed: the control lives in a closed shadow host of its
+//! own, laid over the page next to the number (the page's text, layout and DOM stay as they
+//! were, so a CRM's own framework never finds a node it did not make).
+//!
+//! The page's text is read once when the toolbar starts, then again only where a mutation says
+//! it changed (added subtrees, edited text): a page that re-renders a table costs a scan of the
+//! table, not of the page, and nothing runs on a timer. The numbers found are the core's
+//! (`core::scan`), under the dial rules in force.
+//!
+//! Keyboard: when a focusable element that holds a number (a link, a cell with `tabindex`)
+//! takes focus, the control appears beside it and Tab moves into it; Tab or Shift+Tab from it
+//! goes back to the page's order, Escape closes it.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use gloo_events::{EventListener, EventListenerOptions};
+use gloo_timers::callback::Timeout;
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement, MutationObserverInit, MutationRecord, Node, Text};
+
+use super::channel::Sink;
+use super::guard::{self, Forged};
+use super::i18n::{ta, tk};
+use super::WebResult;
+use crate::core::phone::DialRules;
+use crate::core::scan;
+use crate::core::session::Input;
+
+/// Tag of the element that hosts the control's shadow root.
+pub const DIAL_TAG: &str = "bp-call-dial";
+/// The most numbers remembered on one page (a CRM page rarely shows more than a few hundred).
+const MAX_HITS: usize = 2_000;
+/// How long the control stays after the pointer left the number (time to reach it).
+const LINGER_MS: u32 = 400;
+/// Links that dial.
+const LINKS: &str = "a[href^='tel:' i],a[href^='callto:' i]";
+/// Text that is not the page's reading text, or is handled as a link.
+const SKIP: &str = "script,style,noscript,template,textarea,select,option,[contenteditable=''],[contenteditable=true],a[href^='tel:' i],a[href^='callto:' i]";
+
+const STYLE: &str = r#"
+:host { all: initial; }
+button { all: initial; box-sizing: border-box; display: inline-flex; align-items: center; gap: 4px; max-width: 280px;
+  font: 600 12px/1.2 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; padding: 3px 9px 3px 7px;
+  border-radius: 999px; border: 1px solid #1f5fd1; background: #1f5fd1; color: #fff; cursor: pointer;
+  box-shadow: 0 2px 8px rgba(15, 23, 42, .25); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+button:hover { background: #174bb0; }
+button:focus-visible { outline: 2px solid #1f5fd1; outline-offset: 2px; }
+button[aria-disabled=true] { background: #fff6e8; border-color: #c77700; color: #6b3a00; cursor: not-allowed; white-space: normal; }
+@media (prefers-color-scheme: dark) {
+  button[aria-disabled=true] { background: #3a2a12; border-color: #ffc27a; color: #ffe2bd; }
+}
+"#;
+
+/// The control's box: pinned like the toolbar's host (inline `!important`), hidden until needed.
+const HOST_STYLE: &[(&str, &str)] = &[
+    ("position", "fixed"),
+    ("z-index", "2147483647"),
+    ("margin", "0"),
+    ("padding", "0"),
+    ("border", "0"),
+    ("width", "auto"),
+    ("height", "auto"),
+    ("inset", "auto"),
+    ("background", "transparent"),
+    ("overflow", "visible"),
+    ("opacity", "1"),
+    ("transform", "none"),
+    ("filter", "none"),
+    ("visibility", "visible"),
+    ("pointer-events", "auto"),
+];
+
+/// A number in a text node: its node, the element holding it, where (UTF-16), and the text.
+struct Hit {
+    node: Text,
+    parent: Element,
+    start: u32,
+    end: u32,
+    number: String,
+}
+
+/// What the control is shown for.
+struct Target {
+    number: String,
+    /// The focused element it belongs to (keyboard), if it was focus that showed it.
+    owner: Option<Element>,
+}
+
+struct State {
+    /// This state, for the timers it starts.
+    me: Weak<RefCell<State>>,
+    doc: Document,
+    host: Element,
+    button: HtmlElement,
+    sink: Option<Sink>,
+    rules: DialRules,
+    /// Why a dial cannot be placed now (a message key), or `None` when it can; `Some("")`
+    /// while the tenant is not trusted (no control at all).
+    block: Option<&'static str>,
+    hits: Vec<Hit>,
+    /// The hits under the pointer's element, with their boxes (left, top, right, bottom).
+    hover: Vec<(usize, [f64; 4])>,
+    shown: Option<Target>,
+    linger: Option<Timeout>,
+    /// The last scan: text nodes read and milliseconds taken (the benchmark reads these).
+    scanned: (u32, f64),
+}
+
+/// The page's numbers and the control, for one mounted toolbar. Dropping it removes the
+/// control and stops watching.
+pub struct PageNumbers {
+    state: Rc<RefCell<State>>,
+    _observer: Option<(web_sys::MutationObserver, Closure<dyn FnMut(Array, web_sys::MutationObserver)>)>,
+    _listeners: Vec<EventListener>,
+}
+
+/// What the toolbar's host keeps to tell the control about each render.
+#[derive(Clone)]
+pub struct Handle(Weak<RefCell<State>>);
+
+impl Drop for PageNumbers {
+    fn drop(&mut self) {
+        if let Some((o, _)) = &self._observer {
+            o.disconnect();
+        }
+        self.state.borrow().host.remove();
+    }
+}
+
+impl PageNumbers {
+    /// Makes the control (hidden) in `doc`; nothing is read until [`PageNumbers::start`].
+    pub fn new(doc: &Document) -> WebResult<PageNumbers> {
+        let (host, root) = super::dom::closed_host(DIAL_TAG)?;
+        let html: &HtmlElement = host.unchecked_ref();
+        for (k, v) in HOST_STYLE.iter().copied().chain([("display", "none")]) {
+            html.style().set_property_with_priority(k, v, "important")?;
+        }
+        let style = super::dom::el(doc, "style", &[], STYLE)?;
+        let button: HtmlElement = super::dom::el_as(doc, "button", &[("type", "button")], "")?;
+        super::dom::append(&root.into(), &[&style, &button])?;
+        let state = |me: &Weak<RefCell<State>>| State {
+            me: me.clone(),
+            doc: doc.clone(),
+            host,
+            button,
+            sink: None,
+            rules: DialRules::default(),
+            block: Some(""),
+            hits: Vec::new(),
+            hover: Vec::new(),
+            shown: None,
+            linger: None,
+            scanned: (0, 0.0),
+        };
+        let state = Rc::new_cyclic(|me| RefCell::new(state(me)));
+        Ok(PageNumbers { state, _observer: None, _listeners: Vec::new() })
+    }
+
+    pub fn handle(&self) -> Handle {
+        Handle(Rc::downgrade(&self.state))
+    }
+
+    /// Reads the page under `rules`, watches it for changes and listens for the pointer and
+    /// focus. Dials go to `sink`.
+    pub fn start(&mut self, sink: Sink, rules: DialRules) -> WebResult<()> {
+        let doc = {
+            let mut s = self.state.borrow_mut();
+            s.sink = Some(sink);
+            s.rules = rules;
+            s.doc.clone()
+        };
+        let root = doc.document_element().ok_or(super::WebError::Missing("documentElement"))?;
+        root.append_child(&self.state.borrow().host)?;
+        if let Ok(f) = js_sys::Reflect::get(&self.state.borrow().host, &JsValue::from_str("showPopover")).and_then(|f| f.dyn_into::<js_sys::Function>()) {
+            let host = self.state.borrow().host.clone();
+            if host.set_attribute("popover", "manual").is_ok() {
+                let _ = f.call0(&host);
+            }
+        }
+        if self.state.borrow().block != Some("") {
+            full_scan(&self.state);
+        }
+        // Mutations: what was added or edited is read; what was removed is forgotten.
+        let weak = Rc::downgrade(&self.state);
+        let callback = Closure::<dyn FnMut(Array, web_sys::MutationObserver)>::new(move |records: Array, _| {
+            if let Some(state) = weak.upgrade() {
+                if !guard::stopped() {
+                    changed(&state, &records);
+                }
+            }
+        });
+        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref())?;
+        let init = MutationObserverInit::new();
+        init.set_child_list(true);
+        init.set_subtree(true);
+        init.set_character_data(true);
+        observer.observe_with_options(&doc, &init)?;
+        self._observer = Some((observer, callback));
+        self._listeners = listen(&self.state, &doc);
+        Ok(())
+    }
+}
+
+impl Handle {
+    /// After each render: whether and why a dial can be placed, and the dial rules in force
+    /// (a change of country reads the page again).
+    pub fn update(&self, block: Option<&'static str>, rules: &DialRules) {
+        let Some(state) = self.0.upgrade() else { return };
+        let rescan = {
+            let Ok(mut s) = state.try_borrow_mut() else { return };
+            let changed = s.block != block;
+            // The tenant just became trusted: the page is read now (not before: a toolbar
+            // that cannot dial has no use for the numbers).
+            let trusted_now = s.block == Some("") && block != Some("");
+            s.block = block;
+            if changed {
+                if block == Some("") {
+                    hide(&mut s);
+                } else {
+                    label(&s);
+                }
+            }
+            let new_rules = s.rules != *rules;
+            if new_rules {
+                s.rules = rules.clone();
+            }
+            s.sink.is_some() && block != Some("") && (new_rules || trusted_now)
+        };
+        if rescan {
+            full_scan(&state);
+        }
+    }
+}
+
+/// Reads every text node of the document.
+fn full_scan(state: &Rc<RefCell<State>>) {
+    let Ok(mut s) = state.try_borrow_mut() else { return };
+    s.hits.clear();
+    s.hover.clear();
+    let Some(body) = s.doc.body().map(Node::from).or_else(|| s.doc.document_element().map(Node::from)) else { return };
+    let started = super::now();
+    let nodes = scan_under(&mut s, &body);
+    s.scanned = (nodes, super::now() - started);
+    mark(&s);
+}
+
+/// Reads the text nodes under `root` (or `root` itself, a text node); returns how many.
+fn scan_under(s: &mut State, root: &Node) -> u32 {
+    if root.node_type() == Node::TEXT_NODE {
+        scan_text(s, root);
+        return 1;
+    }
+    // SHOW_TEXT
+    let Ok(walker) = s.doc.create_tree_walker_with_what_to_show(root, 4) else { return 0 };
+    let mut n = 0;
+    while let Ok(Some(node)) = walker.next_node() {
+        n += 1;
+        scan_text(s, &node);
+    }
+    n
+}
+
+fn scan_text(s: &mut State, node: &Node) {
+    let text: &Text = node.unchecked_ref();
+    // Most text nodes are a few characters (white space between tags): not worth reading.
+    if text.length() < 7 || s.hits.len() >= MAX_HITS {
+        return;
+    }
+    let data = text.data();
+    if !scan::may_hold(&data) {
+        return;
+    }
+    let found = scan::numbers(&data, &s.rules);
+    if found.is_empty() {
+        return;
+    }
+    let Some(parent) = text.parent_element() else { return };
+    if parent.closest(SKIP).ok().flatten().is_some() {
+        return;
+    }
+    for f in found {
+        if s.hits.len() < MAX_HITS {
+            s.hits.push(Hit { node: text.clone(), parent: parent.clone(), start: f.start, end: f.end, number: f.text.to_string() });
+        }
+    }
+}
+
+/// A batch of mutations: added nodes and edited text are read, removed ones forgotten.
+fn changed(state: &Rc<RefCell<State>>, records: &Array) {
+    let Ok(mut s) = state.try_borrow_mut() else { return };
+    if s.block == Some("") {
+        return;
+    }
+    let started = super::now();
+    let (mut nodes, mut removed) = (0, false);
+    let mut edited: Vec<Node> = Vec::new();
+    for r in records.iter() {
+        let r: MutationRecord = r.unchecked_into();
+        if r.type_() == "characterData" {
+            if let Some(t) = r.target() {
+                edited.push(t);
+            }
+            continue;
+        }
+        removed |= r.removed_nodes().length() > 0;
+        let added = r.added_nodes();
+        for i in 0..added.length() {
+            let Some(n) = added.item(i) else { continue };
+            // Our own hosts hold nothing of the page's.
+            if n.node_name().starts_with("BP-CALL-") {
+                continue;
+            }
+            if n.is_connected() {
+                nodes += scan_under(&mut s, &n);
+            }
+        }
+    }
+    if !edited.is_empty() {
+        s.hits.retain(|h| !edited.iter().any(|e| e == h.node.unchecked_ref::<Node>()));
+        for e in &edited {
+            nodes += scan_under(&mut s, e);
+        }
+    }
+    if removed {
+        s.hits.retain(|h| h.node.is_connected());
+    }
+    // The same text can come back in one batch (a node added, then edited): keep one of each.
+    s.hits.dedup_by(|a, b| a.start == b.start && a.node == b.node);
+    s.hover.clear();
+    if let Some(shown) = &s.shown {
+        if shown.owner.as_ref().is_some_and(|o| !o.is_connected()) {
+            hide(&mut s);
+        }
+    }
+    if nodes > 0 {
+        s.scanned = (nodes, super::now() - started);
+        mark(&s);
+    }
+}
+
+/// The last scan's figures on the control's host (for the benchmark; no page data in them).
+fn mark(s: &State) {
+    let (nodes, ms) = s.scanned;
+    let _ = s.host.set_attribute("data-scan", &format!("{nodes} {}", (ms * 1000.0) as u64));
+    let _ = s.host.set_attribute("data-numbers", &s.hits.len().to_string());
+}
+
+fn listen(state: &Rc<RefCell<State>>, doc: &Document) -> Vec<EventListener> {
+    // Forged pointer and focus events are simply not acted on: page libraries dispatch such
+    // events for their own reasons.
+    let quiet: Forged = Rc::new(|_| {});
+    let target: &web_sys::EventTarget = doc.unchecked_ref();
+    let mut out = Vec::new();
+    let w = Rc::downgrade(state);
+    out.push(guard::on(target, "pointerover", &quiet, move |e| with(&w, |s| over(s, e))));
+    let w = Rc::downgrade(state);
+    out.push(guard::on(target, "pointermove", &quiet, move |e| with(&w, |s| moved(s, e))));
+    let w = Rc::downgrade(state);
+    out.push(guard::on(target, "focusin", &quiet, move |e| with(&w, |s| focused(s, e))));
+    let w = Rc::downgrade(state);
+    out.push(guard::on_active(target, "keydown", &quiet, move |e| with(&w, |s| page_key(s, e))));
+    // The page scrolled (any of its scrollers) or resized: the control's place is stale.
+    let w = Rc::downgrade(state);
+    let opts = EventListenerOptions { phase: gloo_events::EventListenerPhase::Capture, passive: true };
+    out.push(EventListener::new_with_options(target, "scroll", opts, move |_| with(&w, hide)));
+    let button: web_sys::EventTarget = state.borrow().button.clone().into();
+    let button = &button;
+    let w = Rc::downgrade(state);
+    out.push(guard::on(button, "click", &quiet, move |_| dial(&w)));
+    let w = Rc::downgrade(state);
+    out.push(guard::on_active(button, "keydown", &quiet, move |e| with(&w, |s| control_key(s, e))));
+    let w = Rc::downgrade(state);
+    out.push(guard::on(button, "focusout", &quiet, move |_| {
+        with(&w, |s| {
+            if s.shown.as_ref().is_some_and(|t| t.owner.is_some()) && s.hover.is_empty() {
+                linger(s, &w)
+            }
+        })
+    }));
+    out
+}
+
+fn with(weak: &Weak<RefCell<State>>, f: impl FnOnce(&mut State)) {
+    if let Some(state) = weak.upgrade() {
+        if let Ok(mut s) = state.try_borrow_mut() {
+            f(&mut s);
+        }
+    }
+}
+
+/// The pointer entered an element: a dialling link, or an element whose text holds numbers
+/// (their boxes are measured now, once, for the moves that follow).
+fn over(s: &mut State, e: &web_sys::Event) {
+    if s.block == Some("") {
+        return;
+    }
+    let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+    if el == s.host {
+        s.linger = None;
+        return;
+    }
+    s.hover.clear();
+    if let Some(link) = el.closest(LINKS).ok().flatten() {
+        if let Some(number) = link.get_attribute("href").as_deref().and_then(scan::link_number) {
+            let r = link.get_bounding_client_rect();
+            show(s, number, None, [r.left(), r.top(), r.right(), r.bottom()]);
+            return;
+        }
+    }
+    for (i, h) in s.hits.iter().enumerate() {
+        if h.parent == el {
+            for b in boxes(&s.doc, h) {
+                s.hover.push((i, b));
+            }
+        }
+    }
+    if s.hover.is_empty() && s.shown.as_ref().is_some_and(|t| t.owner.is_none()) {
+        start_linger(s);
+    }
+}
+
+/// The pointer moved over an element with numbers: the control follows the one under it.
+fn moved(s: &mut State, e: &web_sys::Event) {
+    if s.hover.is_empty() {
+        return;
+    }
+    let e: &web_sys::MouseEvent = e.unchecked_ref();
+    let (x, y) = (e.client_x() as f64, e.client_y() as f64);
+    let under = s.hover.iter().find(|(_, b)| x >= b[0] - 2.0 && x <= b[2] + 2.0 && y >= b[1] - 2.0 && y <= b[3] + 2.0).copied();
+    match under {
+        Some((i, b)) => {
+            let number = s.hits.get(i).map(|h| h.number.clone()).unwrap_or_default();
+            if s.shown.as_ref().is_none_or(|t| t.number != number || t.owner.is_some()) {
+                show(s, number, None, b);
+            } else {
+                s.linger = None;
+            }
+        }
+        None if s.shown.as_ref().is_some_and(|t| t.owner.is_none()) && s.linger.is_none() => start_linger(s),
+        None => {}
+    }
+}
+
+/// Focus moved in the page: a dialling link, or a focusable element holding a number, shows
+/// the control beside it.
+fn focused(s: &mut State, e: &web_sys::Event) {
+    if s.block == Some("") {
+        return;
+    }
+    let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+    if el == s.host {
+        s.linger = None;
+        return;
+    }
+    let link = el.closest(LINKS).ok().flatten().filter(|l| *l == el);
+    let found = match link.and_then(|l| l.get_attribute("href")).as_deref().and_then(scan::link_number) {
+        Some(number) => {
+            let r = el.get_bounding_client_rect();
+            Some((number, [r.left(), r.top(), r.right(), r.bottom()]))
+        }
+        None => s
+            .hits
+            .iter()
+            .find(|h| el.contains(Some(h.node.unchecked_ref())))
+            .and_then(|h| boxes(&s.doc, h).into_iter().next().map(|b| (h.number.clone(), b))),
+    };
+    match found {
+        Some((number, b)) => show(s, number, Some(el), b),
+        None if s.shown.as_ref().is_some_and(|t| t.owner.is_some()) => hide(s),
+        None => {}
+    }
+}
+
+/// Tab on the page element the control belongs to moves into the control.
+fn page_key(s: &mut State, e: &web_sys::Event) {
+    let k: &web_sys::KeyboardEvent = e.unchecked_ref();
+    if k.key() != "Tab" || k.shift_key() || k.alt_key() || k.ctrl_key() || k.meta_key() {
+        return;
+    }
+    let active = s.doc.active_element();
+    let owner = s.shown.as_ref().and_then(|t| t.owner.clone());
+    if owner.is_some() && owner == active {
+        e.prevent_default();
+        let _ = s.button.focus();
+    }
+}
+
+/// Keys on the control: Tab and Shift+Tab go back to the page's order, Escape closes it.
+fn control_key(s: &mut State, e: &web_sys::Event) {
+    let k: &web_sys::KeyboardEvent = e.unchecked_ref();
+    let owner = s.shown.as_ref().and_then(|t| t.owner.clone());
+    match k.key().as_str() {
+        // Focus goes back to the owner first; the browser's own Tab then moves on from there.
+        "Tab" if !k.shift_key() => {
+            if let Some(o) = owner.as_ref().and_then(|o| o.dyn_ref::<HtmlElement>()) {
+                let _ = o.focus();
+            }
+            hide(s);
+        }
+        "Tab" | "Escape" => {
+            e.prevent_default();
+            hide(s);
+            if let Some(o) = owner.as_ref().and_then(|o| o.dyn_ref::<HtmlElement>()) {
+                let _ = o.focus();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The client boxes of a hit's text (one per line it wraps onto).
+fn boxes(doc: &Document, h: &Hit) -> Vec<[f64; 4]> {
+    let Ok(range) = doc.create_range() else { return Vec::new() };
+    if range.set_start(&h.node, h.start).is_err() || range.set_end(&h.node, h.end).is_err() {
+        return Vec::new();
+    }
+    let Some(list) = range.get_client_rects() else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).map(|r| [r.left(), r.top(), r.right(), r.bottom()]).filter(|b| b[2] > b[0]).collect()
+}
+
+/// Shows the control for `number`, to the right of its box `b` (left of it, or below, when
+/// the viewport ends).
+fn show(s: &mut State, number: String, owner: Option<Element>, b: [f64; 4]) {
+    s.linger = None;
+    s.shown = Some(Target { number, owner });
+    label(s);
+    let html: &HtmlElement = s.host.unchecked_ref();
+    let style = html.style();
+    let _ = style.set_property_with_priority("display", "block", "important");
+    let vw = s.doc.document_element().map(|d| d.client_width() as f64).unwrap_or(800.0);
+    let width = s.button.get_bounding_client_rect().width().max(60.0);
+    let height = s.button.get_bounding_client_rect().height().max(20.0);
+    let (left, top) = if b[2] + 6.0 + width <= vw {
+        (b[2] + 6.0, (b[1] + b[3]) / 2.0 - height / 2.0)
+    } else if b[0] - 6.0 - width >= 0.0 {
+        (b[0] - 6.0 - width, (b[1] + b[3]) / 2.0 - height / 2.0)
+    } else {
+        (b[0], b[3] + 4.0)
+    };
+    let _ = style.set_property_with_priority("left", &format!("{}px", left.max(0.0) as i32), "important");
+    let _ = style.set_property_with_priority("top", &format!("{}px", top.max(0.0) as i32), "important");
+}
+
+/// The control's words: Call, or why not.
+fn label(s: &State) {
+    let Some(t) = &s.shown else { return };
+    let b = &s.button;
+    match s.block {
+        None => {
+            b.set_text_content(Some(&format!("\u{260e} {}", tk("btn_call"))));
+            let _ = b.set_attribute("aria-label", &ta("page_call", &[&t.number]));
+            let _ = b.remove_attribute("aria-disabled");
+            b.set_title(&ta("page_call", &[&t.number]));
+        }
+        Some(key) => {
+            let why = tk(key);
+            b.set_text_content(Some(&format!("\u{260e} {why}")));
+            let _ = b.set_attribute("aria-label", &ta("page_call_blocked", &[&t.number, &why]));
+            let _ = b.set_attribute("aria-disabled", "true");
+            b.set_title(&why);
+        }
+    }
+}
+
+fn hide(s: &mut State) {
+    s.linger = None;
+    s.shown = None;
+    let html: &HtmlElement = s.host.unchecked_ref();
+    let _ = html.style().set_property_with_priority("display", "none", "important");
+}
+
+fn start_linger(s: &mut State) {
+    let w = s.me.clone();
+    linger(s, &w);
+}
+
+fn linger(s: &mut State, w: &Weak<RefCell<State>>) {
+    let w = w.clone();
+    s.linger = Some(Timeout::new(LINGER_MS, move || {
+        with(&w, |s| {
+            s.linger.take();
+            hide(s)
+        })
+    }));
+}
+
+/// The control was pressed: dial its number (the session refuses, and says why, when it
+/// cannot; a second click while the first dial is on its way dials nothing more).
+fn dial(w: &Weak<RefCell<State>>) {
+    let Some(state) = w.upgrade() else { return };
+    let (sink, number) = {
+        let Ok(mut s) = state.try_borrow_mut() else { return };
+        if s.block.is_some() {
+            return;
+        }
+        let number = s.shown.as_ref().map(|t| t.number.clone());
+        hide(&mut s);
+        (s.sink.clone(), number)
+    };
+    if let (Some(sink), Some(text)) = (sink, number) {
+        sink(Input::Dial { text, now: super::now() });
+    }
+}

@@ -1,0 +1,164 @@
+// Click-to-dial from the CRM page itself: a Call control appears beside a number in the page's
+// text or a tel: link while the pointer is on it (or it has focus), the page's own layout, text
+// and DOM stay as they were, the control says why when it cannot dial, Tab reaches it from a
+// focusable number, numbers the page adds or re-renders later are dialable too, and what is not
+// a number (dates, amounts, an IP address, an order number) gets no control.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, toolbar, desktop, login, expectText, received, dialControl, textPoint, mouseTo, pressKey } from './harness.mjs';
+
+let env, page;
+before(async () => {
+  ({ env, page } = await setup('contacts.html', { trusted: true }));
+});
+after(async () => env?.close());
+
+const dials = async () => (await received(page)).filter((c) => c.command === 'DIAL_NUMBER');
+const control = () => dialControl(page).getByRole('button');
+/** Points at `text` on the page; returns the control's accessible name once it shows, or
+ *  null when none shows within `wait` ms. */
+async function hover(text, wait = 1500) {
+  await mouseTo(page, 5, 5);
+  // The last control goes once the pointer has left it a moment.
+  for (let i = 0; i < 40 && (await control().count()); i++) await page.waitForTimeout(50);
+  const at = await textPoint(page, text);
+  assert.ok(at, `${text} is on the page`);
+  await mouseTo(page, at.x, at.y);
+  const deadline = Date.now() + wait;
+  while (Date.now() < deadline) {
+    // count() does not wait: a hidden control is not in the accessibility tree.
+    if (await control().count()) return control().getAttribute('aria-label');
+    await page.waitForTimeout(50);
+  }
+  return null;
+}
+/** What a page could observe of itself: its body's markup and its table's box. */
+const pageShape = () => page.evaluate(() => {
+  const r = document.getElementById('contacts').getBoundingClientRect();
+  return { html: document.body.innerHTML, box: [r.x, r.y, r.width, r.height].map(Math.round) };
+});
+
+test('logged out: the control beside a number says why it cannot dial, and dials nothing', async () => {
+  const name = await hover('(415) 555-0100');
+  assert.equal(name, 'Call (415) 555-0100: Log in to the Agent Desktop to place calls.');
+  assert.equal(await control().getAttribute('aria-disabled'), 'true');
+  await expectText(control(), '☎ Log in to the Agent Desktop to place calls.');
+  await control().click();
+  await page.waitForTimeout(300);
+  assert.equal((await dials()).length, 0);
+});
+
+test('a number in a table cell: the control dials it once, and the page is as it was', async () => {
+  await login(page);
+  const shape = await pageShape();
+  const name = await hover('(415) 555-0100');
+  assert.equal(name, 'Call (415) 555-0100');
+  await expectText(control(), '☎ Call');
+  assert.deepEqual(await pageShape(), shape, 'the control changes nothing of the page: its markup and layout');
+  await control().dblclick();
+  await expectText(toolbar(page).getByRole('status'), 'Call to +14155550100 started.');
+  assert.deepEqual(await dials(), [{ command: 'DIAL_NUMBER', number: '14155550100' }], 'dialled once');
+  assert.deepEqual(await pageShape(), shape);
+});
+
+test('on a call: the control says why and dials nothing', async () => {
+  await desktop(page).getByRole('button', { name: 'Callee answers', exact: true }).click();
+  await expectText(toolbar(page).getByLabel('Agent status'), 'Busy');
+  const name = await hover('+52 55 1234 5678');
+  assert.equal(name, 'Call +52 55 1234 5678: Finish the current call before placing another.');
+  await control().click();
+  await page.waitForTimeout(300);
+  assert.equal((await dials()).length, 1);
+  await toolbar(page).getByRole('button', { name: 'Wrap up', exact: true }).click();
+  await expectText(toolbar(page).getByLabel('Agent status'), 'Ready', 10000);
+});
+
+test('a tel: link: the control dials the link\'s number', async () => {
+  const name = await hover('020 7946 0018 (London)');
+  assert.equal(name, 'Call +44-20-7946-0018');
+  await control().click();
+  await expectText(toolbar(page).getByRole('status'), 'Call to +442079460018 started.');
+  assert.deepEqual((await dials()).at(-1), { command: 'DIAL_NUMBER', number: '442079460018' });
+  await toolbar(page).getByRole('button', { name: 'Wrap up', exact: true }).click();
+  await expectText(toolbar(page).getByLabel('Agent status'), 'Ready', 10000);
+});
+
+test('a number in running text, with its extension', async () => {
+  const name = await hover('415-555-0199');
+  assert.equal(name, 'Call 415-555-0199 ext. 204');
+  await control().click();
+  await expectText(toolbar(page).getByRole('status'), 'Call to +14155550199 started. Extension 204: key it in once connected.');
+  await toolbar(page).getByRole('button', { name: 'Wrap up', exact: true }).click();
+  await expectText(toolbar(page).getByLabel('Agent status'), 'Ready', 10000);
+});
+
+test('dates, amounts, an IP address and an order number get no control', async () => {
+  for (const text of ['2024-01-05', '1,234.56', '192.168.100.200', '#4155550123', 'Dana Whitfield']) {
+    assert.equal(await hover(text, 800), null, `no control for ${text}`);
+  }
+});
+
+test('keyboard: focus on a number shows the control, Tab moves into it, Enter dials', async () => {
+  const count = (await dials()).length;
+  await page.locator('#lucia').focus();
+  await expectText(control(), '☎ Call');
+  assert.equal(await control().getAttribute('aria-label'), 'Call +34 612 34 56 78');
+  await pressKey(page, 'Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.localName), 'bp-call-dial', 'Tab went into the control');
+  await pressKey(page, 'Enter');
+  await expectText(toolbar(page).getByRole('status'), 'Call to +34612345678 started.');
+  assert.equal((await dials()).length, count + 1);
+  assert.deepEqual((await dials()).at(-1), { command: 'DIAL_NUMBER', number: '34612345678' });
+  await toolbar(page).getByRole('button', { name: 'Wrap up', exact: true }).click();
+  await expectText(toolbar(page).getByLabel('Agent status'), 'Ready', 10000);
+  // Tab from the control goes on in the page's order; Escape goes back to the number and
+  // closes the control, so that the next Tab goes on too.
+  await page.locator('#lucia').focus();
+  await pressKey(page, 'Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.localName), 'bp-call-dial');
+  await pressKey(page, 'Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'more', 'past the control, the page\'s next stop');
+  await pressKey(page, 'Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'lucia', 'back to the number');
+  await pressKey(page, 'Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.localName), 'bp-call-dial', 'the control is offered again');
+  await pressKey(page, 'Escape');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'lucia');
+  assert.equal(await control().count(), 0, 'Escape closed the control');
+  await pressKey(page, 'Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'more');
+});
+
+test('numbers the page adds or re-renders later are dialable: a rescan on mutation', async () => {
+  await page.locator('#more').click();
+  assert.equal(await hover('+1 212 555 0142'), 'Call +1 212 555 0142');
+  // The table is rebuilt from scratch (new nodes): the old numbers are forgotten, the new found.
+  await page.locator('#rerender').click();
+  assert.equal(await hover('+49 30 1234567'), 'Call +49 30 1234567');
+  await control().click();
+  await expectText(toolbar(page).getByRole('status'), 'Call to +49301234567 started.');
+  assert.deepEqual((await dials()).at(-1), { command: 'DIAL_NUMBER', number: '49301234567' });
+  await toolbar(page).getByRole('button', { name: 'Wrap up', exact: true }).click();
+  await expectText(toolbar(page).getByLabel('Agent status'), 'Ready', 10000);
+});
+
+test('a page script cannot show or press the control', async () => {
+  const count = (await dials()).length;
+  await mouseTo(page, 5, 5);
+  await page.waitForTimeout(600);
+  await page.evaluate(() => {
+    const cell = [...document.querySelectorAll('td')].find((td) => td.textContent === '(415) 555-0100');
+    const r = cell.getBoundingClientRect();
+    const at = { clientX: r.left + 5, clientY: r.top + 5, bubbles: true, composed: true };
+    cell.dispatchEvent(new PointerEvent('pointerover', at));
+    cell.dispatchEvent(new PointerEvent('pointermove', at));
+    cell.dispatchEvent(new FocusEvent('focusin', { bubbles: true }));
+    const host = document.querySelector('bp-call-dial');
+    host?.click();
+    host?.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    host?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+  });
+  await page.waitForTimeout(500);
+  assert.equal(await control().count(), 0, 'no control shown');
+  assert.equal((await dials()).length, count, 'nothing dialled');
+});

@@ -24,6 +24,12 @@ const onShortcut = (name) => ready.then(() => wasm_bindgen.background_command(ap
 globalThis.onShortcut = onShortcut;
 api.commands?.onCommand.addListener(onShortcut);
 
+// The context menu's Call on selected text (the entry itself is made and shown or hidden by the
+// background as the toolbars' health says). Named on the global scope like onShortcut.
+const onMenuClick = (info, tab) => ready.then(() => wasm_bindgen.background_menu(api, String(info.menuItemId), info.selectionText ?? '', tab?.id ?? -1));
+globalThis.onMenuClick = onMenuClick;
+api.contextMenus?.onClicked.addListener(onMenuClick);
+
 // After an update or reload, open pages still run the old content script (Chromium does not
 // inject the new one into them). Inject it now; the loader makes the old copy leave.
 api.runtime.onInstalled.addListener(async ({ reason }) => {

@@ -136,8 +136,12 @@ fn relay_messages_match_serde() {
         assert_eq!(FromRelay::from_json(&parse(bad).unwrap()), None, "{bad}");
         assert!(serde_json::from_str::<FromRelay>(bad).is_err(), "serde refuses {bad} too");
     }
-    let hotkey = r#"{"type":"hotkey","command":"complete"}"#;
-    assert_eq!(ToContent::from_json(&parse(hotkey).unwrap()), Some(serde_json::from_str::<ToContent>(hotkey).unwrap()));
+    for text in [r#"{"type":"hotkey","command":"complete"}"#, r#"{"type":"dial","text":"+1 415 555 0100"}"#] {
+        assert_eq!(ToContent::from_json(&parse(text).unwrap()), Some(serde_json::from_str::<ToContent>(text).unwrap()), "{text}");
+    }
+    for bad in [r#"{"type":"dial"}"#, r#"{"type":"dial","text":5}"#, r#"{"type":"hangup"}"#] {
+        assert_eq!(ToContent::from_json(&parse(bad).unwrap()), None, "{bad}");
+    }
 }
 
 #[test]

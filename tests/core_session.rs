@@ -533,10 +533,57 @@ fn a_get_state_the_agent_waits_for_is_asked_again_when_the_channel_comes_back() 
 }
 
 #[test]
+fn with_the_confirmation_step_a_dial_waits_for_a_second_press_not_a_double_click() {
+    use bp_toolbar::core::phone::DialRules;
+    use bp_toolbar::core::session::{DIAL_CONFIRM_GUARD_MS, DIAL_CONFIRM_MS};
+    let mut s = live("ready", &[]);
+    s.apply(Input::DialSettings { rules: DialRules::default(), service: String::new(), confirm: true });
+    // A number chosen on the page: into the field, Call asks for confirmation, nothing sent.
+    let fx = s.apply(Input::Dial { text: "(415) 555-0100".into(), now: 100.0 });
+    assert!(posts(&fx).is_empty());
+    let v = View::of(&s);
+    assert!(v.call_confirm && v.call.enabled);
+    assert_eq!(v.dial_value, "(415) 555-0100");
+    assert_eq!(v.notice.unwrap().text.english(), "Press Confirm call to dial +14155550100.");
+    // The page's control clicked again (a double click, or later) confirms nothing.
+    assert!(posts(&s.apply(Input::Dial { text: "(415) 555-0100".into(), now: 150.0 })).is_empty());
+    assert!(posts(&s.apply(Input::Dial { text: "(415) 555-0100".into(), now: 2_000.0 })).is_empty());
+    assert!(View::of(&s).call_confirm);
+    // The toolbar's Call confirms, at once (another control: not the same double click), once.
+    let fx = click(&mut s, Button::Call, 2_100.0);
+    assert_eq!(posts(&fx), vec![r#"{"command":"DIAL_NUMBER","number":"14155550100"}"#.to_string()]);
+    assert!(!View::of(&s).call_confirm);
+    assert!(posts(&click(&mut s, Button::Call, 2_900.0)).is_empty(), "dialling: no second call");
+    // A typed number: Call asks, the second click of its double click is no decision, a later
+    // press dials.
+    let mut s = live("ready", &[]);
+    s.apply(Input::DialSettings { rules: DialRules::default(), service: String::new(), confirm: true });
+    s.apply(Input::DialEdited("415 555 0100".into()));
+    assert!(posts(&click(&mut s, Button::Call, 0.0)).is_empty());
+    assert!(posts(&click(&mut s, Button::Call, DIAL_CONFIRM_GUARD_MS - 1.0)).is_empty());
+    assert!(View::of(&s).call_confirm);
+    assert_eq!(posts(&click(&mut s, Button::Call, DIAL_CONFIRM_GUARD_MS + 100.0)).len(), 1);
+    // A request that is not confirmed lapses; an edited number asks again.
+    let mut s = live("ready", &[]);
+    s.apply(Input::DialSettings { rules: DialRules::default(), service: String::new(), confirm: true });
+    s.apply(Input::DialEdited("+44 20 7946 0018".into()));
+    assert!(posts(&click(&mut s, Button::Call, 0.0)).is_empty());
+    assert_eq!(s.next_deadline(), Some(DIAL_CONFIRM_MS));
+    s.apply(Input::Tick { now: DIAL_CONFIRM_MS });
+    assert!(!View::of(&s).call_confirm && View::of(&s).notice.is_none());
+    assert!(posts(&click(&mut s, Button::Call, 20_000.0)).is_empty(), "asks again");
+    s.apply(Input::DialEdited("+44 20 7946 0019".into()));
+    assert!(!View::of(&s).call_confirm, "another number: another decision");
+    // Turned off: one press dials.
+    s.apply(Input::DialSettings { rules: DialRules::default(), service: String::new(), confirm: false });
+    assert_eq!(posts(&click(&mut s, Button::Call, 21_000.0)).len(), 1);
+}
+
+#[test]
 fn a_typed_number_is_dialled_once_after_the_service_and_counts_when_the_call_starts() {
     use bp_toolbar::core::phone::DialRules;
     let mut s = live("ready", &[]);
-    s.apply(Input::DialSettings { rules: DialRules::default(), service: "Outbound Sales".into() });
+    s.apply(Input::DialSettings { rules: DialRules::default(), service: "Outbound Sales".into(), confirm: false });
     assert!(!View::of(&s).call.enabled, "nothing typed yet");
     s.apply(Input::DialEdited("(415) 555-0100".into()));
     let v = View::of(&s);

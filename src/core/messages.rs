@@ -95,6 +95,22 @@ impl ToBackground {
 pub enum ToContent {
     /// A keyboard shortcut (manifest `commands`) for the toolbar on this page.
     Hotkey { command: String },
+    /// The agent chose **Call** in the context menu on selected text: dial it (the toolbar's
+    /// session checks it is a number and that a call can be placed now).
+    Dial { text: String },
+}
+
+/// The most characters of a selection the context menu's Call passes on (a number, its
+/// extension and some slack; a selected paragraph is not a number anyway).
+pub const MENU_TEXT_MAX: usize = 64;
+
+/// What a toolbar does with a message from the background.
+pub fn content_input(msg: ToContent, now: f64) -> Option<crate::core::session::Input> {
+    use crate::core::session::Input;
+    match msg {
+        ToContent::Hotkey { command } => button_for_command(&command).map(|button| Input::Click { button, now }),
+        ToContent::Dial { text } => Some(Input::Dial { text: text.chars().take(MENU_TEXT_MAX).collect(), now }),
+    }
 }
 
 /// The toolbar button a shortcut command presses.

@@ -76,8 +76,9 @@ pub enum Input {
     DialEdited(String),
     /// Dial this text (a number the agent chose on the page).
     Dial { text: String, now: f64 },
-    /// The dial rules and outbound service in force (options or policy).
-    DialSettings { rules: DialRules, service: String },
+    /// The dial rules and outbound service in force (options or policy), and whether each dial
+    /// waits for a second press of Call (the confirmation step).
+    DialSettings { rules: DialRules, service: String, confirm: bool },
     /// Whether screen pops are configured, and whether they wait for the answer.
     PopSettings { enabled: bool, on_answer: bool },
     /// The Copy button put the Interaction ID on the clipboard (or could not).
@@ -231,6 +232,24 @@ pub struct PendingDial {
     pub deadline: f64,
 }
 
+/// A dial waiting for the agent's confirmation (the confirmation step is on): the number is in
+/// the toolbar's field and Call reads "Confirm call".
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingConfirm {
+    pub text: String,
+    pub armed_at: f64,
+    pub deadline: f64,
+    /// Asked for by the toolbar's own Call (whose next press within the guard time is the same
+    /// double click), not by a number on the page or the context menu.
+    pub by_call: bool,
+}
+
+/// How long a dial waits for its confirmation.
+pub const DIAL_CONFIRM_MS: f64 = 10_000.0;
+/// A press of Call sooner than this after Call itself asked for the confirmation is the same
+/// double click, not a decision: it is ignored.
+pub const DIAL_CONFIRM_GUARD_MS: f64 = 500.0;
+
 /// Why a dial cannot be placed now (the toolbar says so on the control).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialBlock {
@@ -303,6 +322,8 @@ pub struct Session {
     /// The outbound service selected before each dial (empty: the desktop's default).
     pub dial_service: String,
     pub dial: Option<PendingDial>,
+    pub dial_confirm: bool,
+    pub confirming: Option<PendingConfirm>,
     /// Screen pops: configured at all, on answer rather than on offer, the items popped.
     pub pop_enabled: bool,
     pub pop_on_answer: bool,
@@ -343,6 +364,8 @@ impl Session {
             dial_rules: DialRules::default(),
             dial_service: String::new(),
             dial: None,
+            dial_confirm: false,
+            confirming: None,
             pop_enabled: false,
             pop_on_answer: false,
             popped: Vec::new(),
@@ -374,6 +397,7 @@ impl Session {
             .chain(self.wrap.as_ref().and_then(WrapUp::deadline))
             .chain(self.reopen_at)
             .chain(self.dial.as_ref().map(|d| d.deadline))
+            .chain(self.confirming.as_ref().map(|c| c.deadline))
             .reduce(f64::min);
         match (self.pending.earliest_deadline(), cmd) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -495,11 +519,21 @@ impl Session {
                     self.fields_mut(&item).notes = text;
                 }
             }
-            Input::DialEdited(text) => self.dial_input = text,
-            Input::Dial { text, now } => self.place_dial(&text, now, &mut fx),
-            Input::DialSettings { rules, service } => {
+            Input::DialEdited(text) => {
+                // A different number is a different decision.
+                if self.confirming.as_ref().is_some_and(|c| c.text != text) {
+                    self.confirming = None;
+                }
+                self.dial_input = text;
+            }
+            Input::Dial { text, now } => self.place_dial(&text, false, now, &mut fx),
+            Input::DialSettings { rules, service, confirm } => {
                 self.dial_rules = rules;
                 self.dial_service = service;
+                self.dial_confirm = confirm;
+                if !confirm {
+                    self.confirming = None;
+                }
             }
             Input::PopSettings { enabled, on_answer } => {
                 self.pop_enabled = enabled;
@@ -688,7 +722,7 @@ impl Session {
             Button::WrapUp => self.start_wrap(now, fx),
             Button::Call => {
                 let text = self.dial_input.clone();
-                self.place_dial(&text, now, fx);
+                self.place_dial(&text, true, now, fx);
             }
             Button::Terminate | Button::Complete => {
                 let item = self.current_item().to_string();
@@ -752,6 +786,9 @@ impl Session {
         if let Some(action) = self.wrap.as_mut().and_then(|w| w.tick(now)) {
             self.wrap_act(action, now, fx);
         }
+        if self.confirming.take_if(|c| c.deadline <= now).is_some() {
+            self.notice = None;
+        }
         if let Some(d) = self.dial.take_if(|d| d.deadline <= now) {
             let latency = Some((now - d.sent_at).max(0.0) as u32);
             fx.push(self.log_entry(now, &format!("Dial {}", d.number), "", "no call started in 10 s", latency));
@@ -767,7 +804,7 @@ impl Session {
     /// Dials `text` under the dial rules: SELECT_SERVICE first when an outbound service is set,
     /// then DIAL_NUMBER. Refused, with the reason, while logged out, on a call or dialling (a
     /// double click dials once); a text that is not a number says why.
-    fn place_dial(&mut self, text: &str, now: f64, fx: &mut Vec<Effect>) {
+    fn place_dial(&mut self, text: &str, by_call: bool, now: f64, fx: &mut Vec<Effect>) {
         if let Some(block) = self.dial_block() {
             if block != DialBlock::Dialing && block != DialBlock::NotConnected {
                 self.notice = Some(Notice::new(NoticeKind::Error, block.key(), ""));
@@ -783,6 +820,21 @@ impl Session {
             }
         };
         let number = dial.e164.clone().unwrap_or_else(|| dial.digits.clone());
+        // The confirmation step: a dial asked for puts the number in the field and asks; only a
+        // press of the toolbar's Call confirms it (not the page's control again, not the second
+        // click of the double click that asked).
+        if self.dial_confirm {
+            match &self.confirming {
+                Some(c) if by_call && c.text == text && (!c.by_call || now - c.armed_at >= DIAL_CONFIRM_GUARD_MS) => self.confirming = None,
+                Some(c) if c.text == text && (by_call || !c.by_call) => return,
+                _ => {
+                    self.confirming = Some(PendingConfirm { text: text.to_string(), armed_at: now, deadline: now + DIAL_CONFIRM_MS, by_call });
+                    self.dial_input = text.to_string();
+                    self.notice = Some(Notice::new(NoticeKind::Info, "notice_dial_confirm", &number));
+                    return;
+                }
+            }
+        }
         if !self.dial_service.is_empty() {
             let service = self.dial_service.clone();
             fx.push(self.log_entry(now, "Select service", "", &service, None));

@@ -66,6 +66,8 @@ pub struct Settings {
     pub dial_prefix: String,
     /// The outbound service selected (`SELECT_SERVICE`) before each dial; empty: none.
     pub outbound_service: String,
+    /// Each dial waits for a second press of Call (the confirmation step).
+    pub dial_confirm: bool,
     /// Screen-pop URL templates (`core::screenpop`), the first that a call's fields fill opens.
     pub screen_pop_templates: Vec<String>,
     /// Pop when the call is answered rather than when it is offered.
@@ -85,6 +87,7 @@ impl Default for Settings {
             dial_national: false,
             dial_prefix: String::new(),
             outbound_service: String::new(),
+            dial_confirm: false,
             screen_pop_templates: Vec::new(),
             screen_pop_on_answer: false,
         }
@@ -128,6 +131,7 @@ pub struct Policy {
     pub dial_national: Option<bool>,
     pub dial_prefix: Option<String>,
     pub outbound_service: Option<String>,
+    pub dial_confirm: Option<bool>,
     pub screen_pop_templates: Option<Vec<String>>,
     pub screen_pop_on_answer: Option<bool>,
     /// The organisation's CRM sites (host names, `*.domain`): screen pops open only there.
@@ -227,6 +231,10 @@ pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
             Err(_) => out.problems.push(format!("outboundService: longer than {SERVICE_MAX} characters")),
         }
         lock("outboundService", &mut out);
+    }
+    if let Some(v) = policy.dial_confirm {
+        out.settings.dial_confirm = v;
+        lock("dialConfirm", &mut out);
     }
     if let Some(v) = &policy.screen_pop_templates {
         // Checked where they are used (the background, the options page): this runs in the

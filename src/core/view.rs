@@ -62,6 +62,8 @@ pub struct View {
     pub notes: String,
     /// The number field's text and its Call button.
     pub dial_value: String,
+    /// A dial waits for its confirmation: Call reads "Confirm call".
+    pub call_confirm: bool,
     /// Why the page's Call controls cannot dial now (a message key), `None` when they can;
     /// `Some("")` while the tenant is not trusted (no controls at all).
     pub page_dial: Option<&'static str>,
@@ -258,6 +260,7 @@ impl View {
             disposition_required: needs_disposition,
             notes: fields.notes,
             dial_value: s.dial_input.clone(),
+            call_confirm: s.confirming.is_some(),
             page_dial: if trusted { dial_block.map(DialBlock::key) } else { Some("") },
             dial_rules: s.dial_rules.clone(),
             call: ButtonView {

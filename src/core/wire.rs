@@ -108,6 +108,7 @@ impl ToContent {
     pub fn from_json(v: &Value) -> Option<ToContent> {
         match v.get("type")?.as_str()? {
             "hotkey" => Some(ToContent::Hotkey { command: v.str_of("command")? }),
+            "dial" => Some(ToContent::Dial { text: v.str_of("text")? }),
             _ => None,
         }
     }
@@ -169,6 +170,7 @@ impl Settings {
             dial_national: v.get("dialNational").and_then(Value::as_bool).unwrap_or(d.dial_national),
             dial_prefix: v.get("dialPrefix").and_then(Value::as_str).map_or(d.dial_prefix, str::to_string),
             outbound_service: v.get("outboundService").and_then(Value::as_str).map_or(d.outbound_service, str::to_string),
+            dial_confirm: v.get("dialConfirm").and_then(Value::as_bool).unwrap_or(d.dial_confirm),
             screen_pop_templates: v.strings_of("screenPopTemplates").unwrap_or_default(),
             screen_pop_on_answer: v.get("screenPopOnAnswer").and_then(Value::as_bool).unwrap_or(d.screen_pop_on_answer),
         }
@@ -192,6 +194,7 @@ impl Policy {
             dial_national: v.get("dialNational").and_then(Value::as_bool),
             dial_prefix: v.get("dialPrefix").and_then(Value::as_str).map(str::to_string),
             outbound_service: v.get("outboundService").and_then(Value::as_str).map(str::to_string),
+            dial_confirm: v.get("dialConfirm").and_then(Value::as_bool),
             screen_pop_templates: v.strings_of("screenPopTemplates"),
             screen_pop_on_answer: v.get("screenPopOnAnswer").and_then(Value::as_bool),
             crm_sites: v.strings_of("crmSites"),

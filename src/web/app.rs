@@ -425,7 +425,7 @@ fn schedule(shared: &Rc<Shared>, weak: Weak<Shared>) {
 fn settings_inputs(s: &crate::core::settings::Settings) -> [Input; 3] {
     [
         Input::RequireDisposition(s.require_disposition),
-        Input::DialSettings { rules: s.dial_rules(), service: s.outbound_service.clone() },
+        Input::DialSettings { rules: s.dial_rules(), service: s.outbound_service.clone(), confirm: s.dial_confirm },
         Input::PopSettings { enabled: !s.screen_pop_templates.is_empty(), on_answer: s.screen_pop_on_answer },
     ]
 }

@@ -363,14 +363,7 @@ fn queue_pop(req: PopRequest) {
 /// Whether `tab` has a toolbar (a health report from any of its frames), and whether one of
 /// them is connected to a trusted tenant.
 async fn toolbar_in(tab: i32) -> (bool, bool) {
-    // The writer's copy when this worker has one (it is ahead of storage), else storage's.
-    let list: Vec<(String, Health)> = match STORE.with(|s| s.borrow().health.clone()) {
-        Some(list) => list,
-        None => match ext::session_get(HEALTH_KEY).await {
-            Ok(Some(v)) => ext::from_js::<std::collections::BTreeMap<String, Health>>(&v).unwrap_or_default().into_iter().collect(),
-            _ => Vec::new(),
-        },
-    };
+    let list = health_reports().await;
     let mine: Vec<&Health> = list.iter().filter(|(k, _)| frame_of(k, tab).is_some()).map(|(_, h)| h).collect();
     (!mine.is_empty(), mine.iter().any(|h| h.trust == "trusted"))
 }
@@ -485,6 +478,7 @@ pub fn background_settings_changed(api: JsValue) {
     super::trap::install_background();
     settings_changed();
     wasm_bindgen_futures::spawn_local(mirror_policy());
+    wasm_bindgen_futures::spawn_local(make_menu());
 }
 
 /// The background started (the browser started, the extension was installed or updated, or
@@ -520,7 +514,13 @@ pub fn background_command(api: JsValue, name: String) {
 /// Sends a shortcut to the frame that shows the tab's toolbar (the top frame's first), not to
 /// every frame of the tab.
 async fn run_command(name: String, tab: Option<i32>) {
-    let result: WebResult<()> = async {
+    let _ = send_to_toolbar(crate::core::messages::ToContent::Hotkey { command: name }, tab).await;
+}
+
+/// Sends `msg` to the frame that shows the toolbar of `tab` (the active tab when `None`);
+/// whether a toolbar took it.
+async fn send_to_toolbar(msg: crate::core::messages::ToContent, tab: Option<i32>) -> bool {
+    let result: WebResult<bool> = async {
         let tabs = ext::path(&["tabs"])?;
         let id = match tab {
             Some(id) => JsValue::from(id),
@@ -531,18 +531,115 @@ async fn run_command(name: String, tab: Option<i32>) {
                 js_sys::Reflect::get(&tab, &JsValue::from_str("id"))?
             }
         };
-        let Some(tab) = id.as_f64().map(|t| t as i32) else { return Ok(()) };
-        let Some(frame) = toolbar_frame(tab).await else { return Ok(()) };
-        let msg = ext::to_js(&crate::core::messages::ToContent::Hotkey { command: name })?;
+        let Some(tab) = id.as_f64().map(|t| t as i32) else { return Ok(false) };
+        let Some(frame) = toolbar_frame(tab).await else { return Ok(false) };
+        let msg = ext::to_js(&msg)?;
         let options = ext::to_js(&serde_json::json!({ "frameId": frame }))?;
         // A toolbar that left since its last report has no listener: that rejection is expected.
-        let _ = ext::settle(ext::call(&tabs, "sendMessage", &[&id, &msg, &options])?).await;
+        Ok(ext::settle(ext::call(&tabs, "sendMessage", &[&id, &msg, &options])?).await.is_ok())
+    }
+    .await;
+    result.unwrap_or_else(|e| {
+        warn("command", &e);
+        false
+    })
+}
+
+/// Id of the context menu's Call entry (on selected text).
+const MENU_ID: &str = "call-selection";
+
+thread_local! {
+    /// Whether the Call entry is shown, as last set (`None`: not made yet in this worker).
+    static MENU_SHOWN: Cell<Option<bool>> = const { Cell::new(None) };
+}
+
+/// A toolbar that can place a call now: connected to a trusted tenant, the agent logged in.
+fn can_dial(h: &Health) -> bool {
+    h.trust == "trusted" && h.channel_since.is_some() && h.logged_in == Some(true) && !h.stopped
+}
+
+/// The health reports: the writer's copy when this worker has one (it is ahead of storage),
+/// else storage's.
+async fn health_reports() -> Vec<(String, Health)> {
+    match STORE.with(|s| s.borrow().health.clone()) {
+        Some(list) => list,
+        None => match ext::session_get(HEALTH_KEY).await {
+            Ok(Some(v)) => ext::from_js::<std::collections::BTreeMap<String, Health>>(&v).unwrap_or_default().into_iter().collect(),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// Makes the context menu's Call entry for selected text, shown only while some tab's toolbar
+/// can dial (an agent without a desktop has no use for it).
+async fn make_menu() {
+    let result: WebResult<()> = async {
+        let menus = ext::path(&["contextMenus"])?;
+        let _ = ext::settle(ext::call(&menus, "removeAll", &[])?).await;
+        let props = ext::to_js(&serde_json::json!({
+            "id": MENU_ID,
+            "title": super::i18n::tk("menu_call"),
+            "contexts": ["selection"],
+            "visible": false,
+        }))?;
+        ext::call(&menus, "create", &[&props])?;
         Ok(())
     }
     .await;
-    if let Err(e) = result {
-        warn("command", &e);
+    match result {
+        Ok(()) => {
+            MENU_SHOWN.with(|m| m.set(Some(false)));
+            refresh_menu().await;
+        }
+        Err(e) => warn("context menu", &e),
     }
+}
+
+/// Shows or hides the Call entry as the toolbars' health says.
+async fn refresh_menu() {
+    let Some(shown) = MENU_SHOWN.with(Cell::get) else { return };
+    let want = health_reports().await.iter().any(|(_, h)| can_dial(h));
+    if want == shown {
+        return;
+    }
+    let result: WebResult<()> = async {
+        let menus = ext::path(&["contextMenus"])?;
+        let props = ext::to_js(&serde_json::json!({ "visible": want }))?;
+        let _ = ext::settle(ext::call(&menus, "update", &[&JsValue::from_str(MENU_ID), &props])?).await;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => MENU_SHOWN.with(|m| m.set(Some(want))),
+        Err(e) => warn("context menu", &e),
+    }
+}
+
+/// `contextMenus.onClicked` on the Call entry: the selected text goes to the toolbar of the tab
+/// it was chosen in, or, when that tab has none that can dial (an e-mail in another tab), to the
+/// first tab whose toolbar can. That toolbar's session checks the number and places the call.
+#[wasm_bindgen]
+pub fn background_menu(api: JsValue, item: String, text: String, tab: i32) {
+    ext::set_api(api);
+    super::trap::install_background();
+    if item != MENU_ID {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let reports = health_reports().await;
+        let mut ready: Vec<i32> = reports.iter().filter(|(_, h)| can_dial(h)).filter_map(|(k, _)| k.split(':').next()?.parse().ok()).collect();
+        // The tab it was chosen in first; then the others, oldest first. A report can outlive its
+        // tab (closed, navigated away): the next is tried when no toolbar takes the message.
+        ready.sort_by_key(|t| (*t != tab, *t));
+        ready.dedup();
+        let text: String = text.chars().take(crate::core::messages::MENU_TEXT_MAX).collect();
+        for t in ready {
+            if send_to_toolbar(crate::core::messages::ToContent::Dial { text: text.clone() }, Some(t)).await {
+                return;
+            }
+        }
+        enqueue(Write::Log(vec![own_entry("Dial (context menu)", "no Agent Desktop connected in any tab".into(), "", "")]));
+    });
 }
 
 /// The frame of `tab` whose toolbar speaks for the tab, from the health reports.
@@ -865,6 +962,7 @@ async fn apply(batch: Vec<Write>) {
         if let Err(e) = ext::session_set(HEALTH_KEY, &obj).await {
             warn("health", &e);
         }
+        refresh_menu().await;
     }
     if dirty.refused {
         let obj = js_sys::Object::new();

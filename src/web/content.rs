@@ -24,7 +24,7 @@ use super::guard;
 use super::dom::{document, window};
 use super::{ext, warn, WebError, WebResult};
 use crate::core::detect::repeater_origin;
-use crate::core::messages::{button_for_command, Placement, ToBackground, ToContent};
+use crate::core::messages::{content_input, Placement, ToBackground, ToContent};
 use crate::core::session::Input;
 use crate::core::view::View;
 use super::toolbar::Toolbar;
@@ -177,14 +177,13 @@ fn start_watching(prefs: JsValue) -> Result<(), JsValue> {
     // Keyboard shortcuts arrive from the background as messages to this tab.
     let hotkeys = ext::path(&["runtime", "onMessage"]).and_then(|event| {
         ext::ApiListener::new(event, |msg, _, _| {
-            if let Some(ToContent::Hotkey { command }) = ext::json_of(&msg).as_ref().and_then(ToContent::from_json) {
-                if let Some(button) = button_for_command(&command) {
-                    CONTENT.with(|c| {
-                        if let Some(m) = c.borrow().as_ref().and_then(|cs| cs.mounted.as_ref()) {
-                            m.app.dispatch(Input::Click { button, now: super::now() });
-                        }
-                    });
-                }
+            // Shortcuts and the context menu's Call, for the toolbar on this page.
+            if let Some(input) = ext::json_of(&msg).as_ref().and_then(ToContent::from_json).and_then(|m| content_input(m, super::now())) {
+                CONTENT.with(|c| {
+                    if let Some(m) = c.borrow().as_ref().and_then(|cs| cs.mounted.as_ref()) {
+                        m.app.dispatch(input);
+                    }
+                });
             }
             JsValue::UNDEFINED
         })

@@ -63,10 +63,8 @@ pub fn start_frame(api: JsValue, port: JsValue, queued: js_sys::Array) -> Result
             if from_tab {
                 return JsValue::UNDEFINED;
             }
-            if let Some(ToContent::Hotkey { command }) = ext::json_of(&msg).as_ref().and_then(ToContent::from_json) {
-                if let Some(button) = crate::core::messages::button_for_command(&command) {
-                    with_app(|app| app.dispatch(Input::Click { button, now: super::now() }));
-                }
+            if let Some(input) = ext::json_of(&msg).as_ref().and_then(ToContent::from_json).and_then(|m| crate::core::messages::content_input(m, super::now())) {
+                with_app(|app| app.dispatch(input));
             }
             JsValue::UNDEFINED
         })

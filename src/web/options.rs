@@ -131,6 +131,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
         ("dialNational", "opt_dial_national_label", "checkbox", [("", ""), ("", ""), ("", "")]),
         ("dialPrefix", "opt_dial_prefix_label", "text", [("maxlength", "4"), ("size", "5"), ("inputmode", "numeric")]),
         ("outboundService", "opt_outbound_service_label", "text", [("maxlength", "100"), ("size", "24"), ("autocomplete", "off")]),
+        ("dialConfirm", "opt_dial_confirm_label", "checkbox", [("", ""), ("", ""), ("", "")]),
         ("screenPopOnAnswer", "opt_pop_on_answer_label", "checkbox", [("", ""), ("", ""), ("", "")]),
     ] {
         let row = el(&doc, "p", &[("class", if kind == "checkbox" { "setting check" } else { "setting" })], "")?;
@@ -347,6 +348,7 @@ fn save_settings() {
                 "dialNational" => next.dial_national = f.input.checked(),
                 "dialPrefix" => next.dial_prefix = f.input.value(),
                 "outboundService" => next.outbound_service = f.input.value(),
+                "dialConfirm" => next.dial_confirm = f.input.checked(),
                 "screenPopOnAnswer" => next.screen_pop_on_answer = f.input.checked(),
                 _ => {}
             }
@@ -398,6 +400,7 @@ fn fill_form() {
                 "dialNational" => f.input.set_checked(eff.settings.dial_national),
                 "dialPrefix" => f.input.set_value(&eff.settings.dial_prefix),
                 "outboundService" => f.input.set_value(&eff.settings.outbound_service),
+                "dialConfirm" => f.input.set_checked(eff.settings.dial_confirm),
                 "screenPopOnAnswer" => f.input.set_checked(eff.settings.screen_pop_on_answer),
                 _ => {}
             }

@@ -462,6 +462,7 @@ impl Toolbar {
             self.dial.set_value(&v.dial_value);
         }
         render_button(&self.call, v.call);
+        set_text(&self.call, &tk(if v.call_confirm { "btn_call_confirm" } else { "btn_call" }));
         set_text(&self.dial_hint, &v.call_block.map(tk).unwrap_or_default());
 
         match &v.notice {

@@ -4,7 +4,7 @@
 // the popup for that tab (FILE-popup.png).
 //   node tests/e2e/demo.mjs [--headless] [--dark] [--out FILE]
 import path from 'node:path';
-import { launch, toolbar, desktop, trust, login, startCall } from './harness.mjs';
+import { launch, toolbar, desktop, trust, login, startCall, dialControl, textPoint, mouseTo } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const headless = args.includes('--headless') || !process.env.DISPLAY;
@@ -44,5 +44,14 @@ if (!headless) {
   const popupOut = out.replace(/\.png$/, '') + '-popup.png';
   await popup.screenshot({ path: popupOut });
   console.log(`screenshot: ${popupOut}`);
+  // Click-to-dial: the pointer on the customer's number in the record, the Call control beside it.
+  await popup.close();
+  await page.bringToFront();
+  const at = await textPoint(page, '(415) 123-4567');
+  await mouseTo(page, at.x, at.y);
+  await dialControl(page).getByRole('button').waitFor();
+  const dialOut = out.replace(/\.png$/, '') + '-dial.png';
+  await page.screenshot({ path: dialOut });
+  console.log(`screenshot: ${dialOut}`);
 }
 await env.close();

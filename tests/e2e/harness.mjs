@@ -415,6 +415,37 @@ export async function shortcut(env, popup, page, name) {
   return registered;
 }
 
+/** The address a page shows. */
+export async function pageUrl(page) {
+  if (page.url) return page.url();
+  await page.session.focus(page.handle);
+  return page.session.cmd('GET', '/url');
+}
+
+/** Chooses the context menu's Call on `text` selected in `page`: runs the background's own
+ *  `contextMenus.onClicked` listener (checked to be the one registered) with what the browser
+ *  passes it, as for shortcuts. Returns whether the listener was registered. */
+export async function menuCall(env, popup, page, text) {
+  const url = await pageUrl(page);
+  if (env.browser === 'chromium') {
+    let [sw] = env.context.serviceWorkers();
+    if (!sw) sw = await env.context.waitForEvent('serviceworker', { timeout: 15000 });
+    return sw.evaluate(async ({ text, url }) => {
+      if (!chrome.contextMenus.onClicked.hasListener(globalThis.onMenuClick)) return false;
+      const tab = (await chrome.tabs.query({})).find((t) => t.url === url);
+      await globalThis.onMenuClick({ menuItemId: 'call-selection', selectionText: text }, tab);
+      return true;
+    }, { text, url });
+  }
+  return inExtension(popup, async (api, { text, url }) => {
+    const bg = await api.runtime.getBackgroundPage();
+    if (!bg || !bg.browser.contextMenus.onClicked.hasListener(bg.onMenuClick)) return false;
+    const tab = (await api.tabs.query({})).find((t) => t.url === url);
+    await bg.onMenuClick({ menuItemId: 'call-selection', selectionText: text }, tab);
+    return true;
+  }, { text, url });
+}
+
 /** Runs axe-core (WCAG 2.0/2.1 A and AA) on the part of `page` that `selector` names (shadow
  *  trees included) and returns its violations as "rule: target" strings. */
 export async function axeViolations(page, selector) {

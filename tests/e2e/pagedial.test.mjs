@@ -5,7 +5,7 @@
 // a number (dates, amounts, an IP address, an order number) gets no control.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, login, expectText, received, dialControl, textPoint, mouseTo, pressKey } from './harness.mjs';
+import { setup, toolbar, desktop, login, expectText, received, dialControl, textPoint, mouseTo, pressKey, menuCall, pageUrl, openPopup, openOptions } from './harness.mjs';
 
 let env, page;
 before(async () => {
@@ -140,6 +140,58 @@ test('numbers the page adds or re-renders later are dialable: a rescan on mutati
   assert.deepEqual((await dials()).at(-1), { command: 'DIAL_NUMBER', number: '49301234567' });
   await toolbar(page).getByRole('button', { name: 'Wrap up', exact: true }).click();
   await expectText(toolbar(page).getByLabel('Agent status'), 'Ready', 10000);
+});
+
+test('the context menu\'s Call dials the selection, from this tab or from a tab without the desktop', async () => {
+  const popup = await openPopup(env);
+  assert.equal(await menuCall(env, popup, page, ' 415.555.0188 '), true, 'the background\'s listener is the one registered');
+  await expectText(toolbar(page).getByRole('status'), 'Call to +14155550188 started.');
+  assert.deepEqual((await dials()).at(-1), { command: 'DIAL_NUMBER', number: '14155550188' });
+  await toolbar(page).getByRole('button', { name: 'Wrap up', exact: true }).click();
+  await expectText(toolbar(page).getByLabel('Agent status'), 'Ready', 10000);
+  // A selection that is not a number: the toolbar says why, nothing is dialled.
+  const count = (await dials()).length;
+  await menuCall(env, popup, page, 'Dana Whitfield');
+  await expectText(toolbar(page).getByRole('status'), /is not a phone number/);
+  // From another tab (an e-mail, say) with no desktop in it: the desktop's tab dials it.
+  const other = await env.context.newPage();
+  await other.goto((await pageUrl(page)).replace('contacts.html', 'plain.html'));
+  await menuCall(env, popup, other, '+44 20 7946 0018');
+  await expectText(toolbar(page).getByRole('status'), 'Call to +442079460018 started.', 10000);
+  assert.equal((await dials()).length, count + 1);
+  await other.close();
+  await page.bringToFront();
+  await toolbar(page).getByRole('button', { name: 'Wrap up', exact: true }).click();
+  await expectText(toolbar(page).getByLabel('Agent status'), 'Ready', 10000);
+  await popup.close();
+});
+
+test('with the confirmation step on, the control fills the Number field and Confirm call dials', async () => {
+  const options = await openOptions(env);
+  await options.getByLabel('Ask for a second press of Call before each call').check();
+  await options.getByRole('button', { name: 'Save settings', exact: true }).click();
+  await expectText(options.getByRole('status'), 'Saved.');
+  await options.close();
+  await page.bringToFront();
+  const bar = toolbar(page);
+  const count = (await dials()).length;
+  assert.equal(await hover('(415) 555-0100'), 'Call (415) 555-0100');
+  await control().dblclick();
+  await expectText(bar.getByRole('status'), 'Press Confirm call to dial +14155550100.');
+  await expectText(bar.getByRole('textbox', { name: 'Number' }), '(415) 555-0100');
+  await page.waitForTimeout(300);
+  assert.equal((await dials()).length, count, 'a double click is no confirmation');
+  await bar.getByRole('button', { name: 'Confirm call', exact: true }).click();
+  await expectText(bar.getByRole('status'), 'Call to +14155550100 started.');
+  assert.equal((await dials()).length, count + 1);
+  await bar.getByRole('button', { name: 'Wrap up', exact: true }).click();
+  await expectText(bar.getByLabel('Agent status'), 'Ready', 10000);
+  const again = await openOptions(env);
+  await again.getByLabel('Ask for a second press of Call before each call').uncheck();
+  await again.getByRole('button', { name: 'Save settings', exact: true }).click();
+  await expectText(again.getByRole('status'), 'Saved.');
+  await again.close();
+  await page.bringToFront();
 });
 
 test('a page script cannot show or press the control', async () => {

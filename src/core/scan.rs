@@ -48,33 +48,50 @@ pub fn numbers<'a>(text: &'a str, rules: &DialRules) -> Vec<Found<'a>> {
     if !may_hold(text) {
         return found;
     }
-    let mut prev: Option<char> = None;
-    let mut at = 0;
-    while let Some(rest) = text.get(at..) {
-        let Some(c) = rest.chars().next() else { break };
-        let starts = (c.is_ascii_digit() || c == '+' || c == '(') && !prev.is_some_and(glued);
-        if starts {
+    // Byte by byte: numbers start at ASCII; other characters matter only as what precedes one.
+    let bytes = text.as_bytes();
+    let (mut at, mut units, mut prev_glued) = (0, 0u32, false);
+    while let Some(&b) = bytes.get(at) {
+        if b >= 0x80 {
+            let c = text.get(at..).and_then(|r| r.chars().next()).unwrap_or(' ');
+            prev_glued = glued(c);
+            at += c.len_utf8();
+            units += c.len_utf16() as u32;
+            continue;
+        }
+        if (b.is_ascii_digit() || b == b'+' || b == b'(') && !prev_glued {
             if let Some(end) = candidate(text, at, rules) {
-                // UTF-16 units: one per char, two outside the basic plane.
-                let utf16 = |i: usize| text.get(..i).map_or(0, |p| p.chars().map(|c| if (c as u32) < 0x10000 { 1 } else { 2 }).sum::<u32>());
-                found.push(Found { start: utf16(at), end: utf16(end), text: text.get(at..end).unwrap_or_default() });
-                prev = text.get(..end).and_then(|p| p.chars().next_back());
-                at = end;
+                let number = text.get(at..end).unwrap_or_default();
+                let len = utf16_len(number);
+                found.push(Found { start: units, end: units + len, text: number });
+                prev_glued = number.chars().next_back().is_some_and(glued);
+                (at, units) = (end, units + len);
                 continue;
             }
             // Not a number: skip the whole run, so that its inner digits do not start one
             // (after a "(" the number may start inside: "(555-123-4567)").
             let skip = run_end(text, at);
-            if c != '(' && skip > at + c.len_utf8() {
-                prev = text.get(..skip).and_then(|p| p.chars().next_back());
-                at = skip;
+            if b != b'(' && skip > at + 1 {
+                let run = text.get(at..skip).unwrap_or_default();
+                prev_glued = true;
+                (at, units) = (skip, units + utf16_len(run));
                 continue;
             }
         }
-        prev = Some(c);
-        at += c.len_utf8();
+        prev_glued = glued(b as char);
+        at += 1;
+        units += 1;
     }
     found
+}
+
+/// Length in UTF-16 code units.
+fn utf16_len(s: &str) -> u32 {
+    if s.is_ascii() {
+        s.len() as u32
+    } else {
+        s.chars().map(|c| c.len_utf16() as u32).sum()
+    }
 }
 
 /// Where the run of digits, separators and a leading `+` that starts at `start` ends (its last
@@ -135,30 +152,59 @@ fn looks_like_other(run: &str) -> bool {
     if run.starts_with('+') || run.contains('(') {
         return false;
     }
-    let groups: Vec<&str> = run.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()).collect();
-    let seps: Vec<char> = run.chars().filter(|c| !c.is_ascii_digit()).collect();
-    let one_sep = |s: char| !seps.is_empty() && seps.iter().all(|c| *c == s);
-    let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
-    // A date: three groups, one separator, a four-digit year first or last.
-    if groups.len() == 3 && (one_sep('-') || one_sep('/') || one_sep('.')) {
-        let short = |l: usize| (1..=2).contains(&l);
-        if (lens[0] == 4 && short(lens[1]) && short(lens[2])) || (short(lens[0]) && short(lens[1]) && lens[2] == 4) {
-            return true;
+    // The digit groups' lengths (the first eight) and which separators occur.
+    const DASH: u8 = 1;
+    const SLASH: u8 = 2;
+    const DOT: u8 = 4;
+    const COMMA: u8 = 8;
+    const SPACE: u8 = 16;
+    let (mut lens, mut groups, mut cur, mut seps) = ([0usize; 8], 0, 0, 0u8);
+    for c in run.chars() {
+        if c.is_ascii_digit() {
+            cur += 1;
+            continue;
         }
+        if cur > 0 {
+            if let Some(l) = lens.get_mut(groups) {
+                *l = cur;
+            }
+            groups += 1;
+            cur = 0;
+        }
+        seps |= match c {
+            '-' => DASH,
+            '/' => SLASH,
+            '.' => DOT,
+            ',' => COMMA,
+            ' ' => SPACE,
+            _ => 32,
+        };
+    }
+    if cur > 0 {
+        if let Some(l) = lens.get_mut(groups) {
+            *l = cur;
+        }
+        groups += 1;
+    }
+    let lens = &lens[..groups.min(8)];
+    let short = |l: usize| (1..=2).contains(&l);
+    // A date: three groups, one separator, a four-digit year first or last.
+    if groups == 3 && matches!(seps, DASH | SLASH | DOT) && ((lens[0] == 4 && short(lens[1]) && short(lens[2])) || (short(lens[0]) && short(lens[1]) && lens[2] == 4)) {
+        return true;
     }
     // A date and a time, or two dates: "2024-01-05 10:30" never reaches here (":" ends a run),
     // but "05/01/2024 0930" does.
-    if groups.len() >= 4 && lens.iter().any(|l| *l == 4) && seps.contains(&'/') {
+    if groups >= 4 && lens.contains(&4) && seps & SLASH != 0 {
         return true;
     }
     // Thousands (1.234.567, 1 234 567) and dotted quads (192.168.100.200). With spaces only
     // a short first group: Spain writes its numbers 912 345 678.
-    let threes = groups.len() >= 3 && lens[1..].iter().all(|l| *l == 3);
-    if threes && (((one_sep('.') || one_sep(',')) && lens[0] <= 3) || (one_sep(' ') && lens[0] <= 2)) {
+    let threes = groups >= 3 && lens.get(1..).is_some_and(|rest| rest.iter().all(|l| *l == 3));
+    if threes && ((matches!(seps, DOT | COMMA) && lens[0] <= 3) || (seps == SPACE && lens[0] <= 2)) {
         return true;
     }
     // A decimal: one dot, nothing else.
-    groups.len() == 2 && one_sep('.')
+    groups == 2 && seps == DOT
 }
 
 /// The end of an extension written after a number that ends at `end`: `ext. 12`, `x12`, `#12`,
@@ -166,8 +212,8 @@ fn looks_like_other(run: &str) -> bool {
 fn extension_end(text: &str, end: usize) -> Option<usize> {
     let after = text.get(end..)?;
     let trimmed = after.trim_start_matches([' ', '\u{a0}']);
-    let lower = trimmed.get(..trimmed.len().min(12))?.to_ascii_lowercase();
-    let marker = ["extension", "anexo", "ext", "x", "#"].into_iter().find(|m| lower.starts_with(m))?;
+    let head = trimmed.as_bytes();
+    let marker = ["extension", "anexo", "ext", "x", "#"].into_iter().find(|m| head.get(..m.len()).is_some_and(|h| h.eq_ignore_ascii_case(m.as_bytes())))?;
     let rest = trimmed.get(marker.len()..)?;
     let rest_trim = rest.trim_start_matches(['.', ':', ' ', '\u{a0}']);
     let n = rest_trim.bytes().take_while(u8::is_ascii_digit).count();

@@ -4,10 +4,12 @@
 //! own, laid over the page next to the number (the page's text, layout and DOM stay as they
 //! were, so a CRM's own framework never finds a node it did not make).
 //!
-//! The page's text is read once when the toolbar starts, then again only where a mutation says
-//! it changed (added subtrees, edited text): a page that re-renders a table costs a scan of the
-//! table, not of the page, and nothing runs on a timer. The numbers found are the core's
-//! (`core::scan`), under the dial rules in force.
+//! The page's text is read once when the tenant is trusted, then again only where a mutation
+//! says it changed (added subtrees, edited text): a page that re-renders a table costs a scan
+//! of the table, not of the page, and nothing runs on a timer. The numbers found (the core's,
+//! `core::scan`, under the dial rules in force) are what focus looks up and what the page's
+//! count says. The pointer needs no lookup: the element under it is read when it enters (a
+//! handful of nodes, where comparing it with each of the page's numbers would cost more).
 //!
 //! Keyboard: when a focusable element that holds a number (a link, a cell with `tabindex`)
 //! takes focus, the control appears beside it and Tab moves into it; Tab or Shift+Tab from it
@@ -33,14 +35,14 @@ use crate::core::session::Input;
 
 /// Tag of the element that hosts the control's shadow root.
 pub const DIAL_TAG: &str = "bp-call-dial";
-/// The most numbers remembered on one page (a CRM page rarely shows more than a few hundred).
-const MAX_HITS: usize = 2_000;
+/// The most numbers remembered on one page (a CRM list rarely shows more than a few hundred).
+const MAX_HITS: usize = 5_000;
+/// The most child nodes of the element under the pointer read for numbers.
+const HOVER_NODES: usize = 16;
 /// How long the control stays after the pointer left the number (time to reach it).
 const LINGER_MS: u32 = 400;
 /// Links that dial.
 const LINKS: &str = "a[href^='tel:' i],a[href^='callto:' i]";
-/// Text that is not the page's reading text, or is handled as a link.
-const SKIP: &str = "script,style,noscript,template,textarea,select,option,[contenteditable=''],[contenteditable=true],a[href^='tel:' i],a[href^='callto:' i]";
 
 const STYLE: &str = r#"
 :host { all: initial; }
@@ -75,10 +77,9 @@ const HOST_STYLE: &[(&str, &str)] = &[
     ("pointer-events", "auto"),
 ];
 
-/// A number in a text node: its node, the element holding it, where (UTF-16), and the text.
+/// A number in a text node: its node, where (UTF-16), and the text.
 struct Hit {
     node: Text,
-    parent: Element,
     start: u32,
     end: u32,
     number: String,
@@ -103,8 +104,9 @@ struct State {
     /// while the tenant is not trusted (no control at all).
     block: Option<&'static str>,
     hits: Vec<Hit>,
-    /// The hits under the pointer's element, with their boxes (left, top, right, bottom).
-    hover: Vec<(usize, [f64; 4])>,
+    /// The numbers of the element under the pointer, with their boxes (left, top, right,
+    /// bottom).
+    hover: Vec<(String, [f64; 4])>,
     shown: Option<Target>,
     linger: Option<Timeout>,
     /// The last scan: text nodes read and milliseconds taken (the benchmark reads these).
@@ -243,49 +245,73 @@ fn full_scan(state: &Rc<RefCell<State>>) {
     s.hits.clear();
     s.hover.clear();
     let Some(body) = s.doc.body().map(Node::from).or_else(|| s.doc.document_element().map(Node::from)) else { return };
-    let started = super::now();
+    let started = clock();
     let nodes = scan_under(&mut s, &body);
-    s.scanned = (nodes, super::now() - started);
+    s.scanned = (nodes, clock() - started);
     mark(&s);
 }
 
-/// Reads the text nodes under `root` (or `root` itself, a text node); returns how many.
+/// Reads the text nodes under `root` (or `root` itself, a text node); returns how many were
+/// walked. The subtree's text comes over in one piece (`textContent`: its text nodes in tree
+/// order, as the walk visits them), so that each node costs the walk and its length, not a
+/// string of its own; a subtree with too few digits in all its text is not walked at all.
 fn scan_under(s: &mut State, root: &Node) -> u32 {
+    let all = root.text_content().unwrap_or_default();
+    if !scan::may_hold(&all) {
+        return 0;
+    }
     if root.node_type() == Node::TEXT_NODE {
-        scan_text(s, root);
+        add_hits(s, root, &all);
         return 1;
     }
     // SHOW_TEXT
     let Ok(walker) = s.doc.create_tree_walker_with_what_to_show(root, 4) else { return 0 };
-    let mut n = 0;
+    let ascii = all.is_ascii();
+    let (mut at, mut n) = (0, 0);
     while let Ok(Some(node)) = walker.next_node() {
         n += 1;
-        scan_text(s, &node);
+        let units = node.unchecked_ref::<Text>().length() as usize;
+        let end = if ascii { at + units } else { advance(&all, at, units) };
+        // The walk and the text disagree (a node changed under us): stop here.
+        let Some(text) = all.get(at..end) else { break };
+        at = end;
+        // Most text nodes are a few characters (white space between tags): passed over.
+        if units >= 7 && scan::may_hold(text) {
+            add_hits(s, &node, text);
+        }
     }
     n
 }
 
-fn scan_text(s: &mut State, node: &Node) {
-    let text: &Text = node.unchecked_ref();
-    // Most text nodes are a few characters (white space between tags): not worth reading.
-    if text.length() < 7 || s.hits.len() >= MAX_HITS {
+/// The byte offset `units` UTF-16 code units after `from` in `text`.
+fn advance(text: &str, from: usize, units: usize) -> usize {
+    let (mut left, mut at) = (units, from);
+    for c in text.get(from..).unwrap_or_default().chars() {
+        let u = c.len_utf16();
+        if left < u {
+            break;
+        }
+        left -= u;
+        at += c.len_utf8();
+    }
+    at
+}
+
+/// Remembers the numbers in one text node's `data`.
+fn add_hits(s: &mut State, node: &Node, data: &str) {
+    if s.hits.len() >= MAX_HITS {
         return;
     }
-    let data = text.data();
-    if !scan::may_hold(&data) {
-        return;
-    }
-    let found = scan::numbers(&data, &s.rules);
+    let found = scan::numbers(data, &s.rules);
     if found.is_empty() {
         return;
     }
-    let Some(parent) = text.parent_element() else { return };
-    if parent.closest(SKIP).ok().flatten().is_some() {
-        return;
-    }
+    // Text that is not shown (a script's, a style sheet's, a text area's default) has no box:
+    // it never gets a control, so it is not worth a selector match here.
+    let text: &Text = node.unchecked_ref();
     for f in found {
         if s.hits.len() < MAX_HITS {
-            s.hits.push(Hit { node: text.clone(), parent: parent.clone(), start: f.start, end: f.end, number: f.text.to_string() });
+            s.hits.push(Hit { node: text.clone(), start: f.start, end: f.end, number: f.text.to_string() });
         }
     }
 }
@@ -296,29 +322,31 @@ fn changed(state: &Rc<RefCell<State>>, records: &Array) {
     if s.block == Some("") {
         return;
     }
-    let started = super::now();
-    let (mut nodes, mut removed) = (0, false);
-    let mut edited: Vec<Node> = Vec::new();
+    let started = clock();
+    let mut nodes = 0;
+    let (mut edited, mut added): (Vec<Node>, Vec<Node>) = (Vec::new(), Vec::new());
+    let mut removed = false;
     for r in records.iter() {
         let r: MutationRecord = r.unchecked_into();
         if r.type_() == "characterData" {
-            if let Some(t) = r.target() {
-                edited.push(t);
-            }
+            edited.extend(r.target());
             continue;
         }
         removed |= r.removed_nodes().length() > 0;
-        let added = r.added_nodes();
-        for i in 0..added.length() {
-            let Some(n) = added.item(i) else { continue };
-            // Our own hosts hold nothing of the page's.
-            if n.node_name().starts_with("BP-CALL-") {
-                continue;
-            }
-            if n.is_connected() {
-                nodes += scan_under(&mut s, &n);
-            }
+        let list = r.added_nodes();
+        let count = list.length();
+        // A container whose children were all replaced (a list re-rendered): read it once
+        // rather than child by child.
+        let target = r.target();
+        if count >= 8 && target.as_ref().is_some_and(|t| t.child_nodes().length() == count) {
+            added.extend(target);
+        } else {
+            added.extend((0..count).filter_map(|i| list.item(i)));
         }
+    }
+    // What left the page (or changed) is forgotten first, so that what replaces it has room.
+    if removed {
+        s.hits.retain(|h| h.node.is_connected());
     }
     if !edited.is_empty() {
         s.hits.retain(|h| !edited.iter().any(|e| e == h.node.unchecked_ref::<Node>()));
@@ -326,8 +354,9 @@ fn changed(state: &Rc<RefCell<State>>, records: &Array) {
             nodes += scan_under(&mut s, e);
         }
     }
-    if removed {
-        s.hits.retain(|h| h.node.is_connected());
+    for n in &added {
+        // (Our own hosts have no text of their own: their content is in closed roots.)
+        nodes += scan_under(&mut s, n);
     }
     // The same text can come back in one batch (a node added, then edited): keep one of each.
     s.hits.dedup_by(|a, b| a.start == b.start && a.node == b.node);
@@ -338,9 +367,14 @@ fn changed(state: &Rc<RefCell<State>>, records: &Array) {
         }
     }
     if nodes > 0 {
-        s.scanned = (nodes, super::now() - started);
+        s.scanned = (nodes, clock() - started);
         mark(&s);
     }
+}
+
+/// A clock finer than `Date.now()`'s millisecond, for the scan figures.
+fn clock() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// The last scan's figures on the control's host (for the benchmark; no page data in them).
@@ -405,6 +439,10 @@ fn over(s: &mut State, e: &web_sys::Event) {
         return;
     }
     s.hover.clear();
+    // Text the agent is editing (a note, a rich-text field) is not offered for dialling.
+    if el.dyn_ref::<HtmlElement>().is_some_and(HtmlElement::is_content_editable) {
+        return;
+    }
     if let Some(link) = el.closest(LINKS).ok().flatten() {
         if let Some(number) = link.get_attribute("href").as_deref().and_then(scan::link_number) {
             let r = link.get_bounding_client_rect();
@@ -412,12 +450,22 @@ fn over(s: &mut State, e: &web_sys::Event) {
             return;
         }
     }
-    for (i, h) in s.hits.iter().enumerate() {
-        if h.parent == el {
-            for b in boxes(&s.doc, h) {
-                s.hover.push((i, b));
+    // The element's own text, read now: a handful of nodes, where looking it up among the
+    // page's numbers would cost a comparison with each of them.
+    let mut child = el.first_child();
+    for _ in 0..HOVER_NODES {
+        let Some(c) = child else { break };
+        if c.node_type() == Node::TEXT_NODE {
+            let data = c.text_content().unwrap_or_default();
+            if scan::may_hold(&data) {
+                for f in scan::numbers(&data, &s.rules) {
+                    for b in boxes(&s.doc, &c, f.start, f.end) {
+                        s.hover.push((f.text.to_string(), b));
+                    }
+                }
             }
         }
+        child = c.next_sibling();
     }
     if s.hover.is_empty() && s.shown.as_ref().is_some_and(|t| t.owner.is_none()) {
         start_linger(s);
@@ -431,10 +479,9 @@ fn moved(s: &mut State, e: &web_sys::Event) {
     }
     let e: &web_sys::MouseEvent = e.unchecked_ref();
     let (x, y) = (e.client_x() as f64, e.client_y() as f64);
-    let under = s.hover.iter().find(|(_, b)| x >= b[0] - 2.0 && x <= b[2] + 2.0 && y >= b[1] - 2.0 && y <= b[3] + 2.0).copied();
+    let under = s.hover.iter().find(|(_, b)| x >= b[0] - 2.0 && x <= b[2] + 2.0 && y >= b[1] - 2.0 && y <= b[3] + 2.0).cloned();
     match under {
-        Some((i, b)) => {
-            let number = s.hits.get(i).map(|h| h.number.clone()).unwrap_or_default();
+        Some((number, b)) => {
             if s.shown.as_ref().is_none_or(|t| t.number != number || t.owner.is_some()) {
                 show(s, number, None, b);
             } else {
@@ -467,7 +514,7 @@ fn focused(s: &mut State, e: &web_sys::Event) {
             .hits
             .iter()
             .find(|h| el.contains(Some(h.node.unchecked_ref())))
-            .and_then(|h| boxes(&s.doc, h).into_iter().next().map(|b| (h.number.clone(), b))),
+            .and_then(|h| boxes(&s.doc, &h.node, h.start, h.end).into_iter().next().map(|b| (h.number.clone(), b))),
     };
     match found {
         Some((number, b)) => show(s, number, Some(el), b),
@@ -514,9 +561,9 @@ fn control_key(s: &mut State, e: &web_sys::Event) {
 }
 
 /// The client boxes of a hit's text (one per line it wraps onto).
-fn boxes(doc: &Document, h: &Hit) -> Vec<[f64; 4]> {
+fn boxes(doc: &Document, node: &Node, start: u32, end: u32) -> Vec<[f64; 4]> {
     let Ok(range) = doc.create_range() else { return Vec::new() };
-    if range.set_start(&h.node, h.start).is_err() || range.set_end(&h.node, h.end).is_err() {
+    if range.set_start(node, start).is_err() || range.set_end(node, end).is_err() {
         return Vec::new();
     }
     let Some(list) = range.get_client_rects() else { return Vec::new() };

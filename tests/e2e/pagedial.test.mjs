@@ -129,13 +129,25 @@ test('keyboard: focus on a number shows the control, Tab moves into it, Enter di
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'more');
 });
 
+/** Focuses the table cell that reads `text` (the page made it focusable). */
+const focusCell = (text) => page.evaluate((t) => [...document.querySelectorAll('td')].find((td) => td.textContent === t).focus(), text);
+
 test('numbers the page adds or re-renders later are dialable: a rescan on mutation', async () => {
   await page.locator('#more').click();
   assert.equal(await hover('+1 212 555 0142'), 'Call +1 212 555 0142');
+  // From the keyboard the control comes from the page's numbers as scanned: the new row's.
+  await focusCell('+1 212 555 0142');
+  await expectText(control(), '☎ Call');
+  assert.equal(await control().getAttribute('aria-label'), 'Call +1 212 555 0142');
   // The table is rebuilt from scratch (new nodes): the old numbers are forgotten, the new found.
   await page.locator('#rerender').click();
   assert.equal(await hover('+49 30 1234567'), 'Call +49 30 1234567');
-  await control().click();
+  await focusCell('+49 30 1234567');
+  await expectText(control(), '☎ Call');
+  assert.equal(await control().getAttribute('aria-label'), 'Call +49 30 1234567');
+  await pressKey(page, 'Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.localName), 'bp-call-dial');
+  await pressKey(page, 'Enter');
   await expectText(toolbar(page).getByRole('status'), 'Call to +49301234567 started.');
   assert.deepEqual((await dials()).at(-1), { command: 'DIAL_NUMBER', number: '49301234567' });
   await toolbar(page).getByRole('button', { name: 'Wrap up', exact: true }).click();

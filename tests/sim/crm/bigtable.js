@@ -1,19 +1,28 @@
-// A large CRM list for the benchmark: 2,500 rows of 4 cells, 10,000 text nodes, a phone number
-// in every row in the formats pages use, ids, dates and amounts beside them. "Refresh" rebuilds
-// the table body from scratch, as a framework re-rendering the list does.
+// A large CRM list view for the benchmark: 1,000 rows of 10 columns (10,000 text nodes), as list
+// views show contacts: a phone number in every row in the formats pages use, with e-mail,
+// account numbers, dates and amounts beside it. "Refresh" rebuilds the table body from scratch,
+// as a framework re-rendering the list does.
 const body = document.querySelector('#contacts tbody');
+const pad = (n) => String(n % 10000).padStart(4, '0');
 const formats = [
-  (i) => `(415) 555-${String(i % 10000).padStart(4, '0')}`,
-  (i) => `+44 20 7946 ${String(i % 10000).padStart(4, '0')}`,
-  (i) => `212.555.${String(i % 10000).padStart(4, '0')}`,
-  (i) => `+1 646 555 ${String(i % 10000).padStart(4, '0')} ext. ${i % 90 + 10}`,
+  (i) => `(415) 555-${pad(i)}`,
+  (i) => `+44 20 7946 ${pad(i)}`,
+  (i) => `212.555.${pad(i)}`,
+  (i) => `+1 646 555 ${pad(i)} ext. ${i % 90 + 10}`,
 ];
 const cities = ['San Francisco', 'London', 'New York', 'Madrid', 'Berlin'];
-const rows = () => Array.from({ length: 2500 }, (_, i) => [
+const statuses = ['Open', 'Pending', 'Closed', 'Escalated'];
+const rows = () => Array.from({ length: 1000 }, (_, i) => [
   `Contact ${i + 1}`,
   formats[i % formats.length](i),
+  `contact${i + 1}@example.com`,
+  `ACME-${70000 + i}`,
   cities[i % cities.length],
-  `Case ${100000 + i} opened 2024-0${(i % 9) + 1}-1${i % 10}, balance $${(i * 7.31).toFixed(2)}`,
+  statuses[i % statuses.length],
+  `J. Lozada`,
+  `2024-0${(i % 9) + 1}-1${i % 10}`,
+  `$${(i * 7.31).toFixed(2)}`,
+  `Case ${100000 + i}: follow up`,
 ]);
 const render = () => {
   const frag = document.createDocumentFragment();

@@ -1,11 +1,13 @@
 // The contacts list re-renders as CRM frameworks do: rows appended on "Load more", the whole
 // table body rebuilt on "Refresh" (new nodes, same text).
 const body = document.querySelector('#contacts tbody');
+// The phone cells it renders are focusable (a keyboard user tabs through the list).
 const row = (name, phone, notes) => {
   const tr = document.createElement('tr');
   for (const text of [name, phone, notes]) {
     const td = document.createElement('td');
     td.textContent = text;
+    if (text === phone) td.tabIndex = 0;
     tr.append(td);
   }
   return tr;

@@ -30,6 +30,9 @@ const onMenuClick = (info, tab) => ready.then(() => wasm_bindgen.background_menu
 globalThis.onMenuClick = onMenuClick;
 api.contextMenus?.onClicked.addListener(onMenuClick);
 
+// A closed tab's toolbar health goes with it (the popup's panel, the context menu's entry).
+api.tabs.onRemoved.addListener((tabId) => ready.then(() => wasm_bindgen.background_tab_closed(api, tabId)));
+
 // After an update or reload, open pages still run the old content script (Chromium does not
 // inject the new one into them). Inject it now; the loader makes the old copy leave.
 api.runtime.onInstalled.addListener(async ({ reason }) => {

@@ -93,8 +93,10 @@ echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start 
 # its date, amount and code rules, tel: links), the Call control beside a number, its pointer,
 # focus and keyboard handling and the mutation-driven rescan. Loading that part as a module of
 # its own once the tenant is trusted would take it off this figure (issue 12). The confirmation
-# step and the context menu's Call added 0.7 KB.
-CONTENT_GZIP_BUDGET=94500
+# step and the context menu's Call added 0.7 KB; the control's defences against a page that
+# wants its own number dialled (host style guard, click delay, Tab-only focus, the number in
+# the label) and the scan's bookkeeping of known nodes 1.1 KB.
+CONTENT_GZIP_BUDGET=95500
 content_gzip=$(gzip -9 -c "$PKG/content_bg.wasm" | wc -c)
 if [ "$content_gzip" -gt "$CONTENT_GZIP_BUDGET" ]; then
   echo "content module is $content_gzip B gzip -9, over its budget of $CONTENT_GZIP_BUDGET B (scripts/build.sh)" >&2

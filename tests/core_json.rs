@@ -142,6 +142,12 @@ fn relay_messages_match_serde() {
     for bad in [r#"{"type":"dial"}"#, r#"{"type":"dial","text":5}"#, r#"{"type":"hangup"}"#] {
         assert_eq!(ToContent::from_json(&parse(bad).unwrap()), None, "{bad}");
     }
+    // A long selection is cut and marked as cut: what is left never reads as a number.
+    use bp_toolbar::core::messages::{menu_text, MENU_TEXT_MAX};
+    let long = format!("{}415555010099", " ".repeat(54));
+    assert_eq!(menu_text(&long).chars().count(), MENU_TEXT_MAX + 1);
+    assert!(menu_text(&long).ends_with('…'));
+    assert_eq!(menu_text(" 415.555.0188 "), " 415.555.0188 ");
 }
 
 #[test]

@@ -104,12 +104,22 @@ pub enum ToContent {
 /// extension and some slack; a selected paragraph is not a number anyway).
 pub const MENU_TEXT_MAX: usize = 64;
 
+/// A selection as the context menu passes it on: a longer one is cut and marked as cut, so
+/// that what is left can never read as a number the agent did not select.
+pub fn menu_text(text: &str) -> String {
+    let mut out: String = text.chars().take(MENU_TEXT_MAX).collect();
+    if text.chars().nth(MENU_TEXT_MAX).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// What a toolbar does with a message from the background.
 pub fn content_input(msg: ToContent, now: f64) -> Option<crate::core::session::Input> {
     use crate::core::session::Input;
     match msg {
         ToContent::Hotkey { command } => button_for_command(&command).map(|button| Input::Click { button, now }),
-        ToContent::Dial { text } => Some(Input::Dial { text: text.chars().take(MENU_TEXT_MAX).collect(), now }),
+        ToContent::Dial { text } => Some(Input::Dial { text: menu_text(&text), now }),
     }
 }
 

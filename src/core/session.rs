@@ -239,15 +239,15 @@ pub struct PendingConfirm {
     pub text: String,
     pub armed_at: f64,
     pub deadline: f64,
-    /// Asked for by the toolbar's own Call (whose next press within the guard time is the same
-    /// double click), not by a number on the page or the context menu.
+    /// Asked for by the toolbar's own Call, not by a number on the page or the context menu
+    /// (whose second request confirms nothing).
     pub by_call: bool,
 }
 
 /// How long a dial waits for its confirmation.
 pub const DIAL_CONFIRM_MS: f64 = 10_000.0;
-/// A press of Call sooner than this after Call itself asked for the confirmation is the same
-/// double click, not a decision: it is ignored.
+/// A press of Call sooner than this after the confirmation was asked for is part of the same
+/// double click (on Call, or on a page control that sat over it), not a decision: it is ignored.
 pub const DIAL_CONFIRM_GUARD_MS: f64 = 500.0;
 
 /// Why a dial cannot be placed now (the toolbar says so on the control).
@@ -786,7 +786,7 @@ impl Session {
         if let Some(action) = self.wrap.as_mut().and_then(|w| w.tick(now)) {
             self.wrap_act(action, now, fx);
         }
-        if self.confirming.take_if(|c| c.deadline <= now).is_some() {
+        if self.confirming.take_if(|c| c.deadline <= now).is_some() && self.notice.as_ref().is_some_and(|n| n.text.key == "notice_dial_confirm") {
             self.notice = None;
         }
         if let Some(d) = self.dial.take_if(|d| d.deadline <= now) {
@@ -825,7 +825,7 @@ impl Session {
         // click of the double click that asked).
         if self.dial_confirm {
             match &self.confirming {
-                Some(c) if by_call && c.text == text && (!c.by_call || now - c.armed_at >= DIAL_CONFIRM_GUARD_MS) => self.confirming = None,
+                Some(c) if by_call && c.text == text && now - c.armed_at >= DIAL_CONFIRM_GUARD_MS => self.confirming = None,
                 Some(c) if c.text == text && (by_call || !c.by_call) => return,
                 _ => {
                     self.confirming = Some(PendingConfirm { text: text.to_string(), armed_at: now, deadline: now + DIAL_CONFIRM_MS, by_call });

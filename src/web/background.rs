@@ -116,6 +116,9 @@ enum Write {
     Health(String, Option<Health>),
     /// An order refused from a content script of this tab.
     Refused(i32),
+    /// The tab was closed: its health reports go (the popup and the context menu no longer
+    /// count its toolbars).
+    TabClosed(i32),
 }
 
 #[derive(Default)]
@@ -478,16 +481,25 @@ pub fn background_settings_changed(api: JsValue) {
     super::trap::install_background();
     settings_changed();
     wasm_bindgen_futures::spawn_local(mirror_policy());
-    wasm_bindgen_futures::spawn_local(make_menu());
+}
+
+/// `tabs.onRemoved`: a closed tab's toolbars are gone with it.
+#[wasm_bindgen]
+pub fn background_tab_closed(api: JsValue, tab: i32) {
+    ext::set_api(api);
+    super::trap::install_background();
+    enqueue(Write::TabClosed(tab));
 }
 
 /// The background started (the browser started, the extension was installed or updated, or
-/// the worker woke): the policy mirror is brought up to date.
+/// the worker woke): the policy mirror is brought up to date, and the context menu's entry made
+/// (again: a worker that woke knows nothing of the last one's) as the toolbars' health says.
 #[wasm_bindgen]
 pub fn background_start(api: JsValue) {
     ext::set_api(api);
     super::trap::install_background();
     wasm_bindgen_futures::spawn_local(mirror_policy());
+    wasm_bindgen_futures::spawn_local(make_menu());
 }
 
 /// Copies `storage.managed` to `storage.local` ([`POLICY_MIRROR_KEY`]) when it differs, so that
@@ -627,16 +639,33 @@ pub fn background_menu(api: JsValue, item: String, text: String, tab: i32) {
     }
     wasm_bindgen_futures::spawn_local(async move {
         let reports = health_reports().await;
-        let mut ready: Vec<i32> = reports.iter().filter(|(_, h)| can_dial(h)).filter_map(|(k, _)| k.split(':').next()?.parse().ok()).collect();
-        // The tab it was chosen in first; then the others, oldest first. A report can outlive its
-        // tab (closed, navigated away): the next is tried when no toolbar takes the message.
-        ready.sort_by_key(|t| (*t != tab, *t));
-        ready.dedup();
-        let text: String = text.chars().take(crate::core::messages::MENU_TEXT_MAX).collect();
-        for t in ready {
+        let tab_of = |k: &String| k.split(':').next().and_then(|t| t.parse::<i32>().ok());
+        // The tab it was chosen in, whenever it has a toolbar (which dials, or says why not);
+        // else the tabs whose toolbars can dial. A report can outlive its tab (closed, navigated
+        // away): the next is tried when no toolbar takes the message.
+        let mut order: Vec<i32> = reports.iter().filter_map(|(k, _)| tab_of(k)).filter(|t| *t == tab).take(1).collect();
+        let mut others: Vec<i32> = reports.iter().filter(|(_, h)| can_dial(h)).filter_map(|(k, _)| tab_of(k)).filter(|t| *t != tab).collect();
+        others.sort_unstable();
+        others.dedup();
+        if order.is_empty() {
+            order = others;
+        }
+        let text = crate::core::messages::menu_text(&text);
+        for t in order {
             if send_to_toolbar(crate::core::messages::ToContent::Dial { text: text.clone() }, Some(t)).await {
                 return;
             }
+        }
+        // Nothing took it: the agent is told where they are, not only in the log.
+        let options = serde_json::json!({
+            "type": "basic",
+            "iconUrl": "icons/icon128.png",
+            "title": super::i18n::tk("notify_menu_title"),
+            "message": super::i18n::tk("notify_menu_none"),
+        });
+        let shown = ext::path(&["notifications"]).and_then(|n| Ok((n, ext::to_js(&options)?))).and_then(|(n, o)| ext::call(&n, "create", &[&JsValue::from_str("menu-dial"), &o]));
+        if let Err(e) = shown {
+            warn("notification", &e);
         }
         enqueue(Write::Log(vec![own_entry("Dial (context menu)", "no Agent Desktop connected in any tab".into(), "", "")]));
     });
@@ -893,6 +922,11 @@ async fn apply(batch: Vec<Write>) {
                         }
                         None => dirty.health |= health.len() != before,
                     }
+                }
+                Write::TabClosed(tab) => {
+                    let before = health.len();
+                    health.retain(|(k, _)| frame_of(k, tab).is_none());
+                    dirty.health |= health.len() != before;
                 }
                 Write::Refused(tab) => {
                     match refused.iter_mut().find(|(t, _)| *t == tab) {

@@ -42,6 +42,12 @@ pub fn on_active(target: &EventTarget, kind: &'static str, forged: &Forged, f: i
     on_with(target, kind, forged, gloo_events::EventListenerOptions::enable_prevent_default(), f)
 }
 
+/// Like [`on`], in the capture phase (events that do not bubble, such as a scroller's `scroll`).
+pub fn on_capture(target: &EventTarget, kind: &'static str, forged: &Forged, f: impl FnMut(&Event) + 'static) -> EventListener {
+    let options = gloo_events::EventListenerOptions { phase: gloo_events::EventListenerPhase::Capture, passive: true };
+    on_with(target, kind, forged, options, f)
+}
+
 fn on_with(target: &EventTarget, kind: &'static str, forged: &Forged, options: gloo_events::EventListenerOptions, mut f: impl FnMut(&Event) + 'static) -> EventListener {
     let forged = forged.clone();
     EventListener::new_with_options(target, kind, options, move |e| {

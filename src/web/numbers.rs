@@ -11,14 +11,19 @@
 //! count says. The pointer needs no lookup: the element under it is read when it enters (a
 //! handful of nodes, where comparing it with each of the page's numbers would cost more).
 //!
-//! Keyboard: when a focusable element that holds a number (a link, a cell with `tabindex`)
-//! takes focus, the control appears beside it and Tab moves into it; Tab or Shift+Tab from it
-//! goes back to the page's order, Escape closes it.
+//! Keyboard: when the agent tabs to a focusable element that holds a number (a link, a cell
+//! with `tabindex`), the control appears beside it and Tab moves into it; Tab or Shift+Tab from
+//! it goes back to the page's order, Escape closes it.
+//!
+//! Against a page that wants the agent to dial its number: only trusted input counts; focus a
+//! page script moves shows nothing (only focus a real Tab moved does); the control names the
+//! number it dials; a pointer click within a moment of the control appearing is not counted;
+//! and a page that restyles, hides or un-layers the control's host makes it disappear.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use gloo_events::{EventListener, EventListenerOptions};
+use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -75,7 +80,28 @@ const HOST_STYLE: &[(&str, &str)] = &[
     ("filter", "none"),
     ("visibility", "visible"),
     ("pointer-events", "auto"),
+    // What else a page style sheet could use to hide the control (and have the agent click it
+    // unseen) or move it away from the number it names.
+    ("clip-path", "none"),
+    ("mask", "none"),
+    ("-webkit-mask", "none"),
+    ("scale", "none"),
+    ("translate", "none"),
+    ("rotate", "none"),
+    ("zoom", "1"),
+    ("offset-path", "none"),
+    ("content-visibility", "visible"),
+    ("mix-blend-mode", "normal"),
+    ("backdrop-filter", "none"),
+    ("float", "none"),
+    ("contain", "layout style"),
 ];
+/// A click this soon after the control appeared (or moved) is not counted: it was aimed at
+/// what was there before, or the page brought the control under the pointer.
+const CLICK_DELAY_MS: f64 = 350.0;
+/// Focus shows the control only this soon after a real Tab: focus that a page script moved
+/// (`element.focus()` fires trusted focus events) shows nothing.
+const TAB_FOCUS_MS: f64 = 600.0;
 
 /// A number in a text node: its node, where (UTF-16), and the text.
 struct Hit {
@@ -108,6 +134,14 @@ struct State {
     /// bottom).
     hover: Vec<(String, [f64; 4])>,
     shown: Option<Target>,
+    /// When the control last appeared or moved (`clock`).
+    shown_at: f64,
+    /// When the agent last pressed Tab in the page (`clock`).
+    last_tab: f64,
+    /// The host's style attribute as we last wrote it: any other is the page's, and hides it.
+    style: String,
+    /// Text nodes with numbers remembered (a node the page moves is not read twice).
+    known: js_sys::WeakSet,
     linger: Option<Timeout>,
     /// The last scan: text nodes read and milliseconds taken (the benchmark reads these).
     scanned: (u32, f64),
@@ -118,6 +152,7 @@ struct State {
 pub struct PageNumbers {
     state: Rc<RefCell<State>>,
     _observer: Option<(web_sys::MutationObserver, Closure<dyn FnMut(Array, web_sys::MutationObserver)>)>,
+    _guard: Option<super::dom::Observer>,
     _listeners: Vec<EventListener>,
 }
 
@@ -156,11 +191,17 @@ impl PageNumbers {
             hits: Vec::new(),
             hover: Vec::new(),
             shown: None,
+            shown_at: 0.0,
+            last_tab: -TAB_FOCUS_MS,
+            style: String::new(),
+            known: js_sys::WeakSet::new(),
             linger: None,
             scanned: (0, 0.0),
         };
         let state = Rc::new_cyclic(|me| RefCell::new(state(me)));
-        Ok(PageNumbers { state, _observer: None, _listeners: Vec::new() })
+        let style = state.borrow().host.get_attribute("style").unwrap_or_default();
+        state.borrow_mut().style = style;
+        Ok(PageNumbers { state, _observer: None, _guard: None, _listeners: Vec::new() })
     }
 
     pub fn handle(&self) -> Handle {
@@ -203,6 +244,22 @@ impl PageNumbers {
         init.set_character_data(true);
         observer.observe_with_options(&doc, &init)?;
         self._observer = Some((observer, callback));
+        // The page restyling, hiding or un-layering our host (to make the control invisible
+        // or move it under the agent's pointer): the control goes, our style comes back.
+        let ginit = MutationObserverInit::new();
+        ginit.set_attributes(true);
+        let w = Rc::downgrade(&self.state);
+        let host: Node = self.state.borrow().host.clone().into();
+        self._guard = Some(super::dom::Observer::new(&host, &ginit, move || {
+            with(&w, |s| {
+                let tampered = s.host.get_attribute("style").unwrap_or_default() != s.style || s.host.has_attribute("hidden") || s.host.has_attribute("inert");
+                if tampered {
+                    let _ = s.host.remove_attribute("hidden");
+                    let _ = s.host.remove_attribute("inert");
+                    hide(s);
+                }
+            })
+        })?);
         self._listeners = listen(&self.state, &doc);
         Ok(())
     }
@@ -243,6 +300,7 @@ impl Handle {
 fn full_scan(state: &Rc<RefCell<State>>) {
     let Ok(mut s) = state.try_borrow_mut() else { return };
     s.hits.clear();
+    s.known = js_sys::WeakSet::new();
     s.hover.clear();
     let Some(body) = s.doc.body().map(Node::from).or_else(|| s.doc.document_element().map(Node::from)) else { return };
     let started = clock();
@@ -267,45 +325,76 @@ fn scan_under(s: &mut State, root: &Node) -> u32 {
     // SHOW_TEXT
     let Ok(walker) = s.doc.create_tree_walker_with_what_to_show(root, 4) else { return 0 };
     let ascii = all.is_ascii();
-    let (mut at, mut n) = (0, 0);
+    let (mut at, mut n, mut exact) = (0, 0, true);
     while let Ok(Some(node)) = walker.next_node() {
         n += 1;
         let units = node.unchecked_ref::<Text>().length() as usize;
-        let end = if ascii { at + units } else { advance(&all, at, units) };
-        // The walk and the text disagree (a node changed under us): stop here.
-        let Some(text) = all.get(at..end) else { break };
-        at = end;
         // Most text nodes are a few characters (white space between tags): passed over.
-        if units >= 7 && scan::may_hold(text) {
-            add_hits(s, &node, text);
+        if !exact {
+            if units >= 7 {
+                let own = node.text_content().unwrap_or_default();
+                if scan::may_hold(&own) {
+                    add_hits(s, &node, &own);
+                }
+            }
+            continue;
+        }
+        let end = if ascii { Some(at + units) } else { advance(&all, at, units) };
+        match end.and_then(|end| Some((end, all.get(at..end)?))) {
+            Some((end, text)) => {
+                at = end;
+                if units >= 7 && scan::may_hold(text) {
+                    add_hits(s, &node, text);
+                }
+            }
+            // The joined text and the node disagree (a character split across two nodes, or
+            // a node that changed under us): each node's own text from here on.
+            None => {
+                exact = false;
+                let own = node.text_content().unwrap_or_default();
+                if units >= 7 && scan::may_hold(&own) {
+                    add_hits(s, &node, &own);
+                }
+            }
         }
     }
     n
 }
 
-/// The byte offset `units` UTF-16 code units after `from` in `text`.
-fn advance(text: &str, from: usize, units: usize) -> usize {
+/// The byte offset `units` UTF-16 code units after `from` in `text`; `None` when that falls
+/// inside a character.
+fn advance(text: &str, from: usize, units: usize) -> Option<usize> {
     let (mut left, mut at) = (units, from);
     for c in text.get(from..).unwrap_or_default().chars() {
+        if left == 0 {
+            break;
+        }
         let u = c.len_utf16();
         if left < u {
-            break;
+            return None;
         }
         left -= u;
         at += c.len_utf8();
     }
-    at
+    (left == 0).then_some(at)
 }
 
 /// Remembers the numbers in one text node's `data`.
 fn add_hits(s: &mut State, node: &Node, data: &str) {
-    if s.hits.len() >= MAX_HITS {
+    let object: &js_sys::Object = node.unchecked_ref();
+    if s.hits.len() >= MAX_HITS || s.known.has(object) {
         return;
     }
     let found = scan::numbers(data, &s.rules);
     if found.is_empty() {
         return;
     }
+    // A script's or a style sheet's text (JSON with numbers in it, say) is no reading text.
+    let parent = node.parent_element().map(|p| p.local_name());
+    if parent.as_deref().is_some_and(|p| matches!(p, "script" | "style" | "noscript" | "template" | "textarea" | "title")) {
+        return;
+    }
+    s.known.add(object);
     // Text that is not shown (a script's, a style sheet's, a text area's default) has no box:
     // it never gets a control, so it is not worth a selector match here.
     let text: &Text = node.unchecked_ref();
@@ -346,10 +435,14 @@ fn changed(state: &Rc<RefCell<State>>, records: &Array) {
     }
     // What left the page (or changed) is forgotten first, so that what replaces it has room.
     if removed {
-        s.hits.retain(|h| h.node.is_connected());
+        forget(&mut s, |h| !h.node.is_connected());
     }
     if !edited.is_empty() {
-        s.hits.retain(|h| !edited.iter().any(|e| e == h.node.unchecked_ref::<Node>()));
+        let set = js_sys::WeakSet::new();
+        for e in &edited {
+            set.add(e.unchecked_ref());
+        }
+        forget(&mut s, |h| set.has(h.node.unchecked_ref()));
         for e in &edited {
             nodes += scan_under(&mut s, e);
         }
@@ -358,8 +451,6 @@ fn changed(state: &Rc<RefCell<State>>, records: &Array) {
         // (Our own hosts have no text of their own: their content is in closed roots.)
         nodes += scan_under(&mut s, n);
     }
-    // The same text can come back in one batch (a node added, then edited): keep one of each.
-    s.hits.dedup_by(|a, b| a.start == b.start && a.node == b.node);
     s.hover.clear();
     if let Some(shown) = &s.shown {
         if shown.owner.as_ref().is_some_and(|o| !o.is_connected()) {
@@ -375,6 +466,18 @@ fn changed(state: &Rc<RefCell<State>>, records: &Array) {
 /// A clock finer than `Date.now()`'s millisecond, for the scan figures.
 fn clock() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Drops the numbers `gone` says are gone, and their nodes from the known ones.
+fn forget(s: &mut State, gone: impl Fn(&Hit) -> bool) {
+    let known = s.known.clone();
+    s.hits.retain(|h| {
+        let drop = gone(h);
+        if drop {
+            known.delete(h.node.unchecked_ref());
+        }
+        !drop
+    });
 }
 
 /// The last scan's figures on the control's host (for the benchmark; no page data in them).
@@ -400,12 +503,17 @@ fn listen(state: &Rc<RefCell<State>>, doc: &Document) -> Vec<EventListener> {
     out.push(guard::on_active(target, "keydown", &quiet, move |e| with(&w, |s| page_key(s, e))));
     // The page scrolled (any of its scrollers) or resized: the control's place is stale.
     let w = Rc::downgrade(state);
-    let opts = EventListenerOptions { phase: gloo_events::EventListenerPhase::Capture, passive: true };
-    out.push(EventListener::new_with_options(target, "scroll", opts, move |_| with(&w, hide)));
+    out.push(guard::on_capture(target, "scroll", &quiet, move |_| {
+        with(&w, |s| {
+            // The boxes measured for the element under the pointer are stale too.
+            s.hover.clear();
+            hide(s)
+        })
+    }));
     let button: web_sys::EventTarget = state.borrow().button.clone().into();
     let button = &button;
     let w = Rc::downgrade(state);
-    out.push(guard::on(button, "click", &quiet, move |_| dial(&w)));
+    out.push(guard::on(button, "click", &quiet, move |e| dial(&w, e)));
     let w = Rc::downgrade(state);
     out.push(guard::on_active(button, "keydown", &quiet, move |e| with(&w, |s| control_key(s, e))));
     let w = Rc::downgrade(state);
@@ -504,17 +612,29 @@ fn focused(s: &mut State, e: &web_sys::Event) {
         s.linger = None;
         return;
     }
+    // Only focus the agent moved with Tab; a page script's `focus()` shows nothing.
+    if clock() - s.last_tab > TAB_FOCUS_MS {
+        if s.shown.as_ref().is_some_and(|t| t.owner.is_some()) {
+            hide(s);
+        }
+        return;
+    }
     let link = el.closest(LINKS).ok().flatten().filter(|l| *l == el);
     let found = match link.and_then(|l| l.get_attribute("href")).as_deref().and_then(scan::link_number) {
         Some(number) => {
             let r = el.get_bounding_client_rect();
             Some((number, [r.left(), r.top(), r.right(), r.bottom()]))
         }
-        None => s
-            .hits
-            .iter()
-            .find(|h| el.contains(Some(h.node.unchecked_ref())))
-            .and_then(|h| boxes(&s.doc, &h.node, h.start, h.end).into_iter().next().map(|b| (h.number.clone(), b))),
+        // A number that is most of the element's text: a focused page region (a single-page
+        // app focuses its main area after each navigation) offers none of its numbers.
+        None => {
+            let len = el.text_content().map_or(0, |t| t.trim().chars().count());
+            s.hits
+                .iter()
+                .find(|h| el.contains(Some(h.node.unchecked_ref())))
+                .filter(|h| len <= h.number.chars().count() + 40)
+                .and_then(|h| boxes(&s.doc, &h.node, h.start, h.end).into_iter().next().map(|b| (h.number.clone(), b)))
+        }
     };
     match found {
         Some((number, b)) => show(s, number, Some(el), b),
@@ -526,6 +646,9 @@ fn focused(s: &mut State, e: &web_sys::Event) {
 /// Tab on the page element the control belongs to moves into the control.
 fn page_key(s: &mut State, e: &web_sys::Event) {
     let k: &web_sys::KeyboardEvent = e.unchecked_ref();
+    if k.key() == "Tab" {
+        s.last_tab = clock();
+    }
     if k.key() != "Tab" || k.shift_key() || k.alt_key() || k.ctrl_key() || k.meta_key() {
         return;
     }
@@ -575,10 +698,15 @@ fn boxes(doc: &Document, node: &Node, start: u32, end: u32) -> Vec<[f64; 4]> {
 fn show(s: &mut State, number: String, owner: Option<Element>, b: [f64; 4]) {
     s.linger = None;
     s.shown = Some(Target { number, owner });
+    s.shown_at = clock();
     label(s);
     let html: &HtmlElement = s.host.unchecked_ref();
     let style = html.style();
     let _ = style.set_property_with_priority("display", "block", "important");
+    // Back in the top layer, should the page have taken it out (`hidePopover()`).
+    if let Ok(f) = js_sys::Reflect::get(&s.host, &JsValue::from_str("showPopover")).and_then(|f| f.dyn_into::<js_sys::Function>()) {
+        let _ = f.call0(&s.host);
+    }
     let vw = s.doc.document_element().map(|d| d.client_width() as f64).unwrap_or(800.0);
     let width = s.button.get_bounding_client_rect().width().max(60.0);
     let height = s.button.get_bounding_client_rect().height().max(20.0);
@@ -591,6 +719,7 @@ fn show(s: &mut State, number: String, owner: Option<Element>, b: [f64; 4]) {
     };
     let _ = style.set_property_with_priority("left", &format!("{}px", left.max(0.0) as i32), "important");
     let _ = style.set_property_with_priority("top", &format!("{}px", top.max(0.0) as i32), "important");
+    s.style = s.host.get_attribute("style").unwrap_or_default();
 }
 
 /// The control's words: Call, or why not.
@@ -598,8 +727,10 @@ fn label(s: &State) {
     let Some(t) = &s.shown else { return };
     let b = &s.button;
     match s.block {
+        // The number it dials, in words the agent reads (a link's text can differ from its
+        // address: what is shown is what is dialled).
         None => {
-            b.set_text_content(Some(&format!("\u{260e} {}", tk("btn_call"))));
+            b.set_text_content(Some(&format!("\u{260e} {} {}", tk("btn_call"), t.number)));
             let _ = b.set_attribute("aria-label", &ta("page_call", &[&t.number]));
             let _ = b.remove_attribute("aria-disabled");
             b.set_title(&ta("page_call", &[&t.number]));
@@ -619,6 +750,7 @@ fn hide(s: &mut State) {
     s.shown = None;
     let html: &HtmlElement = s.host.unchecked_ref();
     let _ = html.style().set_property_with_priority("display", "none", "important");
+    s.style = s.host.get_attribute("style").unwrap_or_default();
 }
 
 fn start_linger(s: &mut State) {
@@ -638,11 +770,14 @@ fn linger(s: &mut State, w: &Weak<RefCell<State>>) {
 
 /// The control was pressed: dial its number (the session refuses, and says why, when it
 /// cannot; a second click while the first dial is on its way dials nothing more).
-fn dial(w: &Weak<RefCell<State>>) {
+fn dial(w: &Weak<RefCell<State>>, e: &web_sys::Event) {
     let Some(state) = w.upgrade() else { return };
+    // A pointer's click (detail ≥ 1) must come a moment after the control appeared; Enter or
+    // Space on it (detail 0) is the agent's keyboard, already on the control.
+    let pointer = e.dyn_ref::<web_sys::MouseEvent>().is_some_and(|m| m.detail() > 0);
     let (sink, number) = {
         let Ok(mut s) = state.try_borrow_mut() else { return };
-        if s.block.is_some() {
+        if s.block.is_some() || (pointer && clock() - s.shown_at < CLICK_DELAY_MS) {
             return;
         }
         let number = s.shown.as_ref().map(|t| t.number.clone());

@@ -4,7 +4,7 @@
 // the popup for that tab (FILE-popup.png).
 //   node tests/e2e/demo.mjs [--headless] [--dark] [--out FILE]
 import path from 'node:path';
-import { launch, toolbar, desktop, trust, login, startCall, dialControl, textPoint, mouseTo } from './harness.mjs';
+import { launch, toolbar, desktop, trust, login, startCall, dialControl, textPoint, mouseTo, openOptions } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const headless = args.includes('--headless') || !process.env.DISPLAY;
@@ -18,9 +18,16 @@ if (!headless) {
   console.log('Browser open: press Trust on the toolbar and confirm in the window that opens, then use the simulator\'s buttons. Ctrl+C to stop.');
   await new Promise((resolve) => { process.on('SIGINT', resolve); env.context.on('close', resolve); });
 } else {
+  // Screen pop: the case's record opens by itself when the call arrives.
+  const options = await openOptions(env);
+  await options.getByLabel('URL template').fill(`${env.crm}/record.html?case={screenpop_data.case_id}`);
+  await options.getByRole('button', { name: 'Add template', exact: true }).click();
+  await options.close();
+  await page.bringToFront();
   await trust(page, env.tenant);
   await login(page);
   await desktop(page).getByRole('button', { name: 'Ready', exact: true }).click();
+  await desktop(page).getByLabel('Case').fill('00042');
   await startCall(page);
   await desktop(page).getByRole('button', { name: 'Customer hangs up', exact: true }).click();
   await toolbar(page).getByRole('timer').waitFor();

@@ -422,6 +422,20 @@ export async function pageUrl(page) {
   return page.session.cmd('GET', '/url');
 }
 
+/** Whether the context menu's Call entry exists (an update of it succeeds; neither browser
+ *  lets an extension read its menu items back). */
+export async function menuEntryExists(env, popup) {
+  if (env.browser === 'chromium') {
+    let [sw] = env.context.serviceWorkers();
+    if (!sw) sw = await env.context.waitForEvent('serviceworker', { timeout: 15000 });
+    return sw.evaluate(() => chrome.contextMenus.update('call-selection', {}).then(() => true, () => false));
+  }
+  return inExtension(popup, async () => {
+    const bg = await (globalThis.browser ?? globalThis.chrome).runtime.getBackgroundPage();
+    return bg.browser.contextMenus.update('call-selection', {}).then(() => true, () => false);
+  });
+}
+
 /** Chooses the context menu's Call on `text` selected in `page`: runs the background's own
  *  `contextMenus.onClicked` listener (checked to be the one registered) with what the browser
  *  passes it, as for shortcuts. Returns whether the listener was registered. */

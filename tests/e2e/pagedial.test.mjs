@@ -5,7 +5,7 @@
 // a number (dates, amounts, an IP address, an order number) gets no control.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, login, expectText, received, dialControl, textPoint, mouseTo, pressKey, menuCall, pageUrl, openPopup, openOptions } from './harness.mjs';
+import { setup, toolbar, desktop, login, expectText, received, dialControl, textPoint, mouseTo, pressKey, menuCall, menuEntryExists, pageUrl, openPopup, openOptions } from './harness.mjs';
 
 let env, page;
 before(async () => {
@@ -26,8 +26,9 @@ async function hover(text, wait = 1500) {
   await mouseTo(page, at.x, at.y);
   const deadline = Date.now() + wait;
   while (Date.now() < deadline) {
-    // count() does not wait: a hidden control is not in the accessibility tree.
-    if (await control().count()) return control().getAttribute('aria-label');
+    // count() does not wait: a hidden control is not in the accessibility tree. A click too
+    // soon after the control appeared is not counted: the agent's pointer takes longer.
+    if (await control().count()) { await page.waitForTimeout(400); return control().getAttribute('aria-label'); }
     await page.waitForTimeout(50);
   }
   return null;
@@ -53,7 +54,7 @@ test('a number in a table cell: the control dials it once, and the page is as it
   const shape = await pageShape();
   const name = await hover('(415) 555-0100');
   assert.equal(name, 'Call (415) 555-0100');
-  await expectText(control(), '☎ Call');
+  await expectText(control(), '☎ Call (415) 555-0100', 1000);
   assert.deepEqual(await pageShape(), shape, 'the control changes nothing of the page: its markup and layout');
   await control().dblclick();
   await expectText(toolbar(page).getByRole('status'), 'Call to +14155550100 started.');
@@ -73,9 +74,10 @@ test('on a call: the control says why and dials nothing', async () => {
   await expectText(toolbar(page).getByLabel('Agent status'), 'Ready', 10000);
 });
 
-test('a tel: link: the control dials the link\'s number', async () => {
+test('a tel: link: the control dials the link\'s number, and names it', async () => {
   const name = await hover('020 7946 0018 (London)');
   assert.equal(name, 'Call +44-20-7946-0018');
+  await expectText(control(), '☎ Call +44-20-7946-0018', 1000);
   await control().click();
   await expectText(toolbar(page).getByRole('status'), 'Call to +442079460018 started.');
   assert.deepEqual((await dials()).at(-1), { command: 'DIAL_NUMBER', number: '442079460018' });
@@ -98,10 +100,23 @@ test('dates, amounts, an IP address and an order number get no control', async (
   }
 });
 
-test('keyboard: focus on a number shows the control, Tab moves into it, Enter dials', async () => {
+/** Focus on the element before a number, then a real Tab onto it. (The script's focus comes
+ *  well after the last Tab: right after one, it would count as the agent's.) */
+const tabOnto = async (before) => {
+  await page.waitForTimeout(700);
+  await page.evaluate((sel) => document.querySelector(sel).focus(), before);
+  await pressKey(page, 'Tab');
+};
+
+test('keyboard: tabbing onto a number shows the control, Tab moves into it, Enter dials', async () => {
   const count = (await dials()).length;
-  await page.locator('#lucia').focus();
-  await expectText(control(), '☎ Call');
+  // Focus a page script moves (the link before the number) shows nothing; a real Tab does.
+  await page.evaluate(() => document.getElementById('lucia').focus());
+  await page.waitForTimeout(300);
+  assert.equal(await control().count(), 0, 'focus() from a script shows no control');
+  await tabOnto('a[href^="tel:"]');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'lucia');
+  await expectText(control(), '☎ Call +34 612 34 56 78');
   assert.equal(await control().getAttribute('aria-label'), 'Call +34 612 34 56 78');
   await pressKey(page, 'Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.localName), 'bp-call-dial', 'Tab went into the control');
@@ -113,7 +128,7 @@ test('keyboard: focus on a number shows the control, Tab moves into it, Enter di
   await expectText(toolbar(page).getByLabel('Agent status'), 'Ready', 10000);
   // Tab from the control goes on in the page's order; Escape goes back to the number and
   // closes the control, so that the next Tab goes on too.
-  await page.locator('#lucia').focus();
+  await tabOnto('a[href^="tel:"]');
   await pressKey(page, 'Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.localName), 'bp-call-dial');
   await pressKey(page, 'Tab');
@@ -129,21 +144,28 @@ test('keyboard: focus on a number shows the control, Tab moves into it, Enter di
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'more');
 });
 
-/** Focuses the table cell that reads `text` (the page made it focusable). */
-const focusCell = (text) => page.evaluate((t) => [...document.querySelectorAll('td')].find((td) => td.textContent === t).focus(), text);
+/** Tabs onto the table cell that reads `text` from the focusable cell before it. */
+async function tabToCell(text) {
+  await page.waitForTimeout(700);
+  await page.evaluate((t) => {
+    const cells = [...document.querySelectorAll('[tabindex]')];
+    cells[cells.findIndex((c) => c.textContent === t) - 1].focus();
+  }, text);
+  await pressKey(page, 'Tab');
+}
 
 test('numbers the page adds or re-renders later are dialable: a rescan on mutation', async () => {
   await page.locator('#more').click();
   assert.equal(await hover('+1 212 555 0142'), 'Call +1 212 555 0142');
   // From the keyboard the control comes from the page's numbers as scanned: the new row's.
-  await focusCell('+1 212 555 0142');
-  await expectText(control(), '☎ Call');
+  await tabToCell('+1 212 555 0142');
+  await expectText(control(), '☎ Call +1 212 555 0142');
   assert.equal(await control().getAttribute('aria-label'), 'Call +1 212 555 0142');
   // The table is rebuilt from scratch (new nodes): the old numbers are forgotten, the new found.
   await page.locator('#rerender').click();
   assert.equal(await hover('+49 30 1234567'), 'Call +49 30 1234567');
-  await focusCell('+49 30 1234567');
-  await expectText(control(), '☎ Call');
+  await tabToCell('+49 30 1234567');
+  await expectText(control(), '☎ Call +49 30 1234567');
   assert.equal(await control().getAttribute('aria-label'), 'Call +49 30 1234567');
   await pressKey(page, 'Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.localName), 'bp-call-dial');
@@ -156,6 +178,7 @@ test('numbers the page adds or re-renders later are dialable: a rescan on mutati
 
 test('the context menu\'s Call dials the selection, from this tab or from a tab without the desktop', async () => {
   const popup = await openPopup(env);
+  assert.equal(await menuEntryExists(env, popup), true, 'the background made the entry');
   assert.equal(await menuCall(env, popup, page, ' 415.555.0188 '), true, 'the background\'s listener is the one registered');
   await expectText(toolbar(page).getByRole('status'), 'Call to +14155550188 started.');
   assert.deepEqual((await dials()).at(-1), { command: 'DIAL_NUMBER', number: '14155550188' });
@@ -191,7 +214,8 @@ test('with the confirmation step on, the control fills the Number field and Conf
   await control().dblclick();
   await expectText(bar.getByRole('status'), 'Press Confirm call to dial +14155550100.');
   await expectText(bar.getByRole('textbox', { name: 'Number' }), '(415) 555-0100');
-  await page.waitForTimeout(300);
+  // The agent's move to the toolbar takes longer than a double click's second click.
+  await page.waitForTimeout(600);
   assert.equal((await dials()).length, count, 'a double click is no confirmation');
   await bar.getByRole('button', { name: 'Confirm call', exact: true }).click();
   await expectText(bar.getByRole('status'), 'Call to +14155550100 started.');
@@ -206,10 +230,12 @@ test('with the confirmation step on, the control fills the Number field and Conf
   await page.bringToFront();
 });
 
-test('a page script cannot show or press the control', async () => {
+test('a page script cannot show the control, hide it, or bring it under the agent\'s pointer', async () => {
   const count = (await dials()).length;
   await mouseTo(page, 5, 5);
   await page.waitForTimeout(600);
+  // Forged pointer and focus events on a number, and a number of its own focused by script
+  // (element.focus() fires trusted focus events): no control.
   await page.evaluate(() => {
     const cell = [...document.querySelectorAll('td')].find((td) => td.textContent === '(415) 555-0100');
     const r = cell.getBoundingClientRect();
@@ -217,12 +243,33 @@ test('a page script cannot show or press the control', async () => {
     cell.dispatchEvent(new PointerEvent('pointerover', at));
     cell.dispatchEvent(new PointerEvent('pointermove', at));
     cell.dispatchEvent(new FocusEvent('focusin', { bubbles: true }));
-    const host = document.querySelector('bp-call-dial');
-    host?.click();
-    host?.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
-    host?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    const bait = document.createElement('span');
+    bait.tabIndex = 0;
+    bait.id = 'bait';
+    bait.textContent = '+1 900 555 0199';
+    bait.style.cssText = 'position:fixed;left:10px;top:300px';
+    document.body.append(bait);
+    bait.focus();
   });
   await page.waitForTimeout(500);
-  assert.equal(await control().count(), 0, 'no control shown');
+  assert.equal(await control().count(), 0, 'no control for forged events or script focus');
+  // The agent points at a real number; the page then makes the control invisible and moves it
+  // over its own button, where the agent is about to click: the control goes instead.
+  assert.equal(await hover('(415) 555-0100'), 'Call (415) 555-0100');
+  const target = await page.evaluate(() => {
+    const b = document.getElementById('more').getBoundingClientRect();
+    const host = document.querySelector('bp-call-dial');
+    host.style.setProperty('opacity', '0', 'important');
+    host.style.setProperty('left', `${b.left}px`, 'important');
+    host.style.setProperty('top', `${b.top}px`, 'important');
+    return { x: Math.round(b.left + 10), y: Math.round(b.top + 8) };
+  });
+  await page.waitForTimeout(300);
+  assert.equal(await control().count(), 0, 'a restyled control is gone');
+  await mouseTo(page, target.x, target.y);
+  await page.mouse?.click(target.x, target.y);
+  if (!page.mouse) await page.locator('#more').click();
+  await page.waitForTimeout(500);
   assert.equal((await dials()).length, count, 'nothing dialled');
+  await page.evaluate(() => document.getElementById('bait').remove());
 });

@@ -67,7 +67,7 @@ export function relay(api, isCandidate) {
     const host = document.implementation.createHTMLDocument('').createElement('bp-call-toolbar');
     const side = repeater.getBoundingClientRect();
     const left = side.left + side.width / 2 > innerWidth / 2;
-    // Layout only, as in the Rust host (content.rs HOST_STYLE): text properties stay
+    // Layout only, as in the Rust host (content.rs HOST_STYLE and UNHIDDEN): text properties stay
     // overridable by the agent's own style sheet.
     for (const [k, v] of Object.entries({
       display: 'block', position: 'fixed', 'z-index': '2147483647', top: 'auto', bottom: '16px',

@@ -323,11 +323,15 @@ pub const HOST_STYLE: &[(&str, &str)] = &[
     ("pointer-events", "auto"),
     ("transform", "none"),
     ("filter", "none"),
+];
+
+/// What else a page style sheet could use to hide one of our hosts (and have the agent click
+/// it unseen), shrink it out of sight or move it away: pinned on the toolbar's host and on the
+/// page's Call control alike.
+pub const UNHIDDEN: &[(&str, &str)] = &[
     ("clip-path", "none"),
     ("float", "none"),
     ("contain", "layout style"),
-    // What else a page style sheet could use to hide the toolbar (and have the agent click it
-    // unseen) or shrink it out of sight.
     ("mask", "none"),
     ("-webkit-mask", "none"),
     ("scale", "none"),
@@ -344,7 +348,7 @@ fn style_host(host: &Element, left_side: bool) -> WebResult<()> {
     let html: &web_sys::HtmlElement = host.dyn_ref().ok_or(WebError::Missing("host element"))?;
     let style = html.style();
     let (side, other) = if left_side { ("left", "right") } else { ("right", "left") };
-    for (k, v) in HOST_STYLE.iter().copied().chain([(side, "16px"), (other, "auto")]) {
+    for (k, v) in HOST_STYLE.iter().chain(UNHIDDEN).copied().chain([(side, "16px"), (other, "auto")]) {
         style.set_property_with_priority(k, v, "important")?;
     }
     remember_style(host);

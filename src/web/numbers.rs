@@ -63,7 +63,8 @@ button[aria-disabled=true] { background: #fff6e8; border-color: #c77700; color: 
 }
 "#;
 
-/// The control's box: pinned like the toolbar's host (inline `!important`), hidden until needed.
+/// The control's box: pinned like the toolbar's host (inline `!important`, with the same
+/// properties a page could hide it by, `content::UNHIDDEN`), hidden until needed.
 const HOST_STYLE: &[(&str, &str)] = &[
     ("position", "fixed"),
     ("z-index", "2147483647"),
@@ -80,21 +81,6 @@ const HOST_STYLE: &[(&str, &str)] = &[
     ("filter", "none"),
     ("visibility", "visible"),
     ("pointer-events", "auto"),
-    // What else a page style sheet could use to hide the control (and have the agent click it
-    // unseen) or move it away from the number it names.
-    ("clip-path", "none"),
-    ("mask", "none"),
-    ("-webkit-mask", "none"),
-    ("scale", "none"),
-    ("translate", "none"),
-    ("rotate", "none"),
-    ("zoom", "1"),
-    ("offset-path", "none"),
-    ("content-visibility", "visible"),
-    ("mix-blend-mode", "normal"),
-    ("backdrop-filter", "none"),
-    ("float", "none"),
-    ("contain", "layout style"),
 ];
 /// A click this soon after the control appeared (or moved) is not counted: it was aimed at
 /// what was there before, or the page brought the control under the pointer.
@@ -174,7 +160,7 @@ impl PageNumbers {
     pub fn new(doc: &Document) -> WebResult<PageNumbers> {
         let (host, root) = super::dom::closed_host(DIAL_TAG)?;
         let html: &HtmlElement = host.unchecked_ref();
-        for (k, v) in HOST_STYLE.iter().copied().chain([("display", "none")]) {
+        for (k, v) in HOST_STYLE.iter().chain(super::content::UNHIDDEN).copied().chain([("display", "none")]) {
             html.style().set_property_with_priority(k, v, "important")?;
         }
         let style = super::dom::el(doc, "style", &[], STYLE)?;
@@ -535,17 +521,24 @@ fn with(weak: &Weak<RefCell<State>>, f: impl FnOnce(&mut State)) {
     }
 }
 
+/// The page element a pointer or focus event is about, when the control is offered at all; the
+/// control's own host keeps it up (the agent reached it) and is no page element.
+fn page_target(s: &mut State, e: &web_sys::Event) -> Option<Element> {
+    if s.block == Some("") {
+        return None;
+    }
+    let el = e.target().and_then(|t| t.dyn_into::<Element>().ok())?;
+    if el == s.host {
+        s.linger = None;
+        return None;
+    }
+    Some(el)
+}
+
 /// The pointer entered an element: a dialling link, or an element whose text holds numbers
 /// (their boxes are measured now, once, for the moves that follow).
 fn over(s: &mut State, e: &web_sys::Event) {
-    if s.block == Some("") {
-        return;
-    }
-    let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-    if el == s.host {
-        s.linger = None;
-        return;
-    }
+    let Some(el) = page_target(s, e) else { return };
     s.hover.clear();
     // Text the agent is editing (a note, a rich-text field) is not offered for dialling.
     if el.dyn_ref::<HtmlElement>().is_some_and(HtmlElement::is_content_editable) {
@@ -604,14 +597,7 @@ fn moved(s: &mut State, e: &web_sys::Event) {
 /// Focus moved in the page: a dialling link, or a focusable element holding a number, shows
 /// the control beside it.
 fn focused(s: &mut State, e: &web_sys::Event) {
-    if s.block == Some("") {
-        return;
-    }
-    let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-    if el == s.host {
-        s.linger = None;
-        return;
-    }
+    let Some(el) = page_target(s, e) else { return };
     // Only focus the agent moved with Tab; a page script's `focus()` shows nothing.
     if clock() - s.last_tab > TAB_FOCUS_MS {
         if s.shown.as_ref().is_some_and(|t| t.owner.is_some()) {

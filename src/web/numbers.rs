@@ -4,12 +4,13 @@
 //! own, laid over the page next to the number (the page's text, layout and DOM stay as they
 //! were, so a CRM's own framework never finds a node it did not make).
 //!
-//! The page's text is read once when the tenant is trusted, then again only where a mutation
-//! says it changed (added subtrees, edited text): a page that re-renders a table costs a scan
-//! of the table, not of the page, and nothing runs on a timer. The numbers found (the core's,
-//! `core::scan`, under the dial rules in force) are what focus looks up and what the page's
-//! count says. The pointer needs no lookup: the element under it is read when it enters (a
-//! handful of nodes, where comparing it with each of the page's numbers would cost more).
+//! The page is never read as a whole: a number is found where the agent is, in the element
+//! the pointer enters (its own text nodes, a handful) or the element a Tab focused (a short
+//! text), by the core's finder (`core::scan`) under the dial rules in force. A CRM list of
+//! 10,000 text nodes costs nothing when it loads or re-renders; reading one element costs
+//! microseconds. A mutation observer runs only while a control is up or the pointer rests on
+//! numbers: a change that removes or edits the text a control was made for takes the control
+//! away, so that it never offers a number the page no longer shows. Nothing runs on a timer.
 //!
 //! Keyboard: when the agent tabs to a focusable element that holds a number (a link, a cell
 //! with `tabindex`), the control appears beside it and Tab moves into it; Tab or Shift+Tab from
@@ -28,7 +29,7 @@ use gloo_timers::callback::Timeout;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement, MutationObserverInit, MutationRecord, Node, Text};
+use web_sys::{Document, Element, HtmlElement, MutationObserverInit, MutationRecord, Node};
 
 use super::channel::Sink;
 use super::guard::{self, Forged};
@@ -40,8 +41,9 @@ use crate::core::session::Input;
 
 /// Tag of the element that hosts the control's shadow root.
 pub const DIAL_TAG: &str = "bp-call-dial";
-/// The most numbers remembered on one page (a CRM list rarely shows more than a few hundred).
-const MAX_HITS: usize = 5_000;
+/// The longest text of a focused element whose number is offered: a number is most of it (a
+/// focused page region, as a single-page app focuses its main area, offers none).
+const FOCUS_TEXT: usize = 40;
 /// The most child nodes of the element under the pointer read for numbers.
 const HOVER_NODES: usize = 16;
 /// How long the control stays after the pointer left the number (time to reach it).
@@ -89,19 +91,14 @@ const CLICK_DELAY_MS: f64 = 350.0;
 /// (`element.focus()` fires trusted focus events) shows nothing.
 const TAB_FOCUS_MS: f64 = 600.0;
 
-/// A number in a text node: its node, where (UTF-16), and the text.
-struct Hit {
-    node: Text,
-    start: u32,
-    end: u32,
-    number: String,
-}
-
 /// What the control is shown for.
 struct Target {
     number: String,
     /// The focused element it belongs to (keyboard), if it was focus that showed it.
     owner: Option<Element>,
+    /// What the number was read from (its text node, or the link): when the page removes or
+    /// edits it, the control goes.
+    source: Node,
 }
 
 struct State {
@@ -115,10 +112,10 @@ struct State {
     /// Why a dial cannot be placed now (a message key), or `None` when it can; `Some("")`
     /// while the tenant is not trusted (no control at all).
     block: Option<&'static str>,
-    hits: Vec<Hit>,
-    /// The numbers of the element under the pointer, with their boxes (left, top, right,
-    /// bottom).
-    hover: Vec<(String, [f64; 4])>,
+    /// The element under the pointer, and its numbers with their boxes (left, top, right,
+    /// bottom) and their text nodes.
+    hovered: Option<Element>,
+    hover: Vec<(String, [f64; 4], Node)>,
     shown: Option<Target>,
     /// When the control last appeared or moved (`clock`).
     shown_at: f64,
@@ -126,18 +123,17 @@ struct State {
     last_tab: f64,
     /// The host's style attribute as we last wrote it: any other is the page's, and hides it.
     style: String,
-    /// Text nodes with numbers remembered (a node the page moves is not read twice).
-    known: js_sys::WeakSet,
     linger: Option<Timeout>,
-    /// The last scan: text nodes read and milliseconds taken (the benchmark reads these).
-    scanned: (u32, f64),
+    /// Watches the page while a control is up or numbers are under the pointer (`watch`).
+    observer: Option<web_sys::MutationObserver>,
+    watching: bool,
 }
 
 /// The page's numbers and the control, for one mounted toolbar. Dropping it removes the
 /// control and stops watching.
 pub struct PageNumbers {
     state: Rc<RefCell<State>>,
-    _observer: Option<(web_sys::MutationObserver, Closure<dyn FnMut(Array, web_sys::MutationObserver)>)>,
+    _observer: Option<Closure<dyn FnMut(Array, web_sys::MutationObserver)>>,
     _guard: Option<super::dom::Observer>,
     _listeners: Vec<EventListener>,
 }
@@ -148,15 +144,16 @@ pub struct Handle(Weak<RefCell<State>>);
 
 impl Drop for PageNumbers {
     fn drop(&mut self) {
-        if let Some((o, _)) = &self._observer {
+        let s = self.state.borrow();
+        if let Some(o) = &s.observer {
             o.disconnect();
         }
-        self.state.borrow().host.remove();
+        s.host.remove();
     }
 }
 
 impl PageNumbers {
-    /// Makes the control (hidden) in `doc`; nothing is read until [`PageNumbers::start`].
+    /// Makes the control (hidden) in `doc`; nothing is listened to until [`PageNumbers::start`].
     pub fn new(doc: &Document) -> WebResult<PageNumbers> {
         let (host, root) = super::dom::closed_host(DIAL_TAG)?;
         let html: &HtmlElement = host.unchecked_ref();
@@ -174,15 +171,15 @@ impl PageNumbers {
             sink: None,
             rules: DialRules::default(),
             block: Some(""),
-            hits: Vec::new(),
+            hovered: None,
             hover: Vec::new(),
             shown: None,
             shown_at: 0.0,
             last_tab: -TAB_FOCUS_MS,
             style: String::new(),
-            known: js_sys::WeakSet::new(),
             linger: None,
-            scanned: (0, 0.0),
+            observer: None,
+            watching: false,
         };
         let state = Rc::new_cyclic(|me| RefCell::new(state(me)));
         let style = state.borrow().host.get_attribute("style").unwrap_or_default();
@@ -194,8 +191,7 @@ impl PageNumbers {
         Handle(Rc::downgrade(&self.state))
     }
 
-    /// Reads the page under `rules`, watches it for changes and listens for the pointer and
-    /// focus. Dials go to `sink`.
+    /// Listens for the pointer and focus, and finds numbers under `rules`. Dials go to `sink`.
     pub fn start(&mut self, sink: Sink, rules: DialRules) -> WebResult<()> {
         let doc = {
             let mut s = self.state.borrow_mut();
@@ -211,10 +207,7 @@ impl PageNumbers {
                 let _ = f.call0(&host);
             }
         }
-        if self.state.borrow().block != Some("") {
-            full_scan(&self.state);
-        }
-        // Mutations: what was added or edited is read; what was removed is forgotten.
+        // Mutations, while a control is up or numbers are under the pointer (`watch`).
         let weak = Rc::downgrade(&self.state);
         let callback = Closure::<dyn FnMut(Array, web_sys::MutationObserver)>::new(move |records: Array, _| {
             if let Some(state) = weak.upgrade() {
@@ -223,13 +216,8 @@ impl PageNumbers {
                 }
             }
         });
-        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref())?;
-        let init = MutationObserverInit::new();
-        init.set_child_list(true);
-        init.set_subtree(true);
-        init.set_character_data(true);
-        observer.observe_with_options(&doc, &init)?;
-        self._observer = Some((observer, callback));
+        self.state.borrow_mut().observer = Some(web_sys::MutationObserver::new(callback.as_ref().unchecked_ref())?);
+        self._observer = Some(callback);
         // The page restyling, hiding or un-layering our host (to make the control invisible
         // or move it under the agent's pointer): the control goes, our style comes back.
         let ginit = MutationObserverInit::new();
@@ -252,225 +240,85 @@ impl PageNumbers {
 }
 
 impl Handle {
-    /// After each render: whether and why a dial can be placed, and the dial rules in force
-    /// (a change of country reads the page again).
+    /// After each render: whether and why a dial can be placed, and the dial rules in force.
     pub fn update(&self, block: Option<&'static str>, rules: &DialRules) {
         let Some(state) = self.0.upgrade() else { return };
-        let rescan = {
-            let Ok(mut s) = state.try_borrow_mut() else { return };
-            let changed = s.block != block;
-            // The tenant just became trusted: the page is read now (not before: a toolbar
-            // that cannot dial has no use for the numbers).
-            let trusted_now = s.block == Some("") && block != Some("");
+        let Ok(mut s) = state.try_borrow_mut() else { return };
+        if s.block != block {
             s.block = block;
-            if changed {
-                if block == Some("") {
-                    hide(&mut s);
-                } else {
-                    label(&s);
-                }
-            }
-            let new_rules = s.rules != *rules;
-            if new_rules {
-                s.rules = rules.clone();
-            }
-            s.sink.is_some() && block != Some("") && (new_rules || trusted_now)
-        };
-        if rescan {
-            full_scan(&state);
-        }
-    }
-}
-
-/// Reads every text node of the document.
-fn full_scan(state: &Rc<RefCell<State>>) {
-    let Ok(mut s) = state.try_borrow_mut() else { return };
-    s.hits.clear();
-    s.known = js_sys::WeakSet::new();
-    s.hover.clear();
-    let Some(body) = s.doc.body().map(Node::from).or_else(|| s.doc.document_element().map(Node::from)) else { return };
-    let started = clock();
-    let nodes = scan_under(&mut s, &body);
-    s.scanned = (nodes, clock() - started);
-    mark(&s);
-}
-
-/// Reads the text nodes under `root` (or `root` itself, a text node); returns how many were
-/// walked. The subtree's text comes over in one piece (`textContent`: its text nodes in tree
-/// order, as the walk visits them), so that each node costs the walk and its length, not a
-/// string of its own; a subtree with too few digits in all its text is not walked at all.
-fn scan_under(s: &mut State, root: &Node) -> u32 {
-    let all = root.text_content().unwrap_or_default();
-    if !scan::may_hold(&all) {
-        return 0;
-    }
-    if root.node_type() == Node::TEXT_NODE {
-        add_hits(s, root, &all);
-        return 1;
-    }
-    // SHOW_TEXT
-    let Ok(walker) = s.doc.create_tree_walker_with_what_to_show(root, 4) else { return 0 };
-    let ascii = all.is_ascii();
-    let (mut at, mut n, mut exact) = (0, 0, true);
-    while let Ok(Some(node)) = walker.next_node() {
-        n += 1;
-        let units = node.unchecked_ref::<Text>().length() as usize;
-        // Most text nodes are a few characters (white space between tags): passed over.
-        if !exact {
-            if units >= 7 {
-                let own = node.text_content().unwrap_or_default();
-                if scan::may_hold(&own) {
-                    add_hits(s, &node, &own);
-                }
-            }
-            continue;
-        }
-        let end = if ascii { Some(at + units) } else { advance(&all, at, units) };
-        match end.and_then(|end| Some((end, all.get(at..end)?))) {
-            Some((end, text)) => {
-                at = end;
-                if units >= 7 && scan::may_hold(text) {
-                    add_hits(s, &node, text);
-                }
-            }
-            // The joined text and the node disagree (a character split across two nodes, or
-            // a node that changed under us): each node's own text from here on.
-            None => {
-                exact = false;
-                let own = node.text_content().unwrap_or_default();
-                if units >= 7 && scan::may_hold(&own) {
-                    add_hits(s, &node, &own);
-                }
+            // Not trusted (any more): no control at all.
+            if block == Some("") {
+                hide(&mut s);
+            } else {
+                label(&s);
             }
         }
-    }
-    n
-}
-
-/// The byte offset `units` UTF-16 code units after `from` in `text`; `None` when that falls
-/// inside a character.
-fn advance(text: &str, from: usize, units: usize) -> Option<usize> {
-    let (mut left, mut at) = (units, from);
-    for c in text.get(from..).unwrap_or_default().chars() {
-        if left == 0 {
-            break;
-        }
-        let u = c.len_utf16();
-        if left < u {
-            return None;
-        }
-        left -= u;
-        at += c.len_utf8();
-    }
-    (left == 0).then_some(at)
-}
-
-/// Remembers the numbers in one text node's `data`.
-fn add_hits(s: &mut State, node: &Node, data: &str) {
-    let object: &js_sys::Object = node.unchecked_ref();
-    if s.hits.len() >= MAX_HITS || s.known.has(object) {
-        return;
-    }
-    let found = scan::numbers(data, &s.rules);
-    if found.is_empty() {
-        return;
-    }
-    // A script's or a style sheet's text (JSON with numbers in it, say) is no reading text.
-    let parent = node.parent_element().map(|p| p.local_name());
-    if parent.as_deref().is_some_and(|p| matches!(p, "script" | "style" | "noscript" | "template" | "textarea" | "title")) {
-        return;
-    }
-    s.known.add(object);
-    // Text that is not shown (a script's, a style sheet's, a text area's default) has no box:
-    // it never gets a control, so it is not worth a selector match here.
-    let text: &Text = node.unchecked_ref();
-    for f in found {
-        if s.hits.len() < MAX_HITS {
-            s.hits.push(Hit { node: text.clone(), start: f.start, end: f.end, number: f.text.to_string() });
-        }
-    }
-}
-
-/// A batch of mutations: added nodes and edited text are read, removed ones forgotten.
-fn changed(state: &Rc<RefCell<State>>, records: &Array) {
-    let Ok(mut s) = state.try_borrow_mut() else { return };
-    if s.block == Some("") {
-        return;
-    }
-    let started = clock();
-    let mut nodes = 0;
-    let (mut edited, mut added): (Vec<Node>, Vec<Node>) = (Vec::new(), Vec::new());
-    let mut removed = false;
-    for r in records.iter() {
-        let r: MutationRecord = r.unchecked_into();
-        if r.type_() == "characterData" {
-            edited.extend(r.target());
-            continue;
-        }
-        removed |= r.removed_nodes().length() > 0;
-        let list = r.added_nodes();
-        let count = list.length();
-        // A container whose children were all replaced (a list re-rendered): read it once
-        // rather than child by child.
-        let target = r.target();
-        if count >= 8 && target.as_ref().is_some_and(|t| t.child_nodes().length() == count) {
-            added.extend(target);
-        } else {
-            added.extend((0..count).filter_map(|i| list.item(i)));
-        }
-    }
-    // What left the page (or changed) is forgotten first, so that what replaces it has room.
-    if removed {
-        forget(&mut s, |h| !h.node.is_connected());
-    }
-    if !edited.is_empty() {
-        let set = js_sys::WeakSet::new();
-        for e in &edited {
-            set.add(e.unchecked_ref());
-        }
-        forget(&mut s, |h| set.has(h.node.unchecked_ref()));
-        for e in &edited {
-            nodes += scan_under(&mut s, e);
-        }
-    }
-    for n in &added {
-        // (Our own hosts have no text of their own: their content is in closed roots.)
-        nodes += scan_under(&mut s, n);
-    }
-    s.hover.clear();
-    if let Some(shown) = &s.shown {
-        if shown.owner.as_ref().is_some_and(|o| !o.is_connected()) {
+        if s.rules != *rules {
+            // Other rules find other numbers: what was read under the old ones goes.
+            s.rules = rules.clone();
+            s.hover.clear();
             hide(&mut s);
         }
     }
-    if nodes > 0 {
-        s.scanned = (nodes, clock() - started);
-        mark(&s);
+}
+
+/// A batch of mutations while a control is up or numbers are under the pointer: the numbers
+/// read from text that left the page or changed are dropped, and a control made for such text
+/// goes (the page re-rendered its list under it: what it offered may no longer be shown).
+fn changed(state: &Rc<RefCell<State>>, records: &Array) {
+    let Ok(mut s) = state.try_borrow_mut() else { return };
+    let started = clock();
+    let edited: Vec<Node> = records
+        .iter()
+        .map(|r| r.unchecked_into::<MutationRecord>())
+        .filter(|r| r.type_() == "characterData")
+        .filter_map(|r| r.target())
+        .collect();
+    let gone = |n: &Node| !n.is_connected() || edited.contains(n);
+    let before = s.hover.len();
+    s.hover.retain(|(_, _, n)| !gone(n));
+    let reread = s.hover.len() < before;
+    let stale = s.shown.as_ref().is_some_and(|t| gone(&t.source) || t.owner.as_ref().is_some_and(|o| !o.is_connected()));
+    if stale {
+        hide(&mut s);
+    }
+    // The text under the resting pointer changed: it is read again (an element the page
+    // replaced is read when the pointer, moving, enters its successor).
+    if reread && s.hovered.as_ref().is_some_and(|h| h.is_connected()) {
+        read_hovered(&mut s);
+    }
+    watch(&mut s);
+    // The batch's size and the microseconds it took, on the control's host (the benchmark
+    // reads them; no page data in them).
+    let took = format!("{} {}", records.length(), ((clock() - started) * 1000.0) as u64);
+    let _ = s.host.set_attribute("data-scan", &took);
+}
+
+/// Watches the page (child lists and text, everywhere) only while there is something a change
+/// could make stale: a control shown, or numbers under the pointer.
+fn watch(s: &mut State) {
+    let wanted = s.shown.is_some() || !s.hover.is_empty();
+    if wanted == s.watching {
+        return;
+    }
+    let Some(observer) = &s.observer else { return };
+    if wanted {
+        let init = MutationObserverInit::new();
+        init.set_child_list(true);
+        init.set_subtree(true);
+        init.set_character_data(true);
+        s.watching = observer.observe_with_options(&s.doc, &init).is_ok();
+    } else {
+        // What was queued is of no interest now.
+        observer.take_records();
+        observer.disconnect();
+        s.watching = false;
     }
 }
 
 /// A clock finer than `Date.now()`'s millisecond, for the scan figures.
 fn clock() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
-
-/// Drops the numbers `gone` says are gone, and their nodes from the known ones.
-fn forget(s: &mut State, gone: impl Fn(&Hit) -> bool) {
-    let known = s.known.clone();
-    s.hits.retain(|h| {
-        let drop = gone(h);
-        if drop {
-            known.delete(h.node.unchecked_ref());
-        }
-        !drop
-    });
-}
-
-/// The last scan's figures on the control's host (for the benchmark; no page data in them).
-fn mark(s: &State) {
-    let (nodes, ms) = s.scanned;
-    let _ = s.host.set_attribute("data-scan", &format!("{nodes} {}", (ms * 1000.0) as u64));
-    let _ = s.host.set_attribute("data-numbers", &s.hits.len().to_string());
 }
 
 fn listen(state: &Rc<RefCell<State>>, doc: &Document) -> Vec<EventListener> {
@@ -539,7 +387,15 @@ fn page_target(s: &mut State, e: &web_sys::Event) -> Option<Element> {
 /// (their boxes are measured now, once, for the moves that follow).
 fn over(s: &mut State, e: &web_sys::Event) {
     let Some(el) = page_target(s, e) else { return };
+    s.hovered = Some(el);
+    read_hovered(s);
+    watch(s);
+}
+
+/// Reads the numbers of the element under the pointer (`hovered`).
+fn read_hovered(s: &mut State) {
     s.hover.clear();
+    let Some(el) = s.hovered.clone() else { return };
     // Text the agent is editing (a note, a rich-text field) is not offered for dialling.
     if el.dyn_ref::<HtmlElement>().is_some_and(HtmlElement::is_content_editable) {
         return;
@@ -547,12 +403,11 @@ fn over(s: &mut State, e: &web_sys::Event) {
     if let Some(link) = el.closest(LINKS).ok().flatten() {
         if let Some(number) = link.get_attribute("href").as_deref().and_then(scan::link_number) {
             let r = link.get_bounding_client_rect();
-            show(s, number, None, [r.left(), r.top(), r.right(), r.bottom()]);
+            show(s, number, None, [r.left(), r.top(), r.right(), r.bottom()], link.into());
             return;
         }
     }
-    // The element's own text, read now: a handful of nodes, where looking it up among the
-    // page's numbers would cost a comparison with each of them.
+    // The element's own text, read now: a handful of nodes.
     let mut child = el.first_child();
     for _ in 0..HOVER_NODES {
         let Some(c) = child else { break };
@@ -561,7 +416,7 @@ fn over(s: &mut State, e: &web_sys::Event) {
             if scan::may_hold(&data) {
                 for f in scan::numbers(&data, &s.rules) {
                     for b in boxes(&s.doc, &c, f.start, f.end) {
-                        s.hover.push((f.text.to_string(), b));
+                        s.hover.push((f.text.to_string(), b, c.clone()));
                     }
                 }
             }
@@ -580,11 +435,11 @@ fn moved(s: &mut State, e: &web_sys::Event) {
     }
     let e: &web_sys::MouseEvent = e.unchecked_ref();
     let (x, y) = (e.client_x() as f64, e.client_y() as f64);
-    let under = s.hover.iter().find(|(_, b)| x >= b[0] - 2.0 && x <= b[2] + 2.0 && y >= b[1] - 2.0 && y <= b[3] + 2.0).cloned();
+    let under = s.hover.iter().find(|(_, b, _)| x >= b[0] - 2.0 && x <= b[2] + 2.0 && y >= b[1] - 2.0 && y <= b[3] + 2.0).cloned();
     match under {
-        Some((number, b)) => {
-            if s.shown.as_ref().is_none_or(|t| t.number != number || t.owner.is_some()) {
-                show(s, number, None, b);
+        Some((number, b, node)) => {
+            if s.shown.as_ref().is_none_or(|t| t.number != number || t.owner.is_some() || t.source != node) {
+                show(s, number, None, b, node);
             } else {
                 s.linger = None;
             }
@@ -609,24 +464,38 @@ fn focused(s: &mut State, e: &web_sys::Event) {
     let found = match link.and_then(|l| l.get_attribute("href")).as_deref().and_then(scan::link_number) {
         Some(number) => {
             let r = el.get_bounding_client_rect();
-            Some((number, [r.left(), r.top(), r.right(), r.bottom()]))
+            Some((number, [r.left(), r.top(), r.right(), r.bottom()], el.clone().into()))
         }
-        // A number that is most of the element's text: a focused page region (a single-page
-        // app focuses its main area after each navigation) offers none of its numbers.
-        None => {
-            let len = el.text_content().map_or(0, |t| t.trim().chars().count());
-            s.hits
-                .iter()
-                .find(|h| el.contains(Some(h.node.unchecked_ref())))
-                .filter(|h| len <= h.number.chars().count() + 40)
-                .and_then(|h| boxes(&s.doc, &h.node, h.start, h.end).into_iter().next().map(|b| (h.number.clone(), b)))
-        }
+        None => focus_number(s, &el),
     };
     match found {
-        Some((number, b)) => show(s, number, Some(el), b),
+        Some((number, b, source)) => show(s, number, Some(el), b, source),
         None if s.shown.as_ref().is_some_and(|t| t.owner.is_some()) => hide(s),
         None => {}
     }
+}
+
+/// The number of a focused element, read now: only when it is most of the element's text (a
+/// focused page region, as a single-page app focuses its main area after each navigation,
+/// offers none of its numbers), with its box and its text node.
+fn focus_number(s: &State, el: &Element) -> Option<(String, [f64; 4], Node)> {
+    let text = el.text_content()?;
+    let len = text.trim().chars().count();
+    if len > 4 * FOCUS_TEXT || !scan::may_hold(&text) || len > FOCUS_TEXT + scan::numbers(&text, &s.rules).first()?.text.chars().count() {
+        return None;
+    }
+    // SHOW_TEXT: the element's text nodes, in order, for the first that holds the number.
+    let walker = s.doc.create_tree_walker_with_what_to_show(el, 4).ok()?;
+    while let Ok(Some(node)) = walker.next_node() {
+        let data = node.text_content().unwrap_or_default();
+        if !scan::may_hold(&data) {
+            continue;
+        }
+        let f = scan::numbers(&data, &s.rules).into_iter().next()?;
+        let b = boxes(&s.doc, &node, f.start, f.end).into_iter().next()?;
+        return Some((f.text.to_string(), b, node));
+    }
+    None
 }
 
 /// Tab on the page element the control belongs to moves into the control.
@@ -681,9 +550,9 @@ fn boxes(doc: &Document, node: &Node, start: u32, end: u32) -> Vec<[f64; 4]> {
 
 /// Shows the control for `number`, to the right of its box `b` (left of it, or below, when
 /// the viewport ends).
-fn show(s: &mut State, number: String, owner: Option<Element>, b: [f64; 4]) {
+fn show(s: &mut State, number: String, owner: Option<Element>, b: [f64; 4], source: Node) {
     s.linger = None;
-    s.shown = Some(Target { number, owner });
+    s.shown = Some(Target { number, owner, source });
     s.shown_at = clock();
     label(s);
     let html: &HtmlElement = s.host.unchecked_ref();
@@ -706,6 +575,7 @@ fn show(s: &mut State, number: String, owner: Option<Element>, b: [f64; 4]) {
     let _ = style.set_property_with_priority("left", &format!("{}px", left.max(0.0) as i32), "important");
     let _ = style.set_property_with_priority("top", &format!("{}px", top.max(0.0) as i32), "important");
     s.style = s.host.get_attribute("style").unwrap_or_default();
+    watch(s);
 }
 
 /// The control's words: Call, or why not.
@@ -737,6 +607,7 @@ fn hide(s: &mut State) {
     let html: &HtmlElement = s.host.unchecked_ref();
     let _ = html.style().set_property_with_priority("display", "none", "important");
     s.style = s.host.get_attribute("style").unwrap_or_default();
+    watch(s);
 }
 
 fn start_linger(s: &mut State) {

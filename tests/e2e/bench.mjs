@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServers } from '../sim/server.mjs';
-import { FLAGS, CHROMIUM, launchFirefox, trust } from './harness.mjs';
+import { FLAGS, CHROMIUM, launchFirefox, trust, mouseTo } from './harness.mjs';
 import { withOpenedRoot } from './shadow.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -70,29 +70,53 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.le
 const FLOOR = path.join(root, 'tests/bench/floor');
 
 /** A Chromium with our extension (true), the floor ('floor') or none (false). */
-/** Click-to-dial's scan of a large CRM list (tests/sim/crm/bigtable.html: 2,500 rows, 10,000
- *  text nodes, a number in every row): the time the content script took to read the page once
- *  the tenant was trusted, and to read the table again after the page rebuilt it (the
- *  mutation-driven rescan), each scaled to 10,000 text nodes. The content script writes each
- *  scan's figures (text nodes, microseconds) on its control's host. */
-async function scanFigures(page, url, poll) {
-  const read = async () => {
-    const v = await poll(page, () => document.querySelector('bp-call-dial')?.getAttribute('data-scan'));
-    const [nodes, us] = v.split(' ').map(Number);
-    return (us / 1000) * (10000 / nodes);
-  };
-  const full = [];
-  const again = [];
+/** Click-to-dial on a large CRM list (tests/sim/crm/bigtable.html: 1,000 rows × 10 columns,
+ *  10,000 text nodes, a number in every row). The page is never read as a whole: a number is
+ *  read where the pointer enters or a Tab lands. Two figures:
+ *  - point_ms: the pointer moving onto a row's number → the Call control shown beside it,
+ *    timed by the page (the pointer event's arrival to the control's style change);
+ *  - rerender_ms_per_10k: the page rebuilding the list while a control is up (the only time
+ *    the content script watches mutations), the content script's own time for that batch
+ *    (written on its control's host: records, microseconds), per 10,000 text nodes. */
+async function dialFigures(page, url, poll, mouseTo) {
+  const point = [];
+  const rerender = [];
   for (let i = 0; i < Math.max(3, Math.round(RUNS / 4)); i++) {
     await page.goto(url);
-    full.push(await read());
-    for (let j = 0; j < 3; j++) {
-      await page.evaluate(() => document.querySelector('bp-call-dial').removeAttribute('data-scan'));
-      await page.evaluate(() => document.getElementById('rerender').click());
-      again.push(await read());
+    await poll(page, () => !!document.querySelector('bp-call-dial'));
+    await page.evaluate(() => {
+      window.__point = [];
+      let t0 = 0;
+      addEventListener('pointerover', (e) => { if (e.isTrusted) t0 = performance.now(); }, true);
+      const host = document.querySelector('bp-call-dial');
+      new MutationObserver(() => {
+        if (t0 && host.style.display === 'block') { window.__point.push(performance.now() - t0); t0 = 0; }
+      }).observe(host, { attributes: true, attributeFilter: ['style'] });
+    });
+    for (let j = 0; j < 4; j++) {
+      await mouseTo(page, 3, 3);
+      await poll(page, () => document.querySelector('bp-call-dial').style.display === 'none');
+      const at = await page.evaluate((row) => {
+        const cell = document.querySelectorAll('#contacts tbody tr')[(row * 97 + 11) % 1000].cells[1];
+        const r = document.createRange();
+        r.selectNodeContents(cell.firstChild);
+        const b = r.getClientRects()[0];
+        cell.scrollIntoView({ block: 'center' });
+        const c = r.getClientRects()[0];
+        return { x: Math.round(c.left + Math.min(20, b.width / 2)), y: Math.round(c.top + c.height / 2) };
+      }, i * 4 + j);
+      await page.waitForTimeout(50);
+      await mouseTo(page, at.x, at.y);
+      await poll(page, (n) => window.__point.length >= n, j + 1);
     }
+    point.push(...await page.evaluate(() => window.__point));
+    // The control is up under the resting pointer: the page rebuilds the list.
+    await page.evaluate(() => document.querySelector('bp-call-dial').removeAttribute('data-scan'));
+    const nodes = await page.evaluate(() => { document.getElementById('rerender').click(); const w = document.createTreeWalker(document.querySelector('#contacts tbody'), 4); let n = 0; while (w.nextNode()) n++; return n; });
+    const v = await poll(page, () => document.querySelector('bp-call-dial').getAttribute('data-scan'));
+    rerender.push((Number(v.split(' ')[1]) / 1000) * (10000 / nodes));
   }
-  return { scan_ms_per_10k: median(full), rescan_ms_per_10k: median(again) };
+  return { point_ms: median(point), rerender_ms_per_10k: median(rerender) };
 }
 
 async function browser(withExtension) {
@@ -245,8 +269,8 @@ try {
   results.chromium.capture_dom_latency_ms = dom.length ? median(dom) : undefined;
   results.chromium.capture_dom_share = dom.length / Math.max(1, (await page.evaluate(() => window.__capture)).length);
   results.chromium.capture_hop_ms = median(await page.evaluate(() => window.__captureHop));
-  const chromiumPoll = async (p, fn) => (await p.waitForFunction(fn, undefined, { timeout: 15000 })).jsonValue();
-  Object.assign(results.chromium, await scanFigures(page, `${servers.crm}/bigtable.html`, chromiumPoll));
+  const chromiumPoll = async (p, fn, arg) => (await p.waitForFunction(fn, arg, { timeout: 15000 })).jsonValue();
+  Object.assign(results.chromium, await dialFigures(page, `${servers.crm}/bigtable.html`, chromiumPoll, mouseTo));
   await withExt.close();
 } catch (e) {
   if (e !== PAGE_ONLY) throw e;
@@ -338,7 +362,7 @@ if (!args.includes('--chromium-only') && !args.includes('--page-only')) {
     const dom = await a.evaluate(() => window.__captureDom);
     results.firefox.capture_dom_latency_ms = dom.length ? median(dom) : undefined;
     results.firefox.capture_hop_ms = median(await a.evaluate(() => window.__captureHop));
-    Object.assign(results.firefox, await scanFigures(a, `${ff.crm}/bigtable.html`, poll));
+    Object.assign(results.firefox, await dialFigures(a, `${ff.crm}/bigtable.html`, poll, mouseTo));
   } finally {
     await ff.close();
     await ffBase.close().catch(() => {});
@@ -356,7 +380,7 @@ results.wasm_gzip_kb = results.files['pkg/content_bg.wasm'].gzip_kb;
 results.pages_wasm_raw_kb = results.files['pkg/pages_bg.wasm'].raw_kb;
 results.pages_wasm_gzip_kb = results.files['pkg/pages_bg.wasm'].gzip_kb;
 
-const TARGETS = { load_ratio: ['≤', 1.02], script_ms: ['≤', 1], memory_kb: ['≤', 512], detect_latency_ms: ['≤', 16], detect_first_latency_ms: ['≤', 16], capture_latency_ms: ['≤', 16], wasm_gzip_kb: ['≤', 60], scan_ms_per_10k: ['≤', 16.7], rescan_ms_per_10k: ['≤', 16.7] };
+const TARGETS = { load_ratio: ['≤', 1.02], script_ms: ['≤', 1], memory_kb: ['≤', 512], detect_latency_ms: ['≤', 16], detect_first_latency_ms: ['≤', 16], capture_latency_ms: ['≤', 16], wasm_gzip_kb: ['≤', 60], point_ms: ['≤', 16.7], rerender_ms_per_10k: ['≤', 16.7] };
 const rows = [
   ['load_ratio', results.chromium.load_ratio, 'page without repeater, with / without extension (pairwise median)'],
   ['load_delta_ms', results.chromium.load_delta_ms, `the same as a difference (page loads in ${results.chromium.load_ms_without.toFixed(1)} ms without)`],
@@ -378,8 +402,8 @@ const rows = [
   ['capture_latency_ms', results.chromium.capture_latency_ms, 'desktop posts INTERACTION_RENDERED -> first frame showing item_id'],
   ['capture_dom_latency_ms', results.chromium.capture_dom_latency_ms, `the same, to the value in the DOM (the toolbar done; the rest is the wait for the next frame; measured in ${Math.round((results.chromium.capture_dom_share ?? 0) * 100)}% of calls)`],
   ['capture_hop_ms', results.chromium.capture_hop_ms, 'the same event heard by a page script: the browser\'s hop from the desktop\'s process to the CRM\'s'],
-  ['scan_ms_per_10k', results.chromium.scan_ms_per_10k, 'click-to-dial: reading a large CRM list view for numbers, per 10,000 text nodes (1,000 rows × 10 columns, a number in each row), once the tenant is trusted'],
-  ['rescan_ms_per_10k', results.chromium.rescan_ms_per_10k, 'the same list rebuilt by the page: the mutation-driven rescan, per 10,000 text nodes'],
+  ['point_ms', results.chromium.point_ms, 'click-to-dial on a large CRM list view (1,000 rows × 10 columns, 10,000 text nodes, a number in each row; never read as a whole): the pointer onto a number → the Call control beside it'],
+  ['rerender_ms_per_10k', results.chromium.rerender_ms_per_10k, 'the same list rebuilt by the page while a control is up (the only time mutations are watched): the content script\'s time, per 10,000 text nodes'],
   ['wasm_raw_kb', results.wasm_raw_kb, 'content module (content script, toolbar frame)'],
   ['wasm_gzip_kb', results.wasm_gzip_kb, 'the same, gzip -9'],
   ['pages_wasm_raw_kb', results.pages_wasm_raw_kb, 'pages module (popup, background): never loaded by a CRM page'],

@@ -1,8 +1,9 @@
 // Click-to-dial from the CRM page itself: a Call control appears beside a number in the page's
 // text or a tel: link while the pointer is on it (or it has focus), the page's own layout, text
 // and DOM stay as they were, the control says why when it cannot dial, Tab reaches it from a
-// focusable number, numbers the page adds or re-renders later are dialable too, and what is not
-// a number (dates, amounts, an IP address, an order number) gets no control.
+// focusable number, numbers the page adds or re-renders later are dialable too, a control whose
+// number the page removed or changed goes, and what is not a number (dates, amounts, an IP
+// address, an order number) gets no control.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, toolbar, desktop, login, expectText, received, dialControl, textPoint, mouseTo, pressKey, menuCall, menuEntryExists, pageUrl, openPopup, openOptions } from './harness.mjs';
@@ -154,10 +155,10 @@ async function tabToCell(text) {
   await pressKey(page, 'Tab');
 }
 
-test('numbers the page adds or re-renders later are dialable: a rescan on mutation', async () => {
+test('numbers the page adds or re-renders later are dialable, by pointer and by keyboard', async () => {
   await page.locator('#more').click();
   assert.equal(await hover('+1 212 555 0142'), 'Call +1 212 555 0142');
-  // From the keyboard the control comes from the page's numbers as scanned: the new row's.
+  // From the keyboard the focused cell is read when the Tab reaches it: the new row's.
   await tabToCell('+1 212 555 0142');
   await expectText(control(), '☎ Call +1 212 555 0142');
   assert.equal(await control().getAttribute('aria-label'), 'Call +1 212 555 0142');
@@ -174,6 +175,43 @@ test('numbers the page adds or re-renders later are dialable: a rescan on mutati
   assert.deepEqual((await dials()).at(-1), { command: 'DIAL_NUMBER', number: '49301234567' });
   await toolbar(page).getByRole('button', { name: 'Wrap up', exact: true }).click();
   await expectText(toolbar(page).getByLabel('Agent status'), 'Ready', 10000);
+});
+
+test('a control whose number the page changes or re-renders under the resting pointer goes: it never offers a number no longer shown', async () => {
+  /** Whether the control stays hidden for `ms` (a control that went, and did not come back). */
+  const goneFor = async (ms) => {
+    for (const end = Date.now() + ms; Date.now() < end;) {
+      if (await control().count()) return false;
+      await page.waitForTimeout(50);
+    }
+    return true;
+  };
+  /** The control's accessible name once it shows (logged in or not, it names its number). */
+  const named = async (number) => {
+    for (const end = Date.now() + 3000; Date.now() < end; await page.waitForTimeout(50)) {
+      const name = (await control().count()) ? await control().getAttribute('aria-label') : null;
+      if (name?.startsWith(`Call ${number}`)) return true;
+    }
+    return false;
+  };
+  assert.match(await hover('+52 55 1234 5678'), /^Call \+52 55 1234 5678/);
+  // The page edits the number's own text (a live update): the pointer has not moved.
+  await page.evaluate(() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.data.includes('+52 55 1234 5678')) n.data = n.data.replace('+52 55 1234 5678', '+52 55 8765 4321');
+  });
+  assert.ok(await goneFor(1000), 'the control for the old number went');
+  // The pointer moves on over the new text (the same element): its number.
+  let at = await textPoint(page, '+52 55 8765 4321');
+  await mouseTo(page, at.x + 1, at.y);
+  assert.ok(await named('+52 55 8765 4321'), 'the new number');
+  // The page's own timer rebuilds the list (new nodes, under the same pointer).
+  await page.evaluate(() => document.getElementById('rerender').click());
+  assert.ok(await goneFor(1000), 'the control for the replaced row went');
+  at = await textPoint(page, '+52 55 8765 4321');
+  await mouseTo(page, at.x, at.y);
+  assert.ok(await named('+52 55 8765 4321'), 'the new number');
+  await mouseTo(page, 5, 5);
 });
 
 test('the context menu\'s Call dials the selection, from this tab or from a tab without the desktop', async () => {

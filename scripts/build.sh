@@ -95,8 +95,11 @@ echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start 
 # its own once the tenant is trusted would take it off this figure (issue 12). The confirmation
 # step and the context menu's Call added 0.7 KB; the control's defences against a page that
 # wants its own number dialled (host style guard, click delay, Tab-only focus, the number in
-# the label) and the scan's bookkeeping of known nodes 1.1 KB.
-CONTENT_GZIP_BUDGET=95500
+# the label) and the scan's bookkeeping of known nodes 1.1 KB. Reading numbers where the agent
+# points instead of scanning the page took 1.2 KB off; pausing and resuming the call recording
+# (the toggle, its state in the head, the confirmation and its timeout, Resume before Wrap up)
+# added 2.1 KB.
+CONTENT_GZIP_BUDGET=96500
 content_gzip=$(gzip -9 -c "$PKG/content_bg.wasm" | wc -c)
 if [ "$content_gzip" -gt "$CONTENT_GZIP_BUDGET" ]; then
   echo "content module is $content_gzip B gzip -9, over its budget of $CONTENT_GZIP_BUDGET B (scripts/build.sh)" >&2

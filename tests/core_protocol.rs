@@ -20,6 +20,9 @@ fn commands_serialise_exactly_as_the_sdk_does() {
         ),
         (ToDesktop::SelectService { data: "Outbound Sales".into() }, r#"{"command":"SELECT_SERVICE","data":"Outbound Sales"}"#),
         (ToDesktop::Dial { number: "14155550100".into() }, r#"{"command":"DIAL_NUMBER","number":"14155550100"}"#),
+        (ToDesktop::MuteRecording { item_id: "D3FA".into() }, r#"{"command":"MUTE_CALL_RECORDING","item_id":"D3FA"}"#),
+        (ToDesktop::UnmuteRecording { item_id: "D3FA".into() }, r#"{"command":"UNMUTE_CALL_RECORDING","item_id":"D3FA"}"#),
+        (ToDesktop::RecordingStatus { item_id: "D3FA".into() }, r#"{"command":"CALL_RECORDING_STATUS","item_id":"D3FA"}"#),
     ];
     for (cmd, json) in table {
         assert_eq!(cmd.to_wire(), json);
@@ -96,12 +99,17 @@ fn events_parse_leniently() {
         ),
         (
             r#"{"item_id":"D3FA","call_id":"7A74\/211","command":"call_recording_status","recording":"1","muted":"0"}"#,
-            FromDesktop::CallRecording { item_id: Some("D3FA".into()), call_id: Some("7A74/211".into()), recording: Some(true) },
+            FromDesktop::CallRecording { item_id: Some("D3FA".into()), call_id: Some("7A74/211".into()), recording: Some(true), muted: Some(false) },
         ),
         (
             // The 2019 draft: nested, a JSON boolean.
             r#"{"command":"CALL_RECORDING_STATUS","data":{"item_id":"D3FA","recording":false}}"#,
-            FromDesktop::CallRecording { item_id: Some("D3FA".into()), call_id: None, recording: Some(false) },
+            FromDesktop::CallRecording { item_id: Some("D3FA".into()), call_id: None, recording: Some(false), muted: None },
+        ),
+        (
+            // A paused recording, as the desktop reports it after MUTE_CALL_RECORDING.
+            r#"{"item_id":"D3FA","call_id":"7A74/211","command":"call_recording_status","recording":"1","muted":"1"}"#,
+            FromDesktop::CallRecording { item_id: Some("D3FA".into()), call_id: Some("7A74/211".into()), recording: Some(true), muted: Some(true) },
         ),
         (
             // A numeric item_id is kept as its decimal text.

@@ -674,3 +674,110 @@ fn a_dial_is_never_queued_and_another_call_does_not_confirm_it() {
     let fx = s.apply(Input::Tick { now: 10_100.0 });
     assert!(posts(&fx).iter().any(|p| p.contains("GET_STATE")), "{fx:?}");
 }
+
+fn rec_status(item: &str, recording: &str, muted: &str) -> String {
+    format!(r#"{{"item_id":"{item}","call_id":"C-{item}","command":"call_recording_status","recording":"{recording}","muted":"{muted}"}}"#)
+}
+
+#[test]
+fn recording_pause_and_resume_count_only_when_the_desktop_says_so_and_a_double_click_sends_one() {
+    let mut s = live("busy", &["A"]);
+    msg(&mut s, rec_status("A", "1", "0"), 20.0);
+    let v = View::of(&s);
+    assert_eq!(v.recording, Some("rec_on"));
+    assert!(v.rec_button.enabled && !v.rec_paused);
+    let fx = click(&mut s, Button::Recording, 100.0);
+    assert_eq!(posts(&fx), vec![r#"{"command":"MUTE_CALL_RECORDING","item_id":"A"}"#.to_string()]);
+    assert_eq!(logs(&fx), vec![("Pause recording".into(), "sent".into())]);
+    // The second click of a double click: nothing more is sent.
+    assert!(posts(&click(&mut s, Button::Recording, 180.0)).is_empty());
+    let v = View::of(&s);
+    assert!(v.rec_button.busy && !v.rec_button.enabled);
+    assert_eq!(v.recording, Some("rec_on"), "not paused until the desktop says so");
+    let fx = msg(&mut s, rec_status("A", "1", "1"), 400.0);
+    assert!(logs(&fx).contains(&("Pause recording".into(), "confirmed: paused".into())), "{fx:?}");
+    let v = View::of(&s);
+    assert_eq!(v.recording, Some("rec_paused"));
+    assert!(v.rec_paused && v.rec_button.enabled);
+    assert_eq!(s.notice.as_ref().map(|n| n.text.key), Some("notice_rec_paused"));
+    // Pressed again: resume.
+    let fx = click(&mut s, Button::Recording, 1_000.0);
+    assert_eq!(posts(&fx), vec![r#"{"command":"UNMUTE_CALL_RECORDING","item_id":"A"}"#.to_string()]);
+    msg(&mut s, rec_status("A", "1", "0"), 1_200.0);
+    assert_eq!(View::of(&s).recording, Some("rec_on"));
+    assert!(s.rec_pending.is_none());
+}
+
+#[test]
+fn a_pause_the_desktop_never_confirms_says_the_recording_may_not_be_paused_and_asks() {
+    let mut s = live("busy", &["A"]);
+    msg(&mut s, rec_status("A", "1", "0"), 20.0);
+    click(&mut s, Button::Recording, 100.0);
+    assert_eq!(s.next_deadline(), Some(100.0 + bp_toolbar::core::session::RECORDING_CONFIRM_MS));
+    let fx = s.apply(Input::Tick { now: 5_200.0 });
+    assert!(logs(&fx).contains(&("Pause recording".into(), "not confirmed in 5 s".into())), "{fx:?}");
+    assert!(posts(&fx).contains(&r#"{"command":"CALL_RECORDING_STATUS","item_id":"A"}"#.to_string()), "asks the desktop: {fx:?}");
+    assert_eq!(s.notice.as_ref().map(|n| (n.kind, n.text.key)), Some((NoticeKind::Error, "notice_rec_unconfirmed_pause")));
+    let v = View::of(&s);
+    assert_eq!(v.recording, Some("rec_doubt_pause"));
+    assert!(!v.rec_paused && v.rec_button.enabled, "the agent can press again");
+    // The desktop's answer ends the doubt.
+    msg(&mut s, rec_status("A", "1", "1"), 6_000.0);
+    assert_eq!(View::of(&s).recording, Some("rec_paused"));
+}
+
+#[test]
+fn with_resume_required_wrap_up_and_complete_wait_while_the_recording_is_paused_or_may_be() {
+    let mut s = live("busy", &["A"]);
+    s.apply(Input::RequireResume(true));
+    msg(&mut s, rec_status("A", "1", "0"), 20.0);
+    assert!(View::of(&s).wrap_up.enabled);
+    click(&mut s, Button::Recording, 100.0);
+    msg(&mut s, rec_status("A", "1", "1"), 300.0);
+    let v = View::of(&s);
+    assert!(v.resume_required && !v.wrap_up.enabled && !v.complete.enabled, "{v:?}");
+    // The shortcut too.
+    let fx = click(&mut s, Button::WrapUp, 400.0);
+    assert!(posts(&fx).is_empty(), "{fx:?}");
+    assert_eq!(s.notice.as_ref().map(|n| n.text.key), Some("hint_resume_required"));
+    // A resume the desktop never confirms: it may still be paused, so still no wrap-up.
+    click(&mut s, Button::Recording, 700.0);
+    s.apply(Input::Tick { now: 5_800.0 });
+    assert_eq!(View::of(&s).recording, Some("rec_doubt_resume"));
+    assert!(!View::of(&s).wrap_up.enabled);
+    msg(&mut s, rec_status("A", "1", "0"), 6_000.0);
+    assert!(View::of(&s).wrap_up.enabled);
+    // Paused again, then the call ends: a call that is over has nothing left to resume.
+    click(&mut s, Button::Recording, 7_000.0);
+    msg(&mut s, rec_status("A", "1", "1"), 7_100.0);
+    assert!(!View::of(&s).wrap_up.enabled);
+    msg(&mut s, ev("_CALL_ENDED", r#"{"item_id":"A"}"#), 8_000.0);
+    let v = View::of(&s);
+    assert!(v.complete.enabled && v.recording.is_none(), "{v:?}");
+}
+
+#[test]
+fn no_pause_without_a_live_call_or_for_a_call_not_recorded() {
+    let mut s = live("ready", &[]);
+    assert!(posts(&click(&mut s, Button::Recording, 100.0)).is_empty());
+    assert_eq!(View::of(&s).recording, None);
+    let mut s = live("busy", &["A"]);
+    assert_eq!(View::of(&s).recording, Some("rec_unknown"), "shown during the call even before any status");
+    msg(&mut s, rec_status("A", "0", "0"), 20.0);
+    let v = View::of(&s);
+    assert_eq!(v.recording, Some("rec_off"));
+    assert!(!v.rec_button.enabled);
+    assert!(posts(&click(&mut s, Button::Recording, 100.0)).is_empty());
+}
+
+#[test]
+fn a_double_click_on_the_recording_toggle_does_not_resume_what_it_paused() {
+    let mut s = live("busy", &["A"]);
+    msg(&mut s, rec_status("A", "1", "0"), 20.0);
+    click(&mut s, Button::Recording, 100.0);
+    // The desktop confirms between the two clicks of a double click.
+    msg(&mut s, rec_status("A", "1", "1"), 150.0);
+    assert!(posts(&click(&mut s, Button::Recording, 250.0)).is_empty());
+    assert_eq!(View::of(&s).recording, Some("rec_paused"));
+    assert_eq!(posts(&click(&mut s, Button::Recording, 700.0)), vec![r#"{"command":"UNMUTE_CALL_RECORDING","item_id":"A"}"#.to_string()]);
+}

@@ -237,7 +237,7 @@ pub const ACTION_GROUPS: &[&str] = &["commands", "wrap_up", "get_state", "events
 /// The filter group of a stored action.
 pub fn action_group(action: &str) -> &'static str {
     match action {
-        "Terminate" | "Complete" | "Select service" | "Screen pop" => "commands",
+        "Terminate" | "Complete" | "Select service" | "Screen pop" | "Pause recording" | "Resume recording" => "commands",
         a if a.starts_with("Dial ") => "commands",
         "Wrap up" => "wrap_up",
         a if a.starts_with("Get State") => "get_state",
@@ -367,6 +367,8 @@ pub mod display {
         ("ACW alert", "log_a_acw_alert"),
         ("Select service", "log_a_select_service"),
         ("Screen pop", "log_a_screen_pop"),
+        ("Pause recording", "log_a_pause_recording"),
+        ("Resume recording", "log_a_resume_recording"),
     ];
 
     const RESULTS: &[(&str, &str)] = &[
@@ -396,6 +398,11 @@ pub mod display {
         ("no call started in 10 s", "log_r_no_call"),
         ("no template fits this call", "log_r_pop_none"),
         ("could not open a tab", "log_r_pop_failed"),
+        ("recording", "log_r_recording"),
+        ("recording paused", "log_r_recording_paused"),
+        ("not recording", "log_r_not_recording"),
+        ("confirmed: paused", "log_r_confirmed_paused"),
+        ("confirmed: resumed", "log_r_confirmed_resumed"),
     ];
 
     fn verbatim(text: &str) -> Msg {

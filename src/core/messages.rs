@@ -131,6 +131,7 @@ pub fn button_for_command(command: &str) -> Option<crate::core::session::Button>
         "wrap-up" => Some(Button::WrapUp),
         "terminate" => Some(Button::Terminate),
         "complete" => Some(Button::Complete),
+        "recording" => Some(Button::Recording),
         _ => None,
     }
 }

@@ -47,6 +47,16 @@ pub enum ToDesktop {
     /// `dialNumber(number)`: no reply; the desktop's events say whether a call started.
     #[serde(rename = "DIAL_NUMBER")]
     Dial { number: String },
+    /// `muteCallRecording(item_id)`: pauses the call's recording; no reply, the
+    /// `call_recording_status` event says whether it did.
+    #[serde(rename = "MUTE_CALL_RECORDING")]
+    MuteRecording { item_id: String },
+    /// `unmuteCallRecording(item_id)`: resumes it, likewise.
+    #[serde(rename = "UNMUTE_CALL_RECORDING")]
+    UnmuteRecording { item_id: String },
+    /// `getCallRecordingStatus(item_id)`: answered, if at all, by a `call_recording_status`.
+    #[serde(rename = "CALL_RECORDING_STATUS")]
+    RecordingStatus { item_id: String },
 }
 
 impl ToDesktop {
@@ -60,6 +70,9 @@ impl ToDesktop {
                 json::obj(vec![("command", command), ("data", json::s(data))])
             }
             ToDesktop::Dial { number } => json::obj(vec![("command", command), ("number", json::s(number))]),
+            ToDesktop::MuteRecording { item_id } | ToDesktop::UnmuteRecording { item_id } | ToDesktop::RecordingStatus { item_id } => {
+                json::obj(vec![("command", command), ("item_id", json::s(item_id))])
+            }
             ToDesktop::CompleteWithDisposition { item_id, code, notes } => json::obj(vec![
                 ("command", command),
                 ("item_id", json::s(item_id)),
@@ -79,13 +92,21 @@ impl ToDesktop {
             ToDesktop::CompleteWithDisposition { .. } => "COMPLETE_INTERACTION_WITH_DISPOSITION",
             ToDesktop::SelectService { .. } => "SELECT_SERVICE",
             ToDesktop::Dial { .. } => "DIAL_NUMBER",
+            ToDesktop::MuteRecording { .. } => "MUTE_CALL_RECORDING",
+            ToDesktop::UnmuteRecording { .. } => "UNMUTE_CALL_RECORDING",
+            ToDesktop::RecordingStatus { .. } => "CALL_RECORDING_STATUS",
         }
     }
 
     /// The interaction a Terminate or Complete acts on.
     pub fn item_id(&self) -> Option<&str> {
         match self {
-            ToDesktop::GetState { .. } | ToDesktop::SelectService { .. } | ToDesktop::Dial { .. } => None,
+            ToDesktop::GetState { .. }
+            | ToDesktop::SelectService { .. }
+            | ToDesktop::Dial { .. }
+            | ToDesktop::MuteRecording { .. }
+            | ToDesktop::UnmuteRecording { .. }
+            | ToDesktop::RecordingStatus { .. } => None,
             ToDesktop::Terminate { data } | ToDesktop::Complete { data } => Some(data),
             ToDesktop::CompleteWithDisposition { item_id, .. } => Some(item_id),
         }
@@ -152,9 +173,9 @@ pub enum FromDesktop {
     /// `_CALL_ENDED`: the call of an interaction is over (its after-call work may already have
     /// begun). `item_id` or `call_id` say which, when the desktop gives them.
     CallEnded { item_id: Option<String>, call_id: Option<String> },
-    /// `call_recording_status` (flat: `item_id`, `call_id`, `recording` as `"1"`/`"0"`), also
-    /// the one message that names both an interaction and its call.
-    CallRecording { item_id: Option<String>, call_id: Option<String>, recording: Option<bool> },
+    /// `call_recording_status` (flat: `item_id`, `call_id`, `recording` and `muted` as
+    /// `"1"`/`"0"`), also the one message that names both an interaction and its call.
+    CallRecording { item_id: Option<String>, call_id: Option<String>, recording: Option<bool>, muted: Option<bool> },
     /// Any other well-formed message (call-flow and recording events, unknown commands).
     Other { command: String },
 }
@@ -230,16 +251,8 @@ impl FromDesktop {
                 FromDesktop::CallRecording {
                     item_id: text_field(at, "item_id").filter(|s| !s.is_empty()),
                     call_id: text_field(at, "call_id").filter(|s| !s.is_empty()),
-                    recording: match at.get("recording") {
-                        Some(Value::Bool(b)) => Some(*b),
-                        Some(Value::Str(s)) => match s.as_str() {
-                            "1" | "true" => Some(true),
-                            "0" | "false" => Some(false),
-                            _ => None,
-                        },
-                        Some(Value::Num(n)) => Some(*n != 0.0),
-                        _ => None,
-                    },
+                    recording: flag(at, "recording"),
+                    muted: flag(at, "muted"),
                 }
             }
             _ => FromDesktop::Other { command },
@@ -308,6 +321,21 @@ fn data_fields(obj: &Value) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// A yes/no field as the desktop writes it: `"1"`/`"0"` (the documented strings), `true`/`false`
+/// (what the docs call it), or a number; anything else is unknown.
+fn flag(at: &Value, key: &str) -> Option<bool> {
+    match at.get(key) {
+        Some(Value::Bool(b)) => Some(*b),
+        Some(Value::Str(s)) => match s.as_str() {
+            "1" | "true" => Some(true),
+            "0" | "false" => Some(false),
+            _ => None,
+        },
+        Some(Value::Num(n)) => Some(*n != 0.0),
+        _ => None,
+    }
 }
 
 /// A string field; numbers are accepted and written in decimal (ids are strings on the wire,

@@ -40,6 +40,8 @@ pub enum Button {
     Trust,
     /// Dial the number in the toolbar's number field.
     Call,
+    /// Pause the current call's recording, or resume it when it is paused.
+    Recording,
 }
 
 /// Something that happened, as the glue reports it.
@@ -87,6 +89,9 @@ pub enum Input {
     TrustChanged { trust: Trust, now: f64 },
     /// The settings in force say whether Complete needs a disposition (options or policy).
     RequireDisposition(bool),
+    /// The settings in force say whether Wrap up and Complete wait while the call's recording
+    /// is paused (options or policy).
+    RequireResume(bool),
     /// Time passed (the glue wakes us at [`Session::next_deadline`]).
     Tick { now: f64 },
 }
@@ -244,6 +249,37 @@ pub struct PendingConfirm {
     pub by_call: bool,
 }
 
+/// A call's recording, as the desktop last reported it (`call_recording_status`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecState {
+    pub item_id: String,
+    /// Recorded at all.
+    pub recording: Option<bool>,
+    /// Paused (the agent's `MUTE_CALL_RECORDING`).
+    pub muted: Option<bool>,
+    /// A pause (`Some(true)`) or resume (`Some(false)`) the desktop never confirmed: the
+    /// recording may not be in the state the agent asked for, until the desktop says.
+    pub doubt: Option<bool>,
+}
+
+/// A pause or resume of the recording sent and not yet confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingRecording {
+    pub item_id: String,
+    /// Pause (true) or resume (false).
+    pub mute: bool,
+    pub sent_at: f64,
+    pub deadline: f64,
+}
+
+/// How long a pause or resume of the recording waits for the desktop's word.
+pub const RECORDING_CONFIRM_MS: f64 = 5_000.0;
+/// A press of the recording toggle this soon after the last is the second click of a double
+/// click (the desktop may have confirmed in between): it resumes nothing.
+pub const RECORDING_GUARD_MS: f64 = 500.0;
+/// The calls whose recording state is kept (the current one and a few it replaced).
+const MAX_RECORDINGS: usize = 8;
+
 /// How long a dial waits for its confirmation.
 pub const DIAL_CONFIRM_MS: f64 = 10_000.0;
 /// A press of Call sooner than this after the confirmation was asked for is part of the same
@@ -316,6 +352,13 @@ pub struct Session {
     pub wrap_fields: Vec<(String, WrapFields)>,
     /// Complete and Wrap up need a disposition first (a setting, possibly the organisation's).
     pub require_disposition: bool,
+    /// Wrap up and Complete wait while the call's recording is paused (a setting).
+    pub require_resume: bool,
+    /// The recording state of recent calls, and the pause or resume on its way.
+    pub recordings: Vec<RecState>,
+    pub rec_pending: Option<PendingRecording>,
+    /// When the recording toggle last sent something.
+    rec_sent_at: Option<f64>,
     /// The toolbar's number field.
     pub dial_input: String,
     pub dial_rules: DialRules,
@@ -360,6 +403,10 @@ impl Session {
             wrap: None,
             wrap_fields: Vec::new(),
             require_disposition: false,
+            require_resume: false,
+            recordings: Vec::new(),
+            rec_pending: None,
+            rec_sent_at: None,
             dial_input: String::new(),
             dial_rules: DialRules::default(),
             dial_service: String::new(),
@@ -398,6 +445,7 @@ impl Session {
             .chain(self.reopen_at)
             .chain(self.dial.as_ref().map(|d| d.deadline))
             .chain(self.confirming.as_ref().map(|c| c.deadline))
+            .chain(self.rec_pending.as_ref().map(|r| r.deadline))
             .reduce(f64::min);
         match (self.pending.earliest_deadline(), cmd) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -433,6 +481,26 @@ impl Session {
     pub fn command_busy(&self, kind: CommandKind, item_id: &str) -> bool {
         self.commands.iter().any(|c| c.kind == kind && c.item_id == item_id)
             || self.outbox.iter().any(|(c, _)| command_kind(c) == Some(kind) && c.item_id() == Some(item_id))
+    }
+
+    /// The recording state of an item's call, as the desktop last reported it.
+    pub fn recording_of(&self, item_id: &str) -> Option<&RecState> {
+        self.recordings.iter().find(|r| r.item_id == item_id)
+    }
+
+    /// The item's call is on (known, and not ended): its recording can be paused.
+    pub fn call_live(&self, item_id: &str) -> bool {
+        !item_id.is_empty() && self.agent.find(item_id).is_some_and(|i| !i.ended)
+    }
+
+    /// Wrap up and Complete wait for Resume: the setting is on and the current call's recording
+    /// is paused, or may be (a pause or resume the desktop never confirmed). A call that is over
+    /// has nothing left to resume.
+    pub fn resume_needed(&self) -> bool {
+        let item = self.current_item();
+        self.require_resume
+            && self.call_live(item)
+            && self.recording_of(item).is_some_and(|r| r.muted == Some(true) || r.doubt.is_some())
     }
 
     /// The disposition and notes the agent typed for an item.
@@ -541,6 +609,7 @@ impl Session {
             }
             Input::TrustChanged { trust, now } => self.on_trust_changed(trust, now, &mut fx),
             Input::RequireDisposition(on) => self.require_disposition = on,
+            Input::RequireResume(on) => self.require_resume = on,
             Input::Tick { now } => self.on_tick(now, &mut fx),
         }
         fx
@@ -614,6 +683,8 @@ impl Session {
             self.pending.clear();
             self.outbox.clear();
             self.commands.clear();
+            self.rec_pending = None;
+            self.recordings.clear();
             self.agent = Agent::default();
             self.replied = false;
             self.notice = None;
@@ -719,6 +790,10 @@ impl Session {
                     self.notice = Some(Notice::new(NoticeKind::Error, "hint_disposition_required", ""));
                 }
             }
+            Button::WrapUp | Button::Complete if self.resume_needed() => {
+                self.notice = Some(Notice::new(NoticeKind::Error, "hint_resume_required", ""));
+            }
+            Button::Recording => self.toggle_recording(now, fx),
             Button::WrapUp => self.start_wrap(now, fx),
             Button::Call => {
                 let text = self.dial_input.clone();
@@ -740,6 +815,65 @@ impl Session {
             }
             Button::Trust => {}
         }
+    }
+
+    /// Pauses the current call's recording, or resumes it when the desktop said it is paused.
+    /// Only on an open channel (a pause sent later is a pause that came too late), one at a
+    /// time (a double click sends one), and counted as done only when the desktop says so.
+    fn toggle_recording(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        let item = self.current_item().to_string();
+        let unrecorded = self.recording_of(&item).is_some_and(|r| r.recording == Some(false));
+        let too_soon = self.rec_sent_at.is_some_and(|at| now - at < RECORDING_GUARD_MS);
+        if !self.call_live(&item) || unrecorded || too_soon || self.rec_pending.is_some() || !matches!(self.channel, Channel::Open { .. }) {
+            return;
+        }
+        self.rec_sent_at = Some(now);
+        let mute = self.recording_of(&item).is_none_or(|r| r.muted != Some(true));
+        let (action, key) = if mute { ("Pause recording", "notice_rec_pausing") } else { ("Resume recording", "notice_rec_resuming") };
+        self.rec_pending = Some(PendingRecording { item_id: item.clone(), mute, sent_at: now, deadline: now + RECORDING_CONFIRM_MS });
+        self.notice = Some(Notice::new(NoticeKind::Info, key, ""));
+        fx.push(self.log_entry(now, action, &item, "sent", None));
+        let cmd = if mute { ToDesktop::MuteRecording { item_id: item } } else { ToDesktop::UnmuteRecording { item_id: item } };
+        self.send(cmd, requests::Origin::Agent, now, fx);
+    }
+
+    /// The state of a call's recording, kept for the few most recent calls.
+    fn rec_mut(&mut self, item_id: &str) -> &mut RecState {
+        match self.recordings.iter().position(|r| r.item_id == item_id) {
+            Some(at) => &mut self.recordings[at],
+            None => {
+                if self.recordings.len() >= MAX_RECORDINGS {
+                    self.recordings.remove(0);
+                }
+                self.recordings.push(RecState { item_id: item_id.to_string(), ..RecState::default() });
+                let last = self.recordings.len() - 1;
+                &mut self.recordings[last]
+            }
+        }
+    }
+
+    /// A `call_recording_status`: the call's recording state, and the pause or resume it
+    /// confirms.
+    fn on_recording(&mut self, item: &str, recording: Option<bool>, muted: Option<bool>, now: f64, fx: &mut Vec<Effect>) {
+        let r = self.rec_mut(item);
+        if recording.is_some() {
+            r.recording = recording;
+        }
+        if muted.is_some() {
+            r.muted = muted;
+            // The desktop's word ends any doubt.
+            r.doubt = None;
+        }
+        let Some(p) = self.rec_pending.take_if(|p| p.item_id == item && (muted == Some(p.mute) || recording == Some(false))) else { return };
+        let latency = Some((now - p.sent_at).max(0.0) as u32);
+        let action = if p.mute { "Pause recording" } else { "Resume recording" };
+        let (result, key) = match (recording, p.mute) {
+            (Some(false), _) => ("not recording", "notice_rec_none"),
+            (_, true) => ("confirmed: paused", "notice_rec_paused"),
+            (_, false) => ("confirmed: resumed", "notice_rec_resumed"),
+        };
+        self.notice = Some(Notice::new(NoticeKind::Success, key, ""));
+        fx.push(self.log_entry(now, action, item, result, latency));
     }
 
     fn on_tick(&mut self, now: f64, fx: &mut Vec<Effect>) {
@@ -788,6 +922,16 @@ impl Session {
         }
         if self.confirming.take_if(|c| c.deadline <= now).is_some() && self.notice.as_ref().is_some_and(|n| n.text.key == "notice_dial_confirm") {
             self.notice = None;
+        }
+        if let Some(p) = self.rec_pending.take_if(|p| p.deadline <= now) {
+            let latency = Some((now - p.sent_at).max(0.0) as u32);
+            let action = if p.mute { "Pause recording" } else { "Resume recording" };
+            fx.push(self.log_entry(now, action, &p.item_id, "not confirmed in 5 s", latency));
+            let key = if p.mute { "notice_rec_unconfirmed_pause" } else { "notice_rec_unconfirmed_resume" };
+            self.notice = Some(Notice::new(NoticeKind::Error, key, ""));
+            self.rec_mut(&p.item_id).doubt = Some(p.mute);
+            // Ask: a desktop that acted without saying so answers with the call's state.
+            self.send(ToDesktop::RecordingStatus { item_id: p.item_id }, requests::Origin::Auto, now, fx);
         }
         if let Some(d) = self.dial.take_if(|d| d.deadline <= now) {
             let latency = Some((now - d.sent_at).max(0.0) as u32);
@@ -1073,14 +1217,18 @@ impl Session {
                     }
                 }
             }
-            FromDesktop::CallRecording { item_id, call_id, recording } => {
+            FromDesktop::CallRecording { item_id, call_id, recording, muted } => {
                 let item = self.bind_call(item_id, call_id);
-                let result = match recording {
-                    Some(true) => "recording",
-                    Some(false) => "not recording",
-                    None => "received",
+                let result = match (recording, muted) {
+                    (Some(false), _) => "not recording",
+                    (_, Some(true)) => "recording paused",
+                    (Some(true), _) => "recording",
+                    _ => "received",
                 };
                 fx.push(self.log_entry(now, "event CALL_RECORDING_STATUS", item.as_deref().unwrap_or(""), result, None));
+                if let Some(item) = item {
+                    self.on_recording(&item, recording, muted, now, fx);
+                }
             }
             FromDesktop::CallEnded { item_id, call_id } => {
                 // The interaction whose call ended: by item_id, else by call_id, else the one
@@ -1307,6 +1455,7 @@ fn command_kind(cmd: &ToDesktop) -> Option<CommandKind> {
         ToDesktop::GetState { .. } | ToDesktop::SelectService { .. } | ToDesktop::Dial { .. } => None,
         ToDesktop::Terminate { .. } => Some(CommandKind::Terminate),
         ToDesktop::Complete { .. } | ToDesktop::CompleteWithDisposition { .. } => Some(CommandKind::Complete),
+        ToDesktop::MuteRecording { .. } | ToDesktop::UnmuteRecording { .. } | ToDesktop::RecordingStatus { .. } => None,
     }
 }
 

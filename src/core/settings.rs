@@ -56,6 +56,9 @@ pub struct Settings {
     pub redact: bool,
     /// Complete (and Wrap up) need a disposition first.
     pub require_disposition: bool,
+    /// Wrap up and Complete wait while the call's recording is paused (card payments: the
+    /// recording must be resumed before the call is wrapped up).
+    pub require_recording_resume: bool,
     /// Sites (host names, `*.example.com` for a domain and its subdomains) where the toolbar
     /// never appears.
     pub blocked_sites: Vec<String>,
@@ -82,6 +85,7 @@ impl Default for Settings {
             log_retention_days: 0,
             redact: false,
             require_disposition: false,
+            require_recording_resume: false,
             blocked_sites: Vec::new(),
             dial_country: "US".into(),
             dial_national: false,
@@ -127,6 +131,7 @@ pub struct Policy {
     pub log_retention_days: Option<u32>,
     pub redact: Option<bool>,
     pub require_disposition: Option<bool>,
+    pub require_recording_resume: Option<bool>,
     pub dial_country: Option<String>,
     pub dial_national: Option<bool>,
     pub dial_prefix: Option<String>,
@@ -206,6 +211,10 @@ pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
     if let Some(v) = policy.require_disposition {
         out.settings.require_disposition = v;
         lock("requireDisposition", &mut out);
+    }
+    if let Some(v) = policy.require_recording_resume {
+        out.settings.require_recording_resume = v;
+        lock("requireRecordingResume", &mut out);
     }
     if let Some(v) = &policy.dial_country {
         match parse_country(v) {

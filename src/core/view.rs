@@ -80,6 +80,14 @@ pub struct View {
     pub live: bool,
     /// Since when the agent is in after-call work (ms since the epoch), for the timer.
     pub acw_since: Option<f64>,
+    /// The current call's recording: what the toolbar says of it (a message key; `None` while
+    /// no call is on), and the Pause recording toggle (pressed while the desktop says paused).
+    pub recording: Option<&'static str>,
+    pub rec_button: ButtonView,
+    pub rec_paused: bool,
+    /// Wrap up and Complete wait for Resume (the setting is on and the recording is paused):
+    /// the toolbar says so next to them.
+    pub resume_required: bool,
 }
 
 /// What the extension icon's badge shows for a tab.
@@ -201,6 +209,19 @@ impl View {
         let complete_primary = has_item && (ended || s.agent.in_acw());
         let fields = s.fields_of(item);
         let needs_disposition = has_item && s.disposition_missing();
+        let needs_resume = has_item && s.resume_needed();
+        let live_call = trusted && s.call_live(item);
+        let rec = s.recording_of(item);
+        let rec_busy = s.rec_pending.as_ref().is_some_and(|p| p.item_id == item);
+        let recording = live_call.then(|| match rec {
+            // What was asked and never confirmed comes first: it is what the agent must know.
+            Some(r) if r.doubt == Some(true) => "rec_doubt_pause",
+            Some(r) if r.doubt == Some(false) => "rec_doubt_resume",
+            Some(r) if r.recording == Some(false) => "rec_off",
+            Some(r) if r.muted == Some(true) => "rec_paused",
+            Some(r) if r.recording == Some(true) => "rec_on",
+            _ => "rec_unknown",
+        });
         let get_state_busy = s.get_state_busy();
         let dial_block = s.dial_block();
         let choices = if s.agent.interactions.len() > 1 {
@@ -241,7 +262,7 @@ impl View {
             },
             // One click for the whole sequence: the obvious step while a call is live.
             wrap_up: ButtonView {
-                enabled: has_item && !wrapping && !complete_busy && !needs_disposition,
+                enabled: has_item && !wrapping && !complete_busy && !needs_disposition && !needs_resume,
                 busy: wrapping,
                 primary: has_item && !complete_primary,
             },
@@ -252,7 +273,7 @@ impl View {
                 primary: false,
             },
             complete: ButtonView {
-                enabled: has_item && !complete_busy && !wrapping && !needs_disposition,
+                enabled: has_item && !complete_busy && !wrapping && !needs_disposition && !needs_resume,
                 busy: complete_busy,
                 primary: complete_primary && !wrapping,
             },
@@ -275,6 +296,14 @@ impl View {
             forged: s.forged,
             live: matches!(s.channel, Channel::Open { .. }) && s.replied,
             acw_since: s.agent.acw_since,
+            recording,
+            rec_button: ButtonView {
+                enabled: live_call && !rec_busy && matches!(s.channel, Channel::Open { .. }) && rec.is_none_or(|r| r.recording != Some(false)),
+                busy: rec_busy,
+                primary: false,
+            },
+            rec_paused: rec.is_some_and(|r| r.muted == Some(true)),
+            resume_required: needs_resume,
         }
     }
 }

@@ -422,9 +422,10 @@ fn schedule(shared: &Rc<Shared>, weak: Weak<Shared>) {
 }
 
 /// What the settings in force tell the toolbar's session (at start and on every change).
-fn settings_inputs(s: &crate::core::settings::Settings) -> [Input; 3] {
+fn settings_inputs(s: &crate::core::settings::Settings) -> [Input; 4] {
     [
         Input::RequireDisposition(s.require_disposition),
+        Input::RequireResume(s.require_recording_resume),
         Input::DialSettings { rules: s.dial_rules(), service: s.outbound_service.clone(), confirm: s.dial_confirm },
         Input::PopSettings { enabled: !s.screen_pop_templates.is_empty(), on_answer: s.screen_pop_on_answer },
     ]

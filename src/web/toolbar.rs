@@ -58,6 +58,12 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
 .handle { cursor: grab; touch-action: none; }
 .handle:active { cursor: grabbing; }
 .acw { font-variant-numeric: tabular-nums; font-weight: 600; color: #5b1f8a; }
+.rec { border-radius: 999px; padding: 1px 8px; font-size: 12px; font-weight: 600; white-space: nowrap; background: #fde2e2; color: #8a1c1c; }
+.rec[data-key=rec_paused] { background: #fde8c8; color: #7a4200; }
+.rec[data-key=rec_off], .rec[data-key=rec_unknown] { background: #e6e9ef; color: #4a5466; }
+.rec[data-key^=rec_doubt] { background: #a11b1b; color: #fff; }
+.resume-hint { margin: 0; flex: 2; font-size: 12px; color: #8a4b00; }
+button[aria-pressed=true] { background: #fde8c8; border-color: #c77700; color: #6b3a00; }
 .copy, .dial button { flex: none; }
 .bar.collapsed { width: auto; padding: 4px 6px; }
 .bar.collapsed .head { margin: 0; }
@@ -76,7 +82,7 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
   .bar { color: #e6e9ef; background: #1b1f27; border-color: #4a5466; box-shadow: 0 6px 24px rgba(0, 0, 0, .6); }
   label, .agent, details.wrap-fields summary { color: #b8c0cc; }
   .ignored { color: #a3acbb; }
-  .hint, .dial-hint { color: #ffc27a; }
+  .hint, .dial-hint, .resume-hint { color: #ffc27a; }
   input, select, textarea { background: #262b35; color: #e6e9ef; border-color: #6b7487; }
   button { background: #2a303b; color: #e6e9ef; border-color: #6b7487; }
   button.primary { background: #6ea0ff; border-color: #6ea0ff; color: #0b1220; }
@@ -88,6 +94,11 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
   .status[data-key=acw] { background: #3b2352; color: #dcb6ff; }
   .status[data-key=logged_out], .status[data-key=untrusted] { background: #4d1d1d; color: #ffb3b3; }
   .acw { color: #dcb6ff; }
+  .rec { background: #4d1d1d; color: #ffb3b3; }
+  .rec[data-key=rec_paused] { background: #4a3212; color: #ffc98a; }
+  .rec[data-key=rec_off], .rec[data-key=rec_unknown] { background: #343a46; color: #b8c0cc; }
+  .rec[data-key^=rec_doubt] { background: #ff9c9c; color: #2a0505; }
+  button[aria-pressed=true] { background: #4a3212; border-color: #ffc27a; color: #ffe2bd; }
   .notice[data-kind=error], .notice[data-kind=waiting] { color: #ff9c9c; }
   .notice[data-kind=success] { color: #8ee0a8; }
   button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible, textarea:focus-visible { outline-color: #6ea0ff; }
@@ -109,41 +120,47 @@ const MARKUP: &[(u8, &str, &str, &str)] = &[
     (2, "span", "class=title", "@toolbar_title"),
     (2, "span", "class=status;data-key=connecting;aria-label=@status_label;aria-live=polite;aria-atomic=true", "@status_connecting"),
     (2, "span", "class=acw;role=timer;aria-label=@acw_timer_label;hidden=", ""),
+    // The current call's recording, in words (shown while a call is on, collapsed too).
+    (2, "span", "class=rec;id=bp-rec-state;hidden=", ""),
     (2, "button", "type=button;class=icon collapse;aria-label=@btn_collapse;aria-expanded=true", "\u{25be}"),
     (1, "div", "class=agent", ""),
     (1, "div", "class=trust;hidden=", ""),
-    (9, "p", "", ""),
-    (9, "button", "type=button;class=primary", ""),
+    (10, "p", "", ""),
+    (10, "button", "type=button;class=primary", ""),
     (1, "div", "class=main;hidden=", ""),
-    (12, "div", "class=row", ""),
-    (13, "label", "for=bp-item", "@item_label"),
-    (13, "input", "id=bp-item;type=text;autocomplete=off;spellcheck=false;placeholder=@item_placeholder", ""),
-    (13, "button", "type=button;class=copy;aria-label=@btn_copy_label", "@btn_copy"),
-    (12, "div", "class=row;hidden=", ""),
-    (17, "label", "for=bp-pick", "@pick_label"),
-    (17, "select", "id=bp-pick", ""),
-    (12, "div", "class=buttons", ""),
-    (20, "button", "type=button", "@btn_get_state"),
-    (20, "button", "type=button", "@btn_wrap_up"),
-    (20, "button", "type=button", "@btn_terminate"),
-    (20, "button", "type=button", "@btn_complete"),
+    (13, "div", "class=row", ""),
+    (14, "label", "for=bp-item", "@item_label"),
+    (14, "input", "id=bp-item;type=text;autocomplete=off;spellcheck=false;placeholder=@item_placeholder", ""),
+    (14, "button", "type=button;class=copy;aria-label=@btn_copy_label", "@btn_copy"),
+    (13, "div", "class=row;hidden=", ""),
+    (18, "label", "for=bp-pick", "@pick_label"),
+    (18, "select", "id=bp-pick", ""),
+    // Pause / resume the recording (a toggle), and why Wrap up and Complete wait when they do.
+    (13, "div", "class=row rec-row;hidden=", ""),
+    (21, "button", "type=button;aria-pressed=false;aria-describedby=bp-rec-state", "@btn_rec_pause"),
+    (21, "p", "class=resume-hint;id=bp-resume-hint;hidden=", "@hint_resume_required"),
+    (13, "div", "class=buttons", ""),
+    (24, "button", "type=button", "@btn_get_state"),
+    (24, "button", "type=button", "@btn_wrap_up"),
+    (24, "button", "type=button", "@btn_terminate"),
+    (24, "button", "type=button", "@btn_complete"),
     // Dial a number: the field, Call, and why Call is off when it is.
-    (12, "div", "class=row dial", ""),
-    (25, "label", "for=bp-dial", "@dial_label"),
-    (25, "input", "id=bp-dial;type=tel;autocomplete=off;spellcheck=false;placeholder=@dial_placeholder", ""),
-    (25, "button", "type=button;aria-describedby=bp-dial-hint", "@btn_call"),
-    (12, "p", "class=dial-hint;id=bp-dial-hint", ""),
+    (13, "div", "class=row dial", ""),
+    (29, "label", "for=bp-dial", "@dial_label"),
+    (29, "input", "id=bp-dial;type=tel;autocomplete=off;spellcheck=false;placeholder=@dial_placeholder", ""),
+    (29, "button", "type=button;aria-describedby=bp-dial-hint", "@btn_call"),
+    (13, "p", "class=dial-hint;id=bp-dial-hint", ""),
     // Shown when a disposition is required and missing.
-    (12, "p", "class=hint;id=bp-hint;hidden=", "@hint_disposition_required"),
+    (13, "p", "class=hint;id=bp-hint;hidden=", "@hint_disposition_required"),
     // Disposition and notes: optional, collapsed until the agent wants them.
-    (12, "details", "class=wrap-fields", ""),
-    (31, "summary", "", "@fields_summary"),
-    (31, "div", "class=row", ""),
-    (33, "label", "for=bp-disposition", "@disposition_label"),
-    (33, "input", "id=bp-disposition;type=text;autocomplete=off", ""),
-    (31, "div", "class=row", ""),
-    (36, "label", "for=bp-notes", "@notes_label"),
-    (36, "textarea", "id=bp-notes;rows=2", ""),
+    (13, "details", "class=wrap-fields", ""),
+    (35, "summary", "", "@fields_summary"),
+    (35, "div", "class=row", ""),
+    (37, "label", "for=bp-disposition", "@disposition_label"),
+    (37, "input", "id=bp-disposition;type=text;autocomplete=off", ""),
+    (35, "div", "class=row", ""),
+    (40, "label", "for=bp-notes", "@notes_label"),
+    (40, "textarea", "id=bp-notes;rows=2", ""),
     (1, "p", "class=notice;role=status;aria-live=polite", ""),
     (1, "p", "class=ignored", ""),
     (1, "p", "class=ignored forged", ""),
@@ -155,30 +172,34 @@ const BAR: usize = 1;
 const HANDLE: usize = 3;
 const STATUS: usize = 5;
 const ACW: usize = 6;
-const COLLAPSE: usize = 7;
-const AGENT: usize = 8;
-const TRUST: usize = 9;
-const TRUST_TEXT: usize = 10;
-const TRUST_BUTTON: usize = 11;
-const MAIN: usize = 12;
-const ITEM: usize = 15;
-const COPY: usize = 16;
-const PICK_ROW: usize = 17;
-const PICK: usize = 19;
-const GET_STATE: usize = 21;
-const WRAP_UP: usize = 22;
-const TERMINATE: usize = 23;
-const COMPLETE: usize = 24;
-const DIAL: usize = 27;
-const CALL: usize = 28;
-const DIAL_HINT: usize = 29;
-const HINT: usize = 30;
-const DETAILS: usize = 31;
-const DISPOSITION: usize = 35;
-const NOTES: usize = 38;
-const NOTICE: usize = 39;
-const IGNORED: usize = 40;
-const FORGED: usize = 41;
+const REC: usize = 7;
+const COLLAPSE: usize = 8;
+const AGENT: usize = 9;
+const TRUST: usize = 10;
+const TRUST_TEXT: usize = 11;
+const TRUST_BUTTON: usize = 12;
+const MAIN: usize = 13;
+const ITEM: usize = 16;
+const COPY: usize = 17;
+const PICK_ROW: usize = 18;
+const PICK: usize = 20;
+const REC_ROW: usize = 21;
+const REC_TOGGLE: usize = 22;
+const RESUME_HINT: usize = 23;
+const GET_STATE: usize = 25;
+const WRAP_UP: usize = 26;
+const TERMINATE: usize = 27;
+const COMPLETE: usize = 28;
+const DIAL: usize = 31;
+const CALL: usize = 32;
+const DIAL_HINT: usize = 33;
+const HINT: usize = 34;
+const DETAILS: usize = 35;
+const DISPOSITION: usize = 39;
+const NOTES: usize = 42;
+const NOTICE: usize = 43;
+const IGNORED: usize = 44;
+const FORGED: usize = 45;
 
 /// What each control reports (row, event, the report read from the element); the drag handle
 /// has its own listeners.
@@ -189,6 +210,7 @@ const EVENTS: &[(usize, &str, Report)] = &[
     (WRAP_UP, "click", |_, _| Some(UiEvent::Click(Button::WrapUp))),
     (TERMINATE, "click", |_, _| Some(UiEvent::Click(Button::Terminate))),
     (COMPLETE, "click", |_, _| Some(UiEvent::Click(Button::Complete))),
+    (REC_TOGGLE, "click", |_, _| Some(UiEvent::Click(Button::Recording))),
     (ITEM, "input", |e, _| Some(UiEvent::Edited(e.unchecked_ref::<HtmlInputElement>().value()))),
     (COPY, "click", |_, _| Some(UiEvent::Copy)),
     (COLLAPSE, "click", |e, _| Some(UiEvent::Collapse(e.get_attribute("aria-expanded").as_deref() == Some("true")))),
@@ -214,6 +236,10 @@ pub struct Toolbar {
     pub handle: HtmlButtonElement,
     status: Element,
     acw: Element,
+    rec: Element,
+    rec_row: Element,
+    rec_toggle: HtmlButtonElement,
+    resume_hint: Element,
     collapse: HtmlButtonElement,
     collapsed: bool,
     agent: Element,
@@ -315,6 +341,10 @@ impl Toolbar {
             handle,
             status: node(STATUS),
             acw: node(ACW),
+            rec: node(REC),
+            rec_row: node(REC_ROW),
+            rec_toggle: button(REC_TOGGLE),
+            resume_hint: node(RESUME_HINT),
             collapse: button(COLLAPSE),
             collapsed: false,
             agent: node(AGENT),
@@ -442,15 +472,35 @@ impl Toolbar {
         if self.hint.has_attribute("hidden") == required {
             set_flag(&self.hint, "hidden", !required);
             set_attr(&self.disposition, "aria-required", if required { "true" } else { "false" });
-            for b in [&self.complete, &self.wrap_up] {
-                if required {
-                    set_attr(b, "aria-describedby", "bp-hint");
-                } else {
-                    let _ = b.remove_attribute("aria-describedby");
-                }
-            }
             if required {
                 set_attr(&self.details, "open", "");
+            }
+        }
+        // The call's recording: its state in the head, the toggle while a call is on, and why
+        // Wrap up and Complete wait for Resume when they do.
+        set_flag(&self.rec, "hidden", v.recording.is_none());
+        set_flag(&self.rec_row, "hidden", v.recording.is_none());
+        if let Some(key) = v.recording {
+            set_text(&self.rec, &tk(key));
+            set_attr(&self.rec, "data-key", key);
+            set_attr(&self.rec, "title", &tk(rec_long(key)));
+        }
+        render_button(&self.rec_toggle, v.rec_button);
+        set_attr(&self.rec_toggle, "aria-pressed", if v.rec_paused { "true" } else { "false" });
+        set_flag(&self.resume_hint, "hidden", !v.resume_required);
+        let described = match (required, v.resume_required) {
+            (true, true) => "bp-hint bp-resume-hint",
+            (true, false) => "bp-hint",
+            (false, true) => "bp-resume-hint",
+            (false, false) => "",
+        };
+        for b in [&self.complete, &self.wrap_up] {
+            if b.get_attribute("aria-describedby").unwrap_or_default() != described {
+                if described.is_empty() {
+                    let _ = b.remove_attribute("aria-describedby");
+                } else {
+                    set_attr(b, "aria-describedby", described);
+                }
             }
         }
         if self.notes.value() != v.notes {
@@ -494,6 +544,18 @@ impl Toolbar {
                 n => ta("forged_many", &[&n.to_string()]),
             },
         );
+    }
+}
+
+/// The full sentence of a recording state (the head's pill is short; its title says it all).
+fn rec_long(key: &str) -> &'static str {
+    match key {
+        "rec_on" => "rec_on_long",
+        "rec_paused" => "rec_paused_long",
+        "rec_off" => "rec_off_long",
+        "rec_doubt_pause" => "rec_doubt_pause_long",
+        "rec_doubt_resume" => "rec_doubt_resume_long",
+        _ => "rec_unknown_long",
     }
 }
 

@@ -1,7 +1,8 @@
 // The demo: the simulator, a sample CRM page and Chromium with the built extension.
 // With a display (and without --headless) the browser stays open for you to click around;
-// headless, it plays one call through the toolbar and saves a screenshot of the page and one of
-// the popup for that tab (FILE-popup.png).
+// headless, it plays one call through the toolbar and saves a screenshot of the page, one of the
+// call with its recording paused (FILE-recording.png) and one of the popup for that tab
+// (FILE-popup.png).
 //   node tests/e2e/demo.mjs [--headless] [--dark] [--out FILE]
 import path from 'node:path';
 import { launch, toolbar, desktop, trust, login, startCall, dialControl, textPoint, mouseTo, openOptions } from './harness.mjs';
@@ -29,6 +30,17 @@ if (!headless) {
   await desktop(page).getByRole('button', { name: 'Ready', exact: true }).click();
   await desktop(page).getByLabel('Case').fill('00042');
   await startCall(page);
+  // The recording paused for a card payment: the toolbar says so for as long as it is.
+  const pause = toolbar(page).getByRole('button', { name: 'Pause recording', exact: true });
+  await pause.click();
+  await toolbar(page).getByText('❚❚ Recording paused').waitFor();
+  await toolbar(page).getByRole('status').filter({ hasText: 'Recording paused.' }).waitFor();
+  const recordingOut = out.replace(/\.png$/, '-recording.png');
+  await page.screenshot({ path: recordingOut });
+  console.log(`screenshot: ${recordingOut}`);
+  await page.waitForTimeout(600);
+  await pause.click();
+  await toolbar(page).getByText('● Recording').waitFor();
   await desktop(page).getByRole('button', { name: 'Customer hangs up', exact: true }).click();
   await toolbar(page).getByRole('timer').waitFor();
   await toolbar(page).getByText('Disposition and notes').click();

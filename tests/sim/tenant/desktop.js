@@ -4,7 +4,8 @@
 // answered while logged out; commands compared case-insensitively. Outbound calls: SELECT_SERVICE
 // sets the service of the next call (shown on the page); DIAL_NUMBER, with no call live, starts
 // one (_O_CALL_DIALING, INTERACTION_RENDERED, status busy; "Callee answers" connects it), and is
-// ignored while a call is live, as a desktop that takes one call at a time would.
+// ignored while a call is live, as a desktop that takes one call at a time would. The call's
+// recording can be paused and resumed while the call is connected (the page shows which).
 //
 // Where the reference is silent it takes the harder plausible behaviour by default, each a
 // switch the test suite sets through the server (`startServers({ sim })`, see server.mjs):
@@ -18,7 +19,11 @@
 //   quietState        STATE_CHANGED only when the status or reason really changes
 //   minimalPayloads   interactions carry only item_id and screenpop_data; call events only
 //                     call_id
-//   recordingStatus   the flat, lower-case call_recording_status message on answer and end
+//   recordingStatus   the flat, lower-case call_recording_status message on answer and end,
+//                     and after MUTE_CALL_RECORDING / UNMUTE_CALL_RECORDING (which pause and
+//                     resume the call's recording) and CALL_RECORDING_STATUS (a query)
+//   recordingSilent   the desktop pauses and resumes the recording but never says so, and
+//                     answers no query about it (also a checkbox on its page)
 //   acwSticky         the status stays after_call_work while any interaction is in it (a call
 //                     taken meanwhile does not change it)
 //   stampSends        (the benchmark's, off by default) each message carries sim_sent_at, the
@@ -84,7 +89,16 @@
     : { item_id: it.item_id, global_id: it.global_id, phone_number: it.phone_number, service: it.service, screenpop_data: it.screenpop ?? {}, attached_data: { account: 'ACME & Co' } });
   const callData = (it) => (SIM.minimalPayloads ? { call_id: it.call_id } : { item_id: it.item_id, call_id: it.call_id });
   const recording = (it, on) => {
-    if (SIM.recordingStatus) send({ item_id: it.item_id, call_id: it.call_id, command: 'call_recording_status', recording: on ? '1' : '0', muted: '0' });
+    if (SIM.recordingStatus) send({ item_id: it.item_id, call_id: it.call_id, command: 'call_recording_status', recording: on ? '1' : '0', muted: on && it.muted ? '1' : '0' });
+  };
+  const recSilent = () => $('rec-silent').checked;
+  // Pause or resume: only a connected call's recording; said (or not) as the switch has it.
+  const mute = (req, on) => {
+    const it = s.items.find((i) => i.item_id === req.item_id);
+    if (!it || it.state !== 'connected') return;
+    it.muted = on;
+    render();
+    if (!recSilent()) recording(it, true);
   };
 
   function render() {
@@ -92,9 +106,10 @@
     $('service').textContent = s.service || '(default)';
     $('items').replaceChildren(...s.items.map((it) => {
       const li = document.createElement('li');
-      li.textContent = `${it.item_id} ${it.phone_number} ${it.state}`;
+      li.textContent = `${it.item_id} ${it.phone_number} ${it.state}${it.state === 'connected' ? (it.muted ? ' recording paused' : ' recording') : ''}`;
       li.dataset.itemId = it.item_id;
       li.dataset.state = it.state;
+      li.dataset.recording = it.state === 'connected' ? (it.muted ? 'paused' : 'on') : 'off';
       return li;
     }));
     save();
@@ -126,6 +141,12 @@
       event('INTERACTION_RENDERED', wire(it));
       setStatus('busy', '');
     },
+    MUTE_CALL_RECORDING(req) { mute(req, true); },
+    UNMUTE_CALL_RECORDING(req) { mute(req, false); },
+    CALL_RECORDING_STATUS(req) {
+      const it = s.items.find((i) => i.item_id === req.item_id);
+      if (it && !recSilent()) recording(it, it.state === 'connected');
+    },
     CHANGE_STATE(req) {
       const st = String(req.data?.state ?? '').toLowerCase();
       if (st === 'ready' || st === 'not_ready') setStatus(st, st === 'ready' ? '' : (req.data?.reason ?? 'Not ready'));
@@ -135,6 +156,7 @@
   function endCall(it) {
     const wasLive = it.state === 'connected';
     it.state = 'acw';
+    it.muted = false;
     setStatus('after_call_work', '');
     if (wasLive) recording(it, false);
     event('_CALL_ENDED', callData(it));
@@ -209,6 +231,7 @@
     if (it) endCall(it);
   };
   $('malformed').onclick = () => send('{"command":"STATE_CHANGED", this is not JSON');
+  $('rec-silent').checked = !!SIM.recordingSilent;
 
   // The session a repeater before this one parked, if any; then the desktop serves proxies.
   const start = (saved) => {

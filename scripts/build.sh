@@ -98,8 +98,9 @@ echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start 
 # the label) and the scan's bookkeeping of known nodes 1.1 KB. Reading numbers where the agent
 # points instead of scanning the page took 1.2 KB off; pausing and resuming the call recording
 # (the toggle, its state in the head, the confirmation and its timeout, Resume before Wrap up)
-# added 2.1 KB.
-CONTENT_GZIP_BUDGET=96500
+# added 2.6 KB (0.5 of it the target call when several are on, statuses that must name their
+# call, state dropped on logout and completion).
+CONTENT_GZIP_BUDGET=97000
 content_gzip=$(gzip -9 -c "$PKG/content_bg.wasm" | wc -c)
 if [ "$content_gzip" -gt "$CONTENT_GZIP_BUDGET" ]; then
   echo "content module is $content_gzip B gzip -9, over its budget of $CONTENT_GZIP_BUDGET B (scripts/build.sh)" >&2

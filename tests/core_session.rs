@@ -781,3 +781,50 @@ fn a_double_click_on_the_recording_toggle_does_not_resume_what_it_paused() {
     assert_eq!(View::of(&s).recording, Some("rec_paused"));
     assert_eq!(posts(&click(&mut s, Button::Recording, 700.0)), vec![r#"{"command":"UNMUTE_CALL_RECORDING","item_id":"A"}"#.to_string()]);
 }
+
+#[test]
+fn a_status_for_another_call_or_naming_no_call_does_not_confirm_our_pause() {
+    let mut s = live("busy", &["A", "B"]);
+    // A is the latest call rendered: a status naming no call would be taken for A's.
+    msg(&mut s, ev("INTERACTION_RENDERED", r#"{"item_id":"A"}"#), 15.0);
+    msg(&mut s, rec_status("A", "1", "0"), 20.0);
+    click(&mut s, Button::Recording, 100.0);
+    msg(&mut s, rec_status("B", "1", "1"), 200.0);
+    let unnamed = r#"{"command":"CALL_RECORDING_STATUS","data":{"recording":"1","muted":"1"}}"#;
+    msg(&mut s, unnamed.to_string(), 250.0);
+    assert!(s.rec_pending.is_some(), "still waiting for A's own status");
+    assert_eq!(View::of(&s).recording, Some("rec_on"));
+    msg(&mut s, rec_status("A", "1", "1"), 300.0);
+    assert!(s.rec_pending.is_none());
+    assert_eq!(View::of(&s).recording, Some("rec_paused"));
+}
+
+#[test]
+fn a_call_offered_during_a_recorded_call_does_not_take_the_pause() {
+    let mut s = live("busy", &["A"]);
+    msg(&mut s, rec_status("A", "1", "0"), 20.0);
+    // A second call is offered: it becomes the current item, its recording has not started.
+    msg(&mut s, ev("INTERACTION_RENDERED", r#"{"item_id":"B"}"#), 50.0);
+    assert_eq!(s.current_item(), "B");
+    assert_eq!(View::of(&s).recording, Some("rec_on"), "the head still describes the recorded call");
+    let fx = click(&mut s, Button::Recording, 100.0);
+    assert_eq!(posts(&fx), vec![r#"{"command":"MUTE_CALL_RECORDING","item_id":"A"}"#.to_string()]);
+}
+
+#[test]
+fn logout_and_completion_drop_the_recording_state_and_a_pending_pause() {
+    let mut s = live("busy", &["A"]);
+    s.apply(Input::RequireResume(true));
+    msg(&mut s, rec_status("A", "1", "0"), 20.0);
+    click(&mut s, Button::Recording, 100.0);
+    msg(&mut s, ev("LOGIN_CHANGED", r#"{"login":false}"#), 200.0);
+    assert!(s.rec_pending.is_none() && s.recordings.is_empty());
+    let fx = s.apply(Input::Tick { now: 6_000.0 });
+    assert!(posts(&fx).is_empty() && logs(&fx).is_empty(), "no timeout for a session that is gone: {fx:?}");
+    // A call that is not recorded has nothing paused: nothing to resume, nothing blocked.
+    let mut s = live("busy", &["A"]);
+    s.apply(Input::RequireResume(true));
+    msg(&mut s, rec_status("A", "0", "1"), 20.0);
+    let v = View::of(&s);
+    assert!(v.wrap_up.enabled && !v.rec_paused && v.recording == Some("rec_off"), "{v:?}");
+}

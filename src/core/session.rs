@@ -316,6 +316,19 @@ pub struct WrapFields {
     pub notes: String,
 }
 
+impl RecState {
+    /// Paused, or perhaps paused (a pause or resume the desktop never confirmed); a call that
+    /// is not recorded has nothing paused.
+    pub fn may_be_paused(&self) -> bool {
+        self.recording != Some(false) && (self.muted == Some(true) || self.doubt.is_some())
+    }
+
+    /// Paused, as the desktop said.
+    pub fn paused(&self) -> bool {
+        self.recording != Some(false) && self.muted == Some(true)
+    }
+}
+
 impl WrapFields {
     fn is_empty(&self) -> bool {
         self.disposition.trim().is_empty() && self.notes.trim().is_empty()
@@ -498,9 +511,27 @@ impl Session {
     /// has nothing left to resume.
     pub fn resume_needed(&self) -> bool {
         let item = self.current_item();
-        self.require_resume
-            && self.call_live(item)
-            && self.recording_of(item).is_some_and(|r| r.muted == Some(true) || r.doubt.is_some())
+        self.require_resume && self.call_live(item) && self.recording_of(item).is_some_and(RecState::may_be_paused)
+    }
+
+    /// The call whose recording the toggle acts on and the head describes: the current item
+    /// when its call is on, unless another live call is the one being recorded (a call offered
+    /// while the agent talks becomes the current item, but its recording has not started: a
+    /// pause must not go to it while the live call keeps recording).
+    pub fn rec_target(&self) -> Option<&str> {
+        let item = self.current_item();
+        let recorded: Vec<&str> = self
+            .recordings
+            .iter()
+            .filter(|r| r.recording == Some(true) && self.call_live(&r.item_id))
+            .map(|r| r.item_id.as_str())
+            .collect();
+        let current_recorded = self.recording_of(item).is_some_and(|r| r.recording.is_some());
+        match recorded.as_slice() {
+            [only] if *only != item && !current_recorded => Some(only),
+            _ if self.call_live(item) => Some(item),
+            _ => None,
+        }
     }
 
     /// The disposition and notes the agent typed for an item.
@@ -821,14 +852,14 @@ impl Session {
     /// Only on an open channel (a pause sent later is a pause that came too late), one at a
     /// time (a double click sends one), and counted as done only when the desktop says so.
     fn toggle_recording(&mut self, now: f64, fx: &mut Vec<Effect>) {
-        let item = self.current_item().to_string();
+        let Some(item) = self.rec_target().map(str::to_string) else { return };
         let unrecorded = self.recording_of(&item).is_some_and(|r| r.recording == Some(false));
         let too_soon = self.rec_sent_at.is_some_and(|at| now - at < RECORDING_GUARD_MS);
         if !self.call_live(&item) || unrecorded || too_soon || self.rec_pending.is_some() || !matches!(self.channel, Channel::Open { .. }) {
             return;
         }
         self.rec_sent_at = Some(now);
-        let mute = self.recording_of(&item).is_none_or(|r| r.muted != Some(true));
+        let mute = self.recording_of(&item).is_none_or(|r| !r.paused());
         let (action, key) = if mute { ("Pause recording", "notice_rec_pausing") } else { ("Resume recording", "notice_rec_resuming") };
         self.rec_pending = Some(PendingRecording { item_id: item.clone(), mute, sent_at: now, deadline: now + RECORDING_CONFIRM_MS });
         self.notice = Some(Notice::new(NoticeKind::Info, key, ""));
@@ -843,7 +874,9 @@ impl Session {
             Some(at) => &mut self.recordings[at],
             None => {
                 if self.recordings.len() >= MAX_RECORDINGS {
-                    self.recordings.remove(0);
+                    // The oldest of the calls that are over; a live call's state is kept.
+                    let gone = self.recordings.iter().position(|r| !self.call_live(&r.item_id)).unwrap_or(0);
+                    self.recordings.remove(gone);
                 }
                 self.recordings.push(RecState { item_id: item_id.to_string(), ..RecState::default() });
                 let last = self.recordings.len() - 1;
@@ -859,9 +892,9 @@ impl Session {
         if recording.is_some() {
             r.recording = recording;
         }
-        if muted.is_some() {
-            r.muted = muted;
-            // The desktop's word ends any doubt.
+        if muted.is_some() || recording == Some(false) {
+            r.muted = muted.or(r.muted);
+            // The desktop's word ends any doubt (a call not recorded has nothing paused).
             r.doubt = None;
         }
         let Some(p) = self.rec_pending.take_if(|p| p.item_id == item && (muted == Some(p.mute) || recording == Some(false))) else { return };
@@ -922,6 +955,10 @@ impl Session {
         }
         if self.confirming.take_if(|c| c.deadline <= now).is_some() && self.notice.as_ref().is_some_and(|n| n.text.key == "notice_dial_confirm") {
             self.notice = None;
+        }
+        // A pause or resume for a call that is over meanwhile: nothing left to say about it.
+        if self.rec_pending.as_ref().is_some_and(|p| !self.call_live(&p.item_id)) {
+            self.rec_pending = None;
         }
         if let Some(p) = self.rec_pending.take_if(|p| p.deadline <= now) {
             let latency = Some((now - p.sent_at).max(0.0) as u32);
@@ -1168,8 +1205,11 @@ impl Session {
                 if self.wrap.as_ref().is_some_and(|w| w.item_id == id) {
                     self.wrap_event(WrapEvent::CompletedElsewhere, now, fx);
                 }
-                // A completed call needs no Terminate either, nor its disposition fields.
+                // A completed call needs no Terminate either, nor its disposition fields, nor
+                // anything about its recording.
                 self.commands.retain(|c| c.item_id != id);
+                self.recordings.retain(|r| r.item_id != id);
+                self.rec_pending.take_if(|p| p.item_id == id);
                 self.wrap_fields.retain(|(item, _)| *item != id);
                 if self.current_item() == id {
                     self.item_edited = false;
@@ -1200,6 +1240,8 @@ impl Session {
                     self.agent = Agent { agent_id: id, logged_in: Some(false), ..Agent::default() };
                     self.commands.clear();
                     self.dial = None;
+                    self.recordings.clear();
+                    self.rec_pending = None;
                     if !self.item_edited {
                         self.item_input.clear();
                     }
@@ -1218,6 +1260,10 @@ impl Session {
                 }
             }
             FromDesktop::CallRecording { item_id, call_id, recording, muted } => {
+                // Only a status that names its call (its item_id, or a call_id we know) says
+                // anything about a recording: one guessed to be the latest call's could confirm
+                // a pause of another.
+                let named = item_id.is_some() || call_id.as_deref().is_some_and(|c| self.item_with_call(c).is_some());
                 let item = self.bind_call(item_id, call_id);
                 let result = match (recording, muted) {
                     (Some(false), _) => "not recording",
@@ -1226,7 +1272,7 @@ impl Session {
                     _ => "received",
                 };
                 fx.push(self.log_entry(now, "event CALL_RECORDING_STATUS", item.as_deref().unwrap_or(""), result, None));
-                if let Some(item) = item {
+                if let Some(item) = item.filter(|_| named) {
                     self.on_recording(&item, recording, muted, now, fx);
                 }
             }

@@ -210,9 +210,10 @@ impl View {
         let fields = s.fields_of(item);
         let needs_disposition = has_item && s.disposition_missing();
         let needs_resume = has_item && s.resume_needed();
-        let live_call = trusted && s.call_live(item);
-        let rec = s.recording_of(item);
-        let rec_busy = s.rec_pending.as_ref().is_some_and(|p| p.item_id == item);
+        let rec_item = s.rec_target().filter(|_| trusted);
+        let live_call = rec_item.is_some();
+        let rec = rec_item.and_then(|i| s.recording_of(i));
+        let rec_busy = s.rec_pending.is_some();
         let recording = live_call.then(|| match rec {
             // What was asked and never confirmed comes first: it is what the agent must know.
             Some(r) if r.doubt == Some(true) => "rec_doubt_pause",
@@ -302,7 +303,7 @@ impl View {
                 busy: rec_busy,
                 primary: false,
             },
-            rec_paused: rec.is_some_and(|r| r.muted == Some(true)),
+            rec_paused: rec.is_some_and(crate::core::session::RecState::paused),
             resume_required: needs_resume,
         }
     }

@@ -272,6 +272,17 @@ pub struct PendingRecording {
     pub deadline: f64,
 }
 
+impl PendingRecording {
+    /// The log's name for it.
+    pub fn action(&self) -> &'static str {
+        if self.mute {
+            "Pause recording"
+        } else {
+            "Resume recording"
+        }
+    }
+}
+
 /// How long a pause or resume of the recording waits for the desktop's word.
 pub const RECORDING_CONFIRM_MS: f64 = 5_000.0;
 /// A press of the recording toggle this soon after the last is the second click of a double
@@ -860,10 +871,10 @@ impl Session {
         }
         self.rec_sent_at = Some(now);
         let mute = self.recording_of(&item).is_none_or(|r| !r.paused());
-        let (action, key) = if mute { ("Pause recording", "notice_rec_pausing") } else { ("Resume recording", "notice_rec_resuming") };
-        self.rec_pending = Some(PendingRecording { item_id: item.clone(), mute, sent_at: now, deadline: now + RECORDING_CONFIRM_MS });
-        self.notice = Some(Notice::new(NoticeKind::Info, key, ""));
-        fx.push(self.log_entry(now, action, &item, "sent", None));
+        let pending = PendingRecording { item_id: item.clone(), mute, sent_at: now, deadline: now + RECORDING_CONFIRM_MS };
+        fx.push(self.log_entry(now, pending.action(), &item, "sent", None));
+        self.rec_pending = Some(pending);
+        self.notice = Some(Notice::new(NoticeKind::Info, if mute { "notice_rec_pausing" } else { "notice_rec_resuming" }, ""));
         let cmd = if mute { ToDesktop::MuteRecording { item_id: item } } else { ToDesktop::UnmuteRecording { item_id: item } };
         self.send(cmd, requests::Origin::Agent, now, fx);
     }
@@ -899,14 +910,13 @@ impl Session {
         }
         let Some(p) = self.rec_pending.take_if(|p| p.item_id == item && (muted == Some(p.mute) || recording == Some(false))) else { return };
         let latency = Some((now - p.sent_at).max(0.0) as u32);
-        let action = if p.mute { "Pause recording" } else { "Resume recording" };
         let (result, key) = match (recording, p.mute) {
             (Some(false), _) => ("not recording", "notice_rec_none"),
             (_, true) => ("confirmed: paused", "notice_rec_paused"),
             (_, false) => ("confirmed: resumed", "notice_rec_resumed"),
         };
         self.notice = Some(Notice::new(NoticeKind::Success, key, ""));
-        fx.push(self.log_entry(now, action, item, result, latency));
+        fx.push(self.log_entry(now, p.action(), item, result, latency));
     }
 
     fn on_tick(&mut self, now: f64, fx: &mut Vec<Effect>) {
@@ -962,8 +972,7 @@ impl Session {
         }
         if let Some(p) = self.rec_pending.take_if(|p| p.deadline <= now) {
             let latency = Some((now - p.sent_at).max(0.0) as u32);
-            let action = if p.mute { "Pause recording" } else { "Resume recording" };
-            fx.push(self.log_entry(now, action, &p.item_id, "not confirmed in 5 s", latency));
+            fx.push(self.log_entry(now, p.action(), &p.item_id, "not confirmed in 5 s", latency));
             let key = if p.mute { "notice_rec_unconfirmed_pause" } else { "notice_rec_unconfirmed_resume" };
             self.notice = Some(Notice::new(NoticeKind::Error, key, ""));
             self.rec_mut(&p.item_id).doubt = Some(p.mute);

@@ -99,8 +99,10 @@ echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start 
 # points instead of scanning the page took 1.2 KB off; pausing and resuming the call recording
 # (the toggle, its state in the head, the confirmation and its timeout, Resume before Wrap up)
 # added 2.6 KB (0.5 of it the target call when several are on, statuses that must name their
-# call, state dropped on logout and completion).
-CONTENT_GZIP_BUDGET=97000
+# call, state dropped on logout and completion). Ready and Not Ready with reasons added 3.5 KB
+# (the buttons and the reason list, the confirmation with its poll and timeout, the reason the
+# desktop chose instead, Not Ready kept for after the call, the reasons' settings and policy).
+CONTENT_GZIP_BUDGET=100700
 content_gzip=$(gzip -9 -c "$PKG/content_bg.wasm" | wc -c)
 if [ "$content_gzip" -gt "$CONTENT_GZIP_BUDGET" ]; then
   echo "content module is $content_gzip B gzip -9, over its budget of $CONTENT_GZIP_BUDGET B (scripts/build.sh)" >&2

@@ -2,7 +2,7 @@
 
 use bp_toolbar::core::detect::{proxy_url, repeater_origin, trust_of, Origin, Trust};
 use bp_toolbar::core::messages::{FromRelay, ToBackground, ToRelay};
-use bp_toolbar::core::protocol::{looks_like_desktop_message, FromDesktop, InteractionInfo, ToDesktop, MAX_MESSAGE_LEN};
+use bp_toolbar::core::protocol::{looks_like_desktop_message, FromDesktop, InteractionInfo, StateChange, ToDesktop, MAX_MESSAGE_LEN};
 use bp_toolbar::core::requests::{Pending, PendingRequest, RequestIds, FIRST_ID};
 use bp_toolbar::core::{log::LogEntry, CoreError};
 
@@ -23,6 +23,12 @@ fn commands_serialise_exactly_as_the_sdk_does() {
         (ToDesktop::MuteRecording { item_id: "D3FA".into() }, r#"{"command":"MUTE_CALL_RECORDING","item_id":"D3FA"}"#),
         (ToDesktop::UnmuteRecording { item_id: "D3FA".into() }, r#"{"command":"UNMUTE_CALL_RECORDING","item_id":"D3FA"}"#),
         (ToDesktop::RecordingStatus { item_id: "D3FA".into() }, r#"{"command":"CALL_RECORDING_STATUS","item_id":"D3FA"}"#),
+        (
+            ToDesktop::ChangeState { data: StateChange { state: "NOT_READY".into(), reason: Some("Lunch".into()) } },
+            r#"{"command":"CHANGE_STATE","data":{"state":"NOT_READY","reason":"Lunch"}}"#,
+        ),
+        // setStatus('READY'): the SDK's JSON.stringify leaves the undefined reason out.
+        (ToDesktop::ChangeState { data: StateChange { state: "READY".into(), reason: None } }, r#"{"command":"CHANGE_STATE","data":{"state":"READY"}}"#),
     ];
     for (cmd, json) in table {
         assert_eq!(cmd.to_wire(), json);

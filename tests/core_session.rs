@@ -828,3 +828,150 @@ fn logout_and_completion_drop_the_recording_state_and_a_pending_pause() {
     let v = View::of(&s);
     assert!(v.wrap_up.enabled && !v.rec_paused && v.recording == Some("rec_off"), "{v:?}");
 }
+
+fn state_changed(status: &str, reason: &str) -> String {
+    ev("STATE_CHANGED", &format!(r#"{{"agent_id":"a","status":"{status}","reason":"{reason}"}}"#))
+}
+
+fn changes(fx: &[Effect]) -> Vec<String> {
+    posts(fx).into_iter().filter(|p| p.contains("CHANGE_STATE")).collect()
+}
+
+fn notice(s: &Session) -> String {
+    View::of(s).notice.map(|n| n.text.english()).unwrap_or_default()
+}
+
+#[test]
+fn ready_and_not_ready_count_only_when_the_desktop_says_so_and_a_double_click_sends_one() {
+    let mut s = live("not_ready", &[]);
+    s.apply(Input::StatusReasons(vec!["Lunch".into(), "Break".into()]));
+    assert_eq!(View::of(&s).reason_choice, "Lunch", "the first reason until the agent chooses");
+    s.apply(Input::ReasonPicked("Break".into()));
+    let fx = click(&mut s, Button::Ready, 100.0);
+    assert_eq!(changes(&fx), [r#"{"command":"CHANGE_STATE","data":{"state":"READY"}}"#]);
+    assert!(logs(&fx).contains(&("Ready".into(), "sent".into())));
+    assert!(click(&mut s, Button::Ready, 200.0).is_empty(), "the double click's second press");
+    let v = View::of(&s);
+    assert!(v.ready.busy && !v.ready.enabled && !v.not_ready.enabled, "one change at a time");
+    assert_eq!(View::of(&s).status.english(), "Not ready", "not changed until the desktop says so");
+    let fx = msg(&mut s, state_changed("ready", ""), 300.0);
+    assert!(logs(&fx).contains(&("Ready".into(), "confirmed".into())));
+    assert_eq!(notice(&s), "You are Ready.");
+    assert!(!View::of(&s).ready.enabled, "already Ready");
+    // Another button straight after is not a double click.
+    let fx = click(&mut s, Button::NotReady, 400.0);
+    assert_eq!(changes(&fx), [r#"{"command":"CHANGE_STATE","data":{"state":"NOT_READY","reason":"Break"}}"#]);
+    let fx = msg(&mut s, state_changed("not_ready", "break"), 450.0);
+    assert!(logs(&fx).contains(&("Not Ready: Break".into(), "confirmed".into())), "reasons compare case-insensitively");
+    assert!(!View::of(&s).not_ready.enabled, "already Not Ready for that reason");
+    s.apply(Input::ReasonPicked("Lunch".into()));
+    assert!(View::of(&s).not_ready.enabled, "another reason is a change");
+}
+
+#[test]
+fn without_reasons_not_ready_goes_without_one() {
+    let mut s = live("ready", &[]);
+    let fx = click(&mut s, Button::NotReady, 100.0);
+    assert_eq!(changes(&fx), [r#"{"command":"CHANGE_STATE","data":{"state":"NOT_READY"}}"#]);
+    msg(&mut s, state_changed("not_ready", "Not ready"), 200.0);
+    assert_eq!(notice(&s), "You are Not Ready.");
+}
+
+#[test]
+fn a_status_change_the_desktop_never_confirms_times_out_visibly_after_asking_once() {
+    let mut s = live("ready", &[]);
+    s.apply(Input::StatusReasons(vec!["Lunch".into()]));
+    click(&mut s, Button::NotReady, 100.0);
+    assert_eq!(s.next_deadline(), Some(1_600.0));
+    let fx = s.apply(Input::Tick { now: 1_600.0 });
+    assert_eq!(posts(&fx).len(), 1, "asks for the state once");
+    assert!(posts(&fx)[0].contains("GET_STATE"));
+    assert!(s.apply(Input::Tick { now: 3_000.0 }).iter().all(|e| !matches!(e, Effect::Post(p) if p.contains("GET_STATE") || p.contains("CHANGE_STATE"))));
+    let fx = s.apply(Input::Tick { now: 5_100.0 });
+    assert!(logs(&fx).contains(&("Not Ready: Lunch".into(), "not confirmed in 5 s".into())));
+    assert_eq!(notice(&s), "The desktop did not confirm Not Ready (Lunch): your status may not have changed.");
+    assert_eq!(View::of(&s).notice.unwrap().kind, NoticeKind::Error);
+    let v = View::of(&s);
+    assert!(v.not_ready.enabled && !v.not_ready.busy, "the agent can try again");
+}
+
+#[test]
+fn a_desktop_that_only_shows_the_change_in_its_state_confirms_it_there() {
+    let mut s = live("ready", &[]);
+    click(&mut s, Button::NotReady, 100.0);
+    let fx = s.apply(Input::Tick { now: 1_600.0 });
+    let id = rid(&posts(&fx)[0]);
+    let fx = msg(&mut s, reply(&id, "not_ready", &[]), 1_700.0);
+    assert!(logs(&fx).contains(&("Not Ready".into(), "confirmed".into())));
+    assert!(s.status_pending.is_none());
+}
+
+#[test]
+fn a_reason_the_tenant_does_not_have_is_said_plainly() {
+    let mut s = live("ready", &[]);
+    s.apply(Input::StatusReasons(vec!["Coffee".into(), "Lunch".into()]));
+    click(&mut s, Button::NotReady, 100.0);
+    let fx = msg(&mut s, state_changed("not_ready", "Not ready"), 200.0);
+    assert!(logs(&fx).contains(&("Not Ready: Coffee".into(), "desktop set no reason".into())));
+    assert_eq!(notice(&s), "The desktop set Not Ready without the reason “Coffee”.");
+    s.apply(Input::ReasonPicked("Lunch".into()));
+    click(&mut s, Button::NotReady, 900.0);
+    let fx = msg(&mut s, state_changed("not_ready", "Break"), 1_000.0);
+    assert!(logs(&fx).contains(&("Not Ready: Lunch".into(), "desktop set reason Break".into())));
+    assert_eq!(notice(&s), "The desktop set Not Ready with the reason “Break”, not “Lunch”.");
+}
+
+#[test]
+fn on_a_call_not_ready_waits_for_the_completion_and_a_second_press_drops_it() {
+    let mut s = live("busy", &["I1"]);
+    s.apply(Input::StatusReasons(vec!["Lunch".into(), "Break".into()]));
+    assert_eq!(View::of(&s).not_ready_after_call, Some(false));
+    assert!(!View::of(&s).ready.enabled, "the desktop makes the agent Ready on completion");
+    let fx = click(&mut s, Button::NotReady, 100.0);
+    assert!(changes(&fx).is_empty(), "nothing sent during the call");
+    assert!(logs(&fx).contains(&("Not Ready: Lunch".into(), "after this call".into())));
+    assert!(click(&mut s, Button::NotReady, 300.0).is_empty(), "the double click's second press");
+    assert_eq!(View::of(&s).not_ready_after_call, Some(true));
+    assert_eq!(notice(&s), "Not Ready (Lunch) once this call is completed.");
+    // A reason chosen meanwhile is the one that goes.
+    s.apply(Input::ReasonPicked("Break".into()));
+    assert!(changes(&msg(&mut s, state_changed("after_call_work", ""), 1_000.0)).is_empty(), "after-call work is still the call");
+    assert!(changes(&msg(&mut s, ev("INTERACTION_COMPLETED", r#"{"item_id":"I1"}"#), 2_000.0)).is_empty(), "still in after-call work");
+    let fx = msg(&mut s, state_changed("ready", ""), 2_100.0);
+    assert_eq!(changes(&fx), [r#"{"command":"CHANGE_STATE","data":{"state":"NOT_READY","reason":"Break"}}"#]);
+    assert_eq!(View::of(&s).not_ready_after_call, None);
+    msg(&mut s, state_changed("not_ready", "Break"), 2_200.0);
+    assert_eq!(notice(&s), "You are Not Ready (Break).");
+
+    // Asked for, then taken back (by Not Ready again, or by Ready): nothing after the call.
+    for undo in [Button::NotReady, Button::Ready] {
+        let mut s = live("busy", &["I1"]);
+        click(&mut s, Button::NotReady, 100.0);
+        assert!(View::of(&s).ready.enabled, "Ready takes it back");
+        let fx = click(&mut s, undo, 700.0);
+        assert!(logs(&fx).contains(&("Not Ready".into(), "after this call: cancelled".into())));
+        assert_eq!(notice(&s), "No status change after this call.");
+        msg(&mut s, ev("INTERACTION_COMPLETED", r#"{"item_id":"I1"}"#), 2_000.0);
+        assert!(changes(&msg(&mut s, state_changed("ready", ""), 2_100.0)).is_empty());
+    }
+}
+
+#[test]
+fn a_desktop_that_applies_not_ready_after_the_call_itself_is_not_asked_again() {
+    let mut s = live("busy", &["I1"]);
+    click(&mut s, Button::NotReady, 100.0);
+    msg(&mut s, ev("INTERACTION_COMPLETED", r#"{"item_id":"I1"}"#), 2_000.0);
+    assert!(changes(&msg(&mut s, state_changed("not_ready", "Not ready"), 2_100.0)).is_empty());
+    assert!(s.status_next.is_none());
+}
+
+#[test]
+fn no_status_change_while_logged_out_and_logout_drops_what_was_asked() {
+    let mut s = live("busy", &["I1"]);
+    click(&mut s, Button::NotReady, 100.0);
+    msg(&mut s, ev("LOGIN_CHANGED", r#"{"agent_id":"a","login":false}"#), 200.0);
+    assert!(s.status_next.is_none());
+    assert!(!View::of(&s).status_controls);
+    assert!(click(&mut s, Button::Ready, 1_000.0).is_empty());
+    assert!(click(&mut s, Button::NotReady, 2_000.0).is_empty());
+}

@@ -237,7 +237,8 @@ pub const ACTION_GROUPS: &[&str] = &["commands", "wrap_up", "get_state", "events
 /// The filter group of a stored action.
 pub fn action_group(action: &str) -> &'static str {
     match action {
-        "Terminate" | "Complete" | "Select service" | "Screen pop" | "Pause recording" | "Resume recording" => "commands",
+        "Terminate" | "Complete" | "Select service" | "Screen pop" | "Pause recording" | "Resume recording" | "Ready" | "Not Ready" => "commands",
+        a if a.starts_with("Not Ready: ") => "commands",
         a if a.starts_with("Dial ") => "commands",
         "Wrap up" => "wrap_up",
         a if a.starts_with("Get State") => "get_state",
@@ -369,6 +370,8 @@ pub mod display {
         ("Screen pop", "log_a_screen_pop"),
         ("Pause recording", "log_a_pause_recording"),
         ("Resume recording", "log_a_resume_recording"),
+        ("Ready", "log_a_ready"),
+        ("Not Ready", "log_a_not_ready"),
     ];
 
     const RESULTS: &[(&str, &str)] = &[
@@ -403,6 +406,10 @@ pub mod display {
         ("not recording", "log_r_not_recording"),
         ("confirmed: paused", "log_r_confirmed_paused"),
         ("confirmed: resumed", "log_r_confirmed_resumed"),
+        ("confirmed", "log_r_confirmed"),
+        ("after this call", "log_r_after_call"),
+        ("after this call: cancelled", "log_r_after_call_cancelled"),
+        ("desktop set no reason", "log_r_no_reason"),
     ];
 
     fn verbatim(text: &str) -> Msg {
@@ -416,6 +423,9 @@ pub mod display {
         }
         if let Some(number) = text.strip_prefix("Dial ") {
             return Msg::with("log_a_dial", &[number]);
+        }
+        if let Some(reason) = text.strip_prefix("Not Ready: ") {
+            return Msg::with("log_a_not_ready_reason", &[reason]);
         }
         match text.strip_prefix("event ") {
             Some(command) => Msg::with("log_a_event", &[command]),
@@ -438,6 +448,9 @@ pub mod display {
     pub fn result(text: &str) -> Msg {
         if let Some((_, key)) = RESULTS.iter().find(|(r, _)| *r == text) {
             return Msg::new(key);
+        }
+        if let Some(r) = text.strip_prefix("desktop set reason ") {
+            return Msg::with("log_r_other_reason", &[r]);
         }
         if let Some(d) = text.strip_prefix("completed, disposition ") {
             return Msg::with("log_r_completed_disposition", &[d]);

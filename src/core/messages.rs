@@ -132,6 +132,8 @@ pub fn button_for_command(command: &str) -> Option<crate::core::session::Button>
         "terminate" => Some(Button::Terminate),
         "complete" => Some(Button::Complete),
         "recording" => Some(Button::Recording),
+        "ready" => Some(Button::Ready),
+        "not-ready" => Some(Button::NotReady),
         _ => None,
     }
 }

@@ -16,6 +16,7 @@ pub mod scan;
 pub mod screenpop;
 pub mod session;
 pub mod settings;
+pub mod status;
 pub mod text;
 pub mod view;
 pub mod wire;

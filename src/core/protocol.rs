@@ -57,6 +57,19 @@ pub enum ToDesktop {
     /// `getCallRecordingStatus(item_id)`: answered, if at all, by a `call_recording_status`.
     #[serde(rename = "CALL_RECORDING_STATUS")]
     RecordingStatus { item_id: String },
+    /// `setStatus(state, reason)`: no reply; a `STATE_CHANGED` says whether the status changed.
+    #[serde(rename = "CHANGE_STATE")]
+    ChangeState { data: StateChange },
+}
+
+/// The `data` of a `CHANGE_STATE`: the state upper-case as the docs write it (`READY`,
+/// `NOT_READY`), and the Not Ready reason, left out when there is none (the SDK's
+/// `JSON.stringify` drops an undefined reason).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StateChange {
+    pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl ToDesktop {
@@ -73,6 +86,10 @@ impl ToDesktop {
             ToDesktop::MuteRecording { item_id } | ToDesktop::UnmuteRecording { item_id } | ToDesktop::RecordingStatus { item_id } => {
                 json::obj(vec![("command", command), ("item_id", json::s(item_id))])
             }
+            ToDesktop::ChangeState { data } => json::obj(vec![
+                ("command", command),
+                ("data", Some(json::obj(vec![("state", json::s(&data.state)), ("reason", data.reason.as_deref().and_then(json::s))]))),
+            ]),
             ToDesktop::CompleteWithDisposition { item_id, code, notes } => json::obj(vec![
                 ("command", command),
                 ("item_id", json::s(item_id)),
@@ -95,6 +112,7 @@ impl ToDesktop {
             ToDesktop::MuteRecording { .. } => "MUTE_CALL_RECORDING",
             ToDesktop::UnmuteRecording { .. } => "UNMUTE_CALL_RECORDING",
             ToDesktop::RecordingStatus { .. } => "CALL_RECORDING_STATUS",
+            ToDesktop::ChangeState { .. } => "CHANGE_STATE",
         }
     }
 
@@ -106,7 +124,8 @@ impl ToDesktop {
             | ToDesktop::Dial { .. }
             | ToDesktop::MuteRecording { .. }
             | ToDesktop::UnmuteRecording { .. }
-            | ToDesktop::RecordingStatus { .. } => None,
+            | ToDesktop::RecordingStatus { .. }
+            | ToDesktop::ChangeState { .. } => None,
             ToDesktop::Terminate { data } | ToDesktop::Complete { data } => Some(data),
             ToDesktop::CompleteWithDisposition { item_id, .. } => Some(item_id),
         }

@@ -7,6 +7,7 @@ use super::log::LogEntry;
 use super::phone::{self, DialRules};
 use super::protocol::{AgentSnapshot, FromDesktop, InteractionInfo, ToDesktop};
 use super::requests::{self, Pending, PendingRequest, RequestIds};
+use super::status::{self, Outcome, PendingStatus, Wanted, STATUS_GUARD_MS as STATUS_GUARD};
 use super::text::{Arg, Msg};
 use super::view::status_key;
 use super::wrapup::{Phase, WrapAction, WrapEvent, WrapUp};
@@ -42,6 +43,11 @@ pub enum Button {
     Call,
     /// Pause the current call's recording, or resume it when it is paused.
     Recording,
+    /// Ask the desktop for the Ready status.
+    Ready,
+    /// Ask for Not Ready with the reason chosen in the toolbar; on a call, for Not Ready once
+    /// the call is completed (pressed again: not any more).
+    NotReady,
 }
 
 /// Something that happened, as the glue reports it.
@@ -76,6 +82,10 @@ pub enum Input {
     NotesEdited(String),
     /// The agent typed in the toolbar's number field.
     DialEdited(String),
+    /// The agent chose a Not Ready reason in the toolbar.
+    ReasonPicked(String),
+    /// The Not Ready reasons in force (options or policy), in the order to offer them.
+    StatusReasons(Vec<String>),
     /// Dial this text (a number the agent chose on the page).
     Dial { text: String, now: f64 },
     /// The dial rules and outbound service in force (options or policy), and whether each dial
@@ -383,6 +393,14 @@ pub struct Session {
     pub rec_pending: Option<PendingRecording>,
     /// When the recording toggle last sent something.
     rec_sent_at: Option<f64>,
+    /// The Not Ready reasons offered, the one chosen, the status change on its way, the Not
+    /// Ready asked for during a call (sent once the call is completed), and when a status
+    /// button last did something (a double click does it once).
+    pub reasons: Vec<String>,
+    pub reason_choice: String,
+    pub status_pending: Option<PendingStatus>,
+    pub status_next: Option<Wanted>,
+    status_pressed_at: Option<(bool, f64)>,
     /// The toolbar's number field.
     pub dial_input: String,
     pub dial_rules: DialRules,
@@ -431,6 +449,11 @@ impl Session {
             recordings: Vec::new(),
             rec_pending: None,
             rec_sent_at: None,
+            reasons: Vec::new(),
+            reason_choice: String::new(),
+            status_pending: None,
+            status_next: None,
+            status_pressed_at: None,
             dial_input: String::new(),
             dial_rules: DialRules::default(),
             dial_service: String::new(),
@@ -470,6 +493,7 @@ impl Session {
             .chain(self.dial.as_ref().map(|d| d.deadline))
             .chain(self.confirming.as_ref().map(|c| c.deadline))
             .chain(self.rec_pending.as_ref().map(|r| r.deadline))
+            .chain(self.status_pending.as_ref().map(PendingStatus::wake_at))
             .reduce(f64::min);
         match (self.pending.earliest_deadline(), cmd) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -515,6 +539,29 @@ impl Session {
     /// The item's call is on (known, and not ended): its recording can be paused.
     pub fn call_live(&self, item_id: &str) -> bool {
         !item_id.is_empty() && self.agent.find(item_id).is_some_and(|i| !i.ended)
+    }
+
+    /// The agent is handling a call (offered, connected or in after-call work): a status change
+    /// waits until it is completed.
+    pub fn on_call(&self) -> bool {
+        !self.agent.interactions.is_empty() || self.agent.status.as_deref().is_some_and(status::on_call_status)
+    }
+
+    /// Whether the status buttons can act: an open channel to a logged-in agent, and no
+    /// change on its way.
+    pub fn status_ready_to_send(&self) -> bool {
+        self.trust == Trust::Trusted && matches!(self.channel, Channel::Open { .. }) && self.agent.logged_in == Some(true) && self.status_pending.is_none()
+    }
+
+    /// The status the desktop reports already is what `wanted` asks for.
+    pub fn status_is(&self, wanted: &Wanted) -> bool {
+        self.agent.status.as_deref().is_some_and(|st| wanted.outcome(st, &self.agent.reason) == Outcome::Done)
+    }
+
+    /// What Not Ready asks for now: the reason chosen, else the first offered, else none.
+    pub fn not_ready_wanted(&self) -> Wanted {
+        let choice = if self.reasons.contains(&self.reason_choice) { self.reason_choice.as_str() } else { self.reasons.first().map_or("", String::as_str) };
+        Wanted::not_ready(choice)
     }
 
     /// Wrap up and Complete wait for Resume: the setting is on and the current call's recording
@@ -637,6 +684,14 @@ impl Session {
                 self.dial_input = text;
             }
             Input::Dial { text, now } => self.place_dial(&text, false, now, &mut fx),
+            Input::ReasonPicked(reason) => {
+                // A Not Ready waiting for the call to end takes the reason chosen since.
+                if let Some(next) = self.status_next.as_mut().filter(|n| !n.ready) {
+                    next.reason = reason.trim().to_string();
+                }
+                self.reason_choice = reason;
+            }
+            Input::StatusReasons(reasons) => self.reasons = reasons,
             Input::DialSettings { rules, service, confirm } => {
                 self.dial_rules = rules;
                 self.dial_service = service;
@@ -727,6 +782,8 @@ impl Session {
             self.commands.clear();
             self.rec_pending = None;
             self.recordings.clear();
+            self.status_pending = None;
+            self.status_next = None;
             self.agent = Agent::default();
             self.replied = false;
             self.notice = None;
@@ -836,6 +893,11 @@ impl Session {
                 self.notice = Some(Notice::new(NoticeKind::Error, "hint_resume_required", ""));
             }
             Button::Recording => self.toggle_recording(now, fx),
+            Button::Ready => self.press_status(Wanted::ready(), now, fx),
+            Button::NotReady => {
+                let wanted = self.not_ready_wanted();
+                self.press_status(wanted, now, fx);
+            }
             Button::WrapUp => self.start_wrap(now, fx),
             Button::Call => {
                 let text = self.dial_input.clone();
@@ -856,6 +918,88 @@ impl Session {
                 self.send(cmd, requests::Origin::Agent, now, fx);
             }
             Button::Trust => {}
+        }
+    }
+
+    /// Ready or Not Ready pressed. Off a call it is sent at once (unless the desktop reports
+    /// that status already); on a call, Not Ready is kept for when the call is completed (the
+    /// desktop makes the agent Ready then), and pressed again it is dropped; Ready on a call
+    /// drops it too. One request at a time; a double click does one thing.
+    fn press_status(&mut self, wanted: Wanted, now: f64, fx: &mut Vec<Effect>) {
+        // The second click of a double click on the same button (Ready is `true`).
+        let too_soon = self.status_pressed_at.is_some_and(|(ready, at)| ready == wanted.ready && now - at < STATUS_GUARD);
+        if too_soon || !self.status_ready_to_send() {
+            return;
+        }
+        if self.on_call() {
+            let armed = self.status_next.take();
+            let label = armed.as_ref().unwrap_or(&wanted).label();
+            self.status_pressed_at = Some((wanted.ready, now));
+            if armed.is_some() {
+                self.notice = Some(Notice::new(NoticeKind::Info, "notice_status_next_dropped", ""));
+                fx.push(self.log_entry(now, &label, "", "after this call: cancelled", None));
+            } else if !wanted.ready {
+                self.notice = Some(reason_notice(NoticeKind::Info, "notice_status_next", &wanted.reason));
+                fx.push(self.log_entry(now, &label, "", "after this call", None));
+                self.status_next = Some(wanted);
+            }
+            return;
+        }
+        if self.status_is(&wanted) {
+            return;
+        }
+        self.status_pressed_at = Some((wanted.ready, now));
+        self.send_status(wanted, now, fx);
+    }
+
+    fn send_status(&mut self, wanted: Wanted, now: f64, fx: &mut Vec<Effect>) {
+        fx.push(self.log_entry(now, &wanted.label(), "", "sent", None));
+        self.notice = Some(if wanted.ready {
+            Notice::new(NoticeKind::Info, "notice_status_ready_sent", "")
+        } else {
+            reason_notice(NoticeKind::Info, "notice_status_not_ready_sent", &wanted.reason)
+        });
+        let cmd = wanted.command();
+        self.status_pending = Some(PendingStatus::new(wanted, now));
+        self.send(cmd, requests::Origin::Agent, now, fx);
+    }
+
+    /// The desktop reported the agent's status (an event, or a state it was asked for): what
+    /// it means for the change on its way, and for a Not Ready kept until the call is over.
+    fn status_reported(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        let (status, reason) = (self.agent.status.clone().unwrap_or_default(), self.agent.reason.clone());
+        if let Some(p) = self.status_pending.take() {
+            let latency = Some((now - p.sent_at).max(0.0) as u32);
+            match p.wanted.outcome(&status, &reason) {
+                Outcome::Done => {
+                    fx.push(self.log_entry(now, &p.wanted.label(), "", "confirmed", latency));
+                    self.notice = Some(if p.wanted.ready {
+                        Notice::new(NoticeKind::Success, "notice_status_ready", "")
+                    } else {
+                        reason_notice(NoticeKind::Success, "notice_status_not_ready", &reason)
+                    });
+                }
+                Outcome::OtherReason => {
+                    // The desktop's default reason only repeats the status: no reason at all.
+                    let (result, text) = if reason.trim().is_empty() || reason.trim().eq_ignore_ascii_case("not ready") {
+                        ("desktop set no reason".to_string(), Msg::with("notice_status_no_reason", &[&p.wanted.reason]))
+                    } else {
+                        (format!("desktop set reason {reason}"), Msg::with("notice_status_other_reason", &[&reason, &p.wanted.reason]))
+                    };
+                    fx.push(self.log_entry(now, &p.wanted.label(), "", &result, latency));
+                    self.notice = Some(Notice { kind: NoticeKind::Error, text });
+                }
+                Outcome::NotYet => self.status_pending = Some(p),
+            }
+        }
+        // The call is completed: the Not Ready the agent asked for during it goes now (unless
+        // the desktop applied it by itself).
+        if self.status_pending.is_none() && !self.on_call() && self.agent.logged_in == Some(true) {
+            if let Some(next) = self.status_next.take() {
+                if !self.status_is(&next) {
+                    self.send_status(next, now, fx);
+                }
+            }
         }
     }
 
@@ -978,6 +1122,21 @@ impl Session {
             self.rec_mut(&p.item_id).doubt = Some(p.mute);
             // Ask: a desktop that acted without saying so answers with the call's state.
             self.send(ToDesktop::RecordingStatus { item_id: p.item_id }, requests::Origin::Auto, now, fx);
+        }
+        if let Some(p) = self.status_pending.take_if(|p| p.deadline <= now) {
+            let latency = Some((now - p.sent_at).max(0.0) as u32);
+            fx.push(self.log_entry(now, &p.wanted.label(), "", "not confirmed in 5 s", latency));
+            self.notice = Some(if p.wanted.ready {
+                Notice::new(NoticeKind::Error, "notice_status_unconfirmed_ready", "")
+            } else {
+                reason_notice(NoticeKind::Error, "notice_status_unconfirmed_not_ready", &p.wanted.reason)
+            });
+        } else if let Some(p) = self.status_pending.as_mut().filter(|p| p.poll_at.is_some_and(|at| at <= now)) {
+            p.poll_at = None;
+            if self.pending.is_empty() {
+                let id = self.ids.next_id();
+                self.send(ToDesktop::GetState { request_id: id }, requests::Origin::Auto, now, fx);
+            }
         }
         if let Some(d) = self.dial.take_if(|d| d.deadline <= now) {
             let latency = Some((now - d.sent_at).max(0.0) as u32);
@@ -1163,6 +1322,7 @@ impl Session {
                 if self.agent.in_acw() && !was_acw {
                     self.mark_ended(now, fx);
                 }
+                self.status_reported(now, fx);
                 if !self.replied {
                     self.auto_get_state(now, fx);
                 }
@@ -1225,6 +1385,7 @@ impl Session {
                     self.item_input.clear();
                 }
                 self.reselect();
+                self.status_reported(now, fx);
             }
             FromDesktop::LoginChanged { agent_id, login } => {
                 if agent_id.is_some() {
@@ -1251,6 +1412,8 @@ impl Session {
                     self.dial = None;
                     self.recordings.clear();
                     self.rec_pending = None;
+                    self.status_pending = None;
+                    self.status_next = None;
                     if !self.item_edited {
                         self.item_input.clear();
                     }
@@ -1391,6 +1554,11 @@ impl Session {
         if self.agent.in_acw() && !was_acw {
             self.mark_ended(now, fx);
         }
+        // A state asked for after a status change was sent shows whether it took (one asked
+        // before it says nothing of it; nor does a late reply).
+        if req.as_ref().is_some_and(|r| self.status_pending.as_ref().is_none_or(|p| r.sent_at >= p.sent_at)) {
+            self.status_reported(now, fx);
+        }
         // Completed items have left the desktop: that confirms a Complete sent before we asked
         // (a snapshot taken earlier says nothing of a Complete sent since, nor does a late reply).
         let asked_at = req.as_ref().map(|r| r.sent_at);
@@ -1510,7 +1678,7 @@ fn command_kind(cmd: &ToDesktop) -> Option<CommandKind> {
         ToDesktop::GetState { .. } | ToDesktop::SelectService { .. } | ToDesktop::Dial { .. } => None,
         ToDesktop::Terminate { .. } => Some(CommandKind::Terminate),
         ToDesktop::Complete { .. } | ToDesktop::CompleteWithDisposition { .. } => Some(CommandKind::Complete),
-        ToDesktop::MuteRecording { .. } | ToDesktop::UnmuteRecording { .. } | ToDesktop::RecordingStatus { .. } => None,
+        ToDesktop::MuteRecording { .. } | ToDesktop::UnmuteRecording { .. } | ToDesktop::RecordingStatus { .. } | ToDesktop::ChangeState { .. } => None,
     }
 }
 
@@ -1523,6 +1691,23 @@ fn same_number(reported: &str, dialled: &str) -> bool {
     };
     let (a, b) = (tail(reported), tail(dialled));
     !a.is_empty() && a == b
+}
+
+/// A notice about Not Ready: `key` with the reason, or `key_plain` when there is none (or the
+/// desktop's default, which only repeats the status).
+fn reason_notice(kind: NoticeKind, key: &'static str, reason: &str) -> Notice {
+    let r = reason.trim();
+    if r.is_empty() || r.eq_ignore_ascii_case("not ready") {
+        let plain = match key {
+            "notice_status_next" => "notice_status_next_plain",
+            "notice_status_not_ready_sent" => "notice_status_not_ready_sent_plain",
+            "notice_status_not_ready" => "notice_status_not_ready_plain",
+            _ => "notice_status_unconfirmed_not_ready_plain",
+        };
+        Notice::new(kind, plain, "")
+    } else {
+        Notice::new(kind, key, r)
+    }
 }
 
 /// "busy", "not_ready (Lunch)".

@@ -31,6 +31,9 @@ pub const RETENTION_MAX_DAYS: u32 = 365;
 pub const ACW_ALERT_MAX_MINUTES: f64 = 240.0;
 /// At most this many entries per list (trusted tenants, blocked sites).
 pub const LIST_MAX: usize = 200;
+/// At most this many Not Ready reasons, each at most this many characters.
+pub const REASONS_MAX: usize = 50;
+pub const REASON_LEN_MAX: usize = 100;
 /// The longest outside-line prefix (digits) and outbound service name (characters).
 pub const DIAL_PREFIX_MAX: usize = 4;
 pub const SERVICE_MAX: usize = 100;
@@ -75,6 +78,8 @@ pub struct Settings {
     pub screen_pop_templates: Vec<String>,
     /// Pop when the call is answered rather than when it is offered.
     pub screen_pop_on_answer: bool,
+    /// The Not Ready reasons the toolbar offers, in order (the tenant's names for them).
+    pub not_ready_reasons: Vec<String>,
 }
 
 impl Default for Settings {
@@ -94,6 +99,7 @@ impl Default for Settings {
             dial_confirm: false,
             screen_pop_templates: Vec::new(),
             screen_pop_on_answer: false,
+            not_ready_reasons: Vec::new(),
         }
     }
 }
@@ -139,6 +145,8 @@ pub struct Policy {
     pub dial_confirm: Option<bool>,
     pub screen_pop_templates: Option<Vec<String>>,
     pub screen_pop_on_answer: Option<bool>,
+    /// The organisation's Not Ready reasons: they replace the agent's and cannot be changed.
+    pub not_ready_reasons: Option<Vec<String>>,
     /// The organisation's CRM sites (host names, `*.domain`): screen pops open only there.
     pub crm_sites: Option<Vec<String>>,
 }
@@ -254,6 +262,10 @@ pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
     if let Some(v) = policy.screen_pop_on_answer {
         out.settings.screen_pop_on_answer = v;
         lock("screenPopOnAnswer", &mut out);
+    }
+    if let Some(v) = &policy.not_ready_reasons {
+        out.settings.not_ready_reasons = reasons_of(v, &mut out.problems);
+        lock("notReadyReasons", &mut out);
     }
     for raw in policy.crm_sites.iter().flatten() {
         match parse_site(raw) {
@@ -374,6 +386,37 @@ pub fn parse_service(input: &str) -> Result<String, Msg> {
     }
 }
 
+/// A Not Ready reason as typed: trimmed, not empty, at most [`REASON_LEN_MAX`] characters, no
+/// control characters.
+pub fn parse_reason(input: &str) -> Result<String, Msg> {
+    let r = input.trim();
+    if r.is_empty() {
+        Err(Msg::new("opt_err_empty"))
+    } else if r.chars().count() > REASON_LEN_MAX || r.chars().any(char::is_control) {
+        Err(Msg::with("opt_err_reason", &[&r.chars().take(40).collect::<String>()]))
+    } else {
+        Ok(r.to_string())
+    }
+}
+
+/// The policy's reasons: the usable ones, each once (whatever its case), at most
+/// [`REASONS_MAX`]; the rest named in `problems`.
+fn reasons_of(list: &[String], problems: &mut Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in list {
+        match parse_reason(raw) {
+            Ok(r) if out.iter().any(|o| o.eq_ignore_ascii_case(&r)) => {}
+            Ok(_) if out.len() >= REASONS_MAX => {
+                problems.push(format!("notReadyReasons: more than {REASONS_MAX}"));
+                break;
+            }
+            Ok(r) => out.push(r),
+            Err(_) => problems.push(format!("notReadyReasons: \"{}\" is empty, too long or spans lines", raw.chars().take(40).collect::<String>())),
+        }
+    }
+    out
+}
+
 /// Whether the toolbar must stay off a page on `host` (no port) under `patterns`.
 pub fn is_blocked(host: &str, patterns: &[String]) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
@@ -411,6 +454,16 @@ pub fn validate(input: &Settings) -> Result<Settings, (Key, Msg)> {
         let t = super::screenpop::check_template(raw, &[]).map_err(|m| ("screenPopTemplates", m))?;
         if !out.screen_pop_templates.contains(&t) {
             out.screen_pop_templates.push(t);
+        }
+    }
+    if input.not_ready_reasons.len() > REASONS_MAX {
+        return Err(("notReadyReasons", Msg::with("opt_err_too_many", &["50"])));
+    }
+    out.not_ready_reasons.clear();
+    for raw in &input.not_ready_reasons {
+        let r = parse_reason(raw).map_err(|m| ("notReadyReasons", m))?;
+        if !out.not_ready_reasons.iter().any(|o| o.eq_ignore_ascii_case(&r)) {
+            out.not_ready_reasons.push(r);
         }
     }
     out.blocked_sites.clear();

@@ -88,6 +88,15 @@ pub struct View {
     /// Wrap up and Complete wait for Resume (the setting is on and the recording is paused):
     /// the toolbar says so next to them.
     pub resume_required: bool,
+    /// Ready and Not Ready (shown while the agent is logged in on an open channel), the
+    /// reasons to choose from and the one chosen. On a call, Not Ready reads "Not Ready after
+    /// this call" and is a toggle: `Some(pressed)`; off a call `None`.
+    pub status_controls: bool,
+    pub ready: ButtonView,
+    pub not_ready: ButtonView,
+    pub not_ready_after_call: Option<bool>,
+    pub reasons: Vec<String>,
+    pub reason_choice: String,
 }
 
 /// What the extension icon's badge shows for a tab.
@@ -224,6 +233,11 @@ impl View {
             _ => "rec_unknown",
         });
         let get_state_busy = s.get_state_busy();
+        let status_controls = trusted && matches!(s.channel, Channel::Open { .. }) && s.agent.logged_in == Some(true);
+        let can_status = status_controls && s.status_ready_to_send();
+        let on_call = s.on_call();
+        let not_ready_wanted = s.not_ready_wanted();
+        let status_busy = s.status_pending.as_ref().map(|p| p.wanted.ready);
         let dial_block = s.dial_block();
         let choices = if s.agent.interactions.len() > 1 {
             s.agent
@@ -305,6 +319,22 @@ impl View {
             },
             rec_paused: rec.is_some_and(crate::core::session::RecState::paused),
             resume_required: needs_resume,
+            status_controls,
+            // On a call the desktop decides (it makes the agent Ready on completion): Ready
+            // only takes back a Not Ready kept for then.
+            ready: ButtonView {
+                enabled: can_status && if on_call { s.status_next.is_some() } else { !s.status_is(&crate::core::status::Wanted::ready()) },
+                busy: status_busy == Some(true),
+                primary: false,
+            },
+            not_ready: ButtonView {
+                enabled: can_status && (on_call || !s.status_is(&not_ready_wanted)),
+                busy: status_busy == Some(false),
+                primary: false,
+            },
+            not_ready_after_call: on_call.then_some(s.status_next.is_some()),
+            reasons: s.reasons.clone(),
+            reason_choice: s.status_next.as_ref().map_or(not_ready_wanted.reason, |n| n.reason.clone()),
         }
     }
 }

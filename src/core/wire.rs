@@ -174,6 +174,7 @@ impl Settings {
             dial_confirm: v.get("dialConfirm").and_then(Value::as_bool).unwrap_or(d.dial_confirm),
             screen_pop_templates: v.strings_of("screenPopTemplates").unwrap_or_default(),
             screen_pop_on_answer: v.get("screenPopOnAnswer").and_then(Value::as_bool).unwrap_or(d.screen_pop_on_answer),
+            not_ready_reasons: v.strings_of("notReadyReasons").unwrap_or_default(),
         }
     }
 }
@@ -200,6 +201,7 @@ impl Policy {
             screen_pop_templates: v.strings_of("screenPopTemplates"),
             screen_pop_on_answer: v.get("screenPopOnAnswer").and_then(Value::as_bool),
             crm_sites: v.strings_of("crmSites"),
+            not_ready_reasons: v.strings_of("notReadyReasons"),
         }
     }
 }

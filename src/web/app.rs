@@ -177,6 +177,7 @@ fn ui(weak: &Weak<Shared>, ev: UiEvent) {
         UiEvent::Disposition(text) => Input::DispositionEdited(text),
         UiEvent::Notes(text) => Input::NotesEdited(text),
         UiEvent::DialEdited(text) => Input::DialEdited(text),
+        UiEvent::Reason(reason) => Input::ReasonPicked(reason),
         UiEvent::Forged => Input::Forged,
         UiEvent::Copy => return copy(weak),
         UiEvent::Collapse(on) => {
@@ -422,8 +423,9 @@ fn schedule(shared: &Rc<Shared>, weak: Weak<Shared>) {
 }
 
 /// What the settings in force tell the toolbar's session (at start and on every change).
-fn settings_inputs(s: &crate::core::settings::Settings) -> [Input; 4] {
+fn settings_inputs(s: &crate::core::settings::Settings) -> [Input; 5] {
     [
+        Input::StatusReasons(s.not_ready_reasons.clone()),
         Input::RequireDisposition(s.require_disposition),
         Input::RequireResume(s.require_recording_resume),
         Input::DialSettings { rules: s.dial_rules(), service: s.outbound_service.clone(), confirm: s.dial_confirm },

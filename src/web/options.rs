@@ -32,6 +32,7 @@ struct Options {
     tenants: ListSection,
     sites: ListSection,
     pops: ListSection,
+    reasons: ListSection,
     fields: Vec<Field>,
     settings_error: Element,
     settings_status: Element,
@@ -112,9 +113,11 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
         ["opt_pops_title", "opt_pops_note", "opt_pop_label", "opt_btn_add_pop"],
         "https://crm.example.com/search?phone={phone_number}",
     )?;
+    let reasons = ListSection::build(&doc, "reason", ["opt_reasons_title", "opt_reasons_note", "opt_reason_label", "opt_btn_add_reason"], &tk("opt_reason_placeholder"))?;
     listeners.extend(tenants.on_add(add_tenant));
     listeners.extend(sites.on_add(add_site));
     listeners.extend(pops.on_add(add_pop));
+    listeners.extend(reasons.on_add(|f| add_entry(f, &REASONS)));
 
     // Settings.
     let settings_section = el(&doc, "section", &[("aria-labelledby", "settings-title")], "")?;
@@ -161,7 +164,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
 
     // What the policy set that could not be used (for the administrator).
     let problems = el(&doc, "section", &[("aria-labelledby", "problems-title"), ("hidden", "")], "")?;
-    append(&root, &[&tenants.section, &sites.section, &pops.section, &settings_section, &problems])?;
+    append(&root, &[&tenants.section, &sites.section, &pops.section, &reasons.section, &settings_section, &problems])?;
     listeners.push(EventListener::new(&save, "click", |_| save_settings()));
     let storage = vec![
         ext::on_storage_change(TRUSTED_KEY, |v| {
@@ -185,6 +188,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
             tenants,
             sites,
             pops,
+            reasons,
             fields,
             settings_error,
             settings_status,
@@ -283,6 +287,83 @@ fn add_pop(field: &HtmlInputElement) {
     if saved == Some(true) {
         render();
     }
+}
+
+/// A list of names the agent edits unless the policy sets it (the policy's list replaces it):
+/// its section, its settings key, where it lives in the settings, and how an entry is read.
+struct NameList {
+    key: Key,
+    section: fn(&Options) -> &ListSection,
+    list: fn(&mut Settings) -> &mut Vec<String>,
+    parse: fn(&str) -> Result<String, crate::core::text::Msg>,
+    remove_label: &'static str,
+    empty: &'static str,
+}
+
+const REASONS: NameList = NameList {
+    key: "notReadyReasons",
+    section: |o| &o.reasons,
+    list: |s| &mut s.not_ready_reasons,
+    parse: crate::core::settings::parse_reason,
+    remove_label: "opt_btn_remove_reason",
+    empty: "opt_reasons_empty",
+};
+
+/// Add in a [`NameList`] section: the entry read, added once (whatever its case), saved.
+fn add_entry(field: &HtmlInputElement, spec: &'static NameList) {
+    let saved = with(|o| match (spec.parse)(&field.value()) {
+        Ok(entry) => {
+            set_text(&(spec.section)(o).error, "");
+            field.set_value("");
+            let mut next = o.user.clone();
+            let list = (spec.list)(&mut next);
+            if !list.iter().any(|e| e.eq_ignore_ascii_case(&entry)) {
+                list.push(entry);
+            }
+            submit(o, next).is_ok()
+        }
+        Err(msg) => {
+            set_text(&(spec.section)(o).error, &t(&msg));
+            let _ = field.focus();
+            false
+        }
+    });
+    if saved == Some(true) {
+        render();
+    }
+}
+
+fn remove_entry(entry: &str, spec: &'static NameList) {
+    with(|o| {
+        let mut next = o.user.clone();
+        (spec.list)(&mut next).retain(|e| e != entry);
+        let _ = submit(o, next);
+    });
+    render();
+}
+
+/// Renders a [`NameList`]: the entries in force, removable unless the policy set them.
+fn render_names(o: &Options, eff: &Effective, spec: &'static NameList, listeners: &mut Vec<EventListener>) -> WebResult<()> {
+    let section = (spec.section)(o);
+    clear(&section.list)?;
+    let locked = eff.is_locked(spec.key);
+    let mut settings = eff.settings.clone();
+    for entry in (spec.list)(&mut settings).iter() {
+        if locked {
+            list_item(&o.doc, &section.list, entry, None)?;
+        } else {
+            let remove = el(&o.doc, "button", &[("type", "button"), ("aria-label", &ta(spec.remove_label, &[entry]))], &tk("btn_remove"))?;
+            let owned = entry.clone();
+            listeners.push(EventListener::new(&remove, "click", move |_| remove_entry(&owned, spec)));
+            list_item(&o.doc, &section.list, entry, Some(&remove))?;
+        }
+    }
+    if section.list.first_child().is_none() {
+        append(&section.list, &[&el(&o.doc, "li", &[("class", "empty")], &tk(spec.empty))?])?;
+    }
+    section.input.set_disabled(locked);
+    set_flag(&section.add, "disabled", locked);
+    Ok(())
 }
 
 fn remove_pop(template: &str) {
@@ -495,6 +576,7 @@ fn render() {
             }
             o.pops.input.set_disabled(locked);
             set_flag(&o.pops.add, "disabled", locked);
+            render_names(o, &eff, &REASONS, &mut listeners)?;
 
             clear(&o.problems)?;
             set_flag(&o.problems, "hidden", eff.problems.is_empty());

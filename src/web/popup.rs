@@ -267,7 +267,7 @@ async fn render_shortcuts(doc: &Document, list: &Element) -> WebResult<()> {
         .filter(|(name, _, _)| button_for_command(name).is_some())
         .collect();
     // In the toolbar's order, whatever order the browser lists them in.
-    let order = ["get-state", "wrap-up", "terminate", "complete", "recording"];
+    let order = ["get-state", "wrap-up", "terminate", "complete", "recording", "ready", "not-ready"];
     rows.sort_by_key(|(name, _, _)| order.iter().position(|o| o == name));
     for (name, description, shortcut) in rows {
         let dt = el(doc, "dt", &[("data-command", &name)], if shortcut.is_empty() { "" } else { &shortcut })?;

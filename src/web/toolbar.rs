@@ -65,6 +65,11 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
 .resume-hint { margin: 0; flex: 2; font-size: 12px; color: #8a4b00; }
 button[aria-pressed=true] { background: #fde8c8; border-color: #c77700; color: #6b3a00; }
 .copy, .dial button { flex: none; }
+/* Ready and Not Ready keep their one line; the reason list takes the rest (its label is for
+   screen readers: beside Not Ready the reason speaks for itself). */
+.status-row button { flex: none; white-space: nowrap; }
+.status-row select { flex: 1; font-family: inherit; }
+.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .bar.collapsed { width: auto; padding: 4px 6px; }
 .bar.collapsed .head { margin: 0; }
 .bar.collapsed .title, .bar.collapsed > :not(.head) { display: none !important; }
@@ -128,39 +133,45 @@ const MARKUP: &[(u8, &str, &str, &str)] = &[
     (10, "p", "", ""),
     (10, "button", "type=button;class=primary", ""),
     (1, "div", "class=main;hidden=", ""),
+    // The agent's status: Ready, Not Ready with the reason chosen beside it.
+    (13, "div", "class=row status-row;hidden=", ""),
+    (14, "button", "type=button", "@btn_ready"),
+    (14, "button", "type=button", "@btn_not_ready"),
+    (14, "label", "for=bp-reason;class=sr", "@reason_label"),
+    (14, "select", "id=bp-reason", ""),
     (13, "div", "class=row", ""),
-    (14, "label", "for=bp-item", "@item_label"),
-    (14, "input", "id=bp-item;type=text;autocomplete=off;spellcheck=false;placeholder=@item_placeholder", ""),
-    (14, "button", "type=button;class=copy;aria-label=@btn_copy_label", "@btn_copy"),
+    (19, "label", "for=bp-item", "@item_label"),
+    (19, "input", "id=bp-item;type=text;autocomplete=off;spellcheck=false;placeholder=@item_placeholder", ""),
+    (19, "button", "type=button;class=copy;aria-label=@btn_copy_label", "@btn_copy"),
     (13, "div", "class=row;hidden=", ""),
-    (18, "label", "for=bp-pick", "@pick_label"),
-    (18, "select", "id=bp-pick", ""),
+    (23, "label", "for=bp-pick", "@pick_label"),
+    (23, "select", "id=bp-pick", ""),
     // Pause / resume the recording (a toggle), and why Wrap up and Complete wait when they do.
     (13, "div", "class=row rec-row;hidden=", ""),
-    (21, "button", "type=button;aria-pressed=false;aria-describedby=bp-rec-state", "@btn_rec_pause"),
-    (21, "p", "class=resume-hint;id=bp-resume-hint;hidden=", "@hint_resume_required"),
+    (26, "button", "type=button;aria-pressed=false;aria-describedby=bp-rec-state", "@btn_rec_pause"),
+    (26, "p", "class=resume-hint;id=bp-resume-hint;hidden=", "@hint_resume_required"),
     (13, "div", "class=buttons", ""),
-    (24, "button", "type=button", "@btn_get_state"),
-    (24, "button", "type=button", "@btn_wrap_up"),
-    (24, "button", "type=button", "@btn_terminate"),
-    (24, "button", "type=button", "@btn_complete"),
+    (29, "button", "type=button", "@btn_get_state"),
+    (29, "button", "type=button", "@btn_wrap_up"),
+    (29, "button", "type=button", "@btn_terminate"),
+    (29, "button", "type=button", "@btn_complete"),
     // Dial a number: the field, Call, and why Call is off when it is.
     (13, "div", "class=row dial", ""),
-    (29, "label", "for=bp-dial", "@dial_label"),
-    (29, "input", "id=bp-dial;type=tel;autocomplete=off;spellcheck=false;placeholder=@dial_placeholder", ""),
-    (29, "button", "type=button;aria-describedby=bp-dial-hint", "@btn_call"),
+    (34, "label", "for=bp-dial", "@dial_label"),
+    (34, "input", "id=bp-dial;type=tel;autocomplete=off;spellcheck=false;placeholder=@dial_placeholder", ""),
+    (34, "button", "type=button;aria-describedby=bp-dial-hint", "@btn_call"),
     (13, "p", "class=dial-hint;id=bp-dial-hint", ""),
     // Shown when a disposition is required and missing.
     (13, "p", "class=hint;id=bp-hint;hidden=", "@hint_disposition_required"),
     // Disposition and notes: optional, collapsed until the agent wants them.
     (13, "details", "class=wrap-fields", ""),
-    (35, "summary", "", "@fields_summary"),
-    (35, "div", "class=row", ""),
-    (37, "label", "for=bp-disposition", "@disposition_label"),
-    (37, "input", "id=bp-disposition;type=text;autocomplete=off", ""),
-    (35, "div", "class=row", ""),
-    (40, "label", "for=bp-notes", "@notes_label"),
-    (40, "textarea", "id=bp-notes;rows=2", ""),
+    (40, "summary", "", "@fields_summary"),
+    (40, "div", "class=row", ""),
+    (42, "label", "for=bp-disposition", "@disposition_label"),
+    (42, "input", "id=bp-disposition;type=text;autocomplete=off", ""),
+    (40, "div", "class=row", ""),
+    (45, "label", "for=bp-notes", "@notes_label"),
+    (45, "textarea", "id=bp-notes;rows=2", ""),
     (1, "p", "class=notice;role=status;aria-live=polite", ""),
     (1, "p", "class=ignored", ""),
     (1, "p", "class=ignored forged", ""),
@@ -179,27 +190,32 @@ const TRUST: usize = 10;
 const TRUST_TEXT: usize = 11;
 const TRUST_BUTTON: usize = 12;
 const MAIN: usize = 13;
-const ITEM: usize = 16;
-const COPY: usize = 17;
-const PICK_ROW: usize = 18;
-const PICK: usize = 20;
-const REC_ROW: usize = 21;
-const REC_TOGGLE: usize = 22;
-const RESUME_HINT: usize = 23;
-const GET_STATE: usize = 25;
-const WRAP_UP: usize = 26;
-const TERMINATE: usize = 27;
-const COMPLETE: usize = 28;
-const DIAL: usize = 31;
-const CALL: usize = 32;
-const DIAL_HINT: usize = 33;
-const HINT: usize = 34;
-const DETAILS: usize = 35;
-const DISPOSITION: usize = 39;
-const NOTES: usize = 42;
-const NOTICE: usize = 43;
-const IGNORED: usize = 44;
-const FORGED: usize = 45;
+const STATUS_ROW: usize = 14;
+const READY: usize = 15;
+const NOT_READY: usize = 16;
+const REASON_LABEL: usize = 17;
+const REASON: usize = 18;
+const ITEM: usize = 21;
+const COPY: usize = 22;
+const PICK_ROW: usize = 23;
+const PICK: usize = 25;
+const REC_ROW: usize = 26;
+const REC_TOGGLE: usize = 27;
+const RESUME_HINT: usize = 28;
+const GET_STATE: usize = 30;
+const WRAP_UP: usize = 31;
+const TERMINATE: usize = 32;
+const COMPLETE: usize = 33;
+const DIAL: usize = 36;
+const CALL: usize = 37;
+const DIAL_HINT: usize = 38;
+const HINT: usize = 39;
+const DETAILS: usize = 40;
+const DISPOSITION: usize = 44;
+const NOTES: usize = 47;
+const NOTICE: usize = 48;
+const IGNORED: usize = 49;
+const FORGED: usize = 50;
 
 /// What each control reports (row, event, the report read from the element); the drag handle
 /// has its own listeners.
@@ -211,6 +227,9 @@ const EVENTS: &[(usize, &str, Report)] = &[
     (TERMINATE, "click", |_, _| Some(UiEvent::Click(Button::Terminate))),
     (COMPLETE, "click", |_, _| Some(UiEvent::Click(Button::Complete))),
     (REC_TOGGLE, "click", |_, _| Some(UiEvent::Click(Button::Recording))),
+    (READY, "click", |_, _| Some(UiEvent::Click(Button::Ready))),
+    (NOT_READY, "click", |_, _| Some(UiEvent::Click(Button::NotReady))),
+    (REASON, "change", |e, _| Some(UiEvent::Reason(e.unchecked_ref::<HtmlSelectElement>().value()))),
     (ITEM, "input", |e, _| Some(UiEvent::Edited(e.unchecked_ref::<HtmlInputElement>().value()))),
     (COPY, "click", |_, _| Some(UiEvent::Copy)),
     (COLLAPSE, "click", |e, _| Some(UiEvent::Collapse(e.get_attribute("aria-expanded").as_deref() == Some("true")))),
@@ -240,6 +259,12 @@ pub struct Toolbar {
     rec_row: Element,
     rec_toggle: HtmlButtonElement,
     resume_hint: Element,
+    status_row: Element,
+    ready: HtmlButtonElement,
+    not_ready: HtmlButtonElement,
+    reason_label: Element,
+    reason: HtmlSelectElement,
+    reasons_key: String,
     collapse: HtmlButtonElement,
     collapsed: bool,
     agent: Element,
@@ -284,6 +309,8 @@ pub enum UiEvent {
     Move(f64, f64, bool),
     /// The agent typed in the number field.
     DialEdited(String),
+    /// The agent chose a Not Ready reason.
+    Reason(String),
     /// A page script dispatched an event at one of the controls (`isTrusted` false): ignored.
     Forged,
 }
@@ -345,6 +372,12 @@ impl Toolbar {
             rec_row: node(REC_ROW),
             rec_toggle: button(REC_TOGGLE),
             resume_hint: node(RESUME_HINT),
+            status_row: node(STATUS_ROW),
+            ready: button(READY),
+            not_ready: button(NOT_READY),
+            reason_label: node(REASON_LABEL),
+            reason: node(REASON).unchecked_into(),
+            reasons_key: String::new(),
             collapse: button(COLLAPSE),
             collapsed: false,
             agent: node(AGENT),
@@ -435,19 +468,9 @@ impl Toolbar {
         let key: String = v.choices.iter().zip(&labels).map(|(c, l)| format!("{}\u{1f}{l}\u{1e}", c.item_id)).collect();
         if key != self.choices_key {
             self.choices_key = key;
-            while let Some(child) = self.pick.first_child() {
-                let _ = self.pick.remove_child(&child);
-            }
-            if let Some(doc) = self.pick.owner_document() {
-                if let Ok(prompt) = el(&doc, "option", &[("value", "")], &tk("pick_prompt")) {
-                    let _ = self.pick.append_child(&prompt);
-                }
-                for (c, label) in v.choices.iter().zip(&labels) {
-                    if let Ok(opt) = el(&doc, "option", &[("value", &c.item_id)], label) {
-                        let _ = self.pick.append_child(&opt);
-                    }
-                }
-            }
+            let prompt = tk("pick_prompt");
+            let options = std::iter::once(("", prompt.as_str())).chain(v.choices.iter().zip(&labels).map(|(c, l)| (c.item_id.as_str(), l.as_str())));
+            fill_select(&self.pick, options);
         }
         set_flag(&self.pick_row, "hidden", v.choices.is_empty());
         if !v.choices.is_empty() {
@@ -455,6 +478,29 @@ impl Toolbar {
             if self.pick.value() != selected {
                 self.pick.set_value(selected);
             }
+        }
+
+        // The status: Ready, Not Ready (after this call, a toggle, while on a call) and the
+        // reasons, rebuilt only when the list changes.
+        set_flag(&self.status_row, "hidden", !v.status_controls);
+        render_button(&self.ready, v.ready);
+        render_button(&self.not_ready, v.not_ready);
+        set_text(&self.not_ready, &tk(if v.not_ready_after_call.is_some() { "btn_not_ready_after_call" } else { "btn_not_ready" }));
+        match v.not_ready_after_call {
+            Some(pressed) => set_attr(&self.not_ready, "aria-pressed", if pressed { "true" } else { "false" }),
+            None => {
+                let _ = self.not_ready.remove_attribute("aria-pressed");
+            }
+        }
+        let key = v.reasons.join("\u{1e}");
+        if key != self.reasons_key {
+            self.reasons_key = key;
+            fill_select(&self.reason, v.reasons.iter().map(|r| (r.as_str(), r.as_str())));
+        }
+        set_flag(&self.reason_label, "hidden", v.reasons.is_empty());
+        set_flag(&self.reason, "hidden", v.reasons.is_empty());
+        if !v.reasons.is_empty() && self.reason.value() != v.reason_choice {
+            self.reason.set_value(&v.reason_choice);
         }
 
         // Nothing to copy without an Interaction ID.
@@ -621,6 +667,20 @@ fn drag_listeners(handle: &HtmlButtonElement, f: Rc<dyn Fn(UiEvent)>, forged: &F
         }
     }));
     out
+}
+
+/// Replaces a select's options with (value, text) pairs.
+fn fill_select<'a>(select: &HtmlSelectElement, options: impl Iterator<Item = (&'a str, &'a str)>) {
+    while let Some(child) = select.first_child() {
+        let _ = select.remove_child(&child);
+    }
+    if let Some(doc) = select.owner_document() {
+        for (value, text) in options {
+            if let Ok(opt) = el(&doc, "option", &[("value", value)], text) {
+                let _ = select.append_child(&opt);
+            }
+        }
+    }
 }
 
 fn render_button(b: &HtmlButtonElement, v: ButtonView) {

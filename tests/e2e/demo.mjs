@@ -23,11 +23,17 @@ if (!headless) {
   const options = await openOptions(env);
   await options.getByLabel('URL template').fill(`${env.crm}/record.html?case={screenpop_data.case_id}`);
   await options.getByRole('button', { name: 'Add template', exact: true }).click();
+  // The Not Ready reasons the toolbar offers.
+  for (const reason of ['Lunch', 'Break', 'Training']) {
+    await options.getByLabel('Reason', { exact: true }).fill(reason);
+    await options.getByRole('button', { name: 'Add reason', exact: true }).click();
+  }
   await options.close();
   await page.bringToFront();
   await trust(page, env.tenant);
   await login(page);
-  await desktop(page).getByRole('button', { name: 'Ready', exact: true }).click();
+  await toolbar(page).getByRole('button', { name: 'Ready', exact: true }).click();
+  await toolbar(page).getByRole('status').filter({ hasText: 'You are Ready.' }).waitFor();
   await desktop(page).getByLabel('Case').fill('00042');
   await startCall(page);
   // The recording paused for a card payment: the toolbar says so for as long as it is.
@@ -41,6 +47,8 @@ if (!headless) {
   await page.waitForTimeout(600);
   await pause.click();
   await toolbar(page).getByText('● Recording').waitFor();
+  // Lunch once this call is completed.
+  await toolbar(page).getByRole('button', { name: 'Not Ready after this call', exact: true }).click();
   await desktop(page).getByRole('button', { name: 'Customer hangs up', exact: true }).click();
   await toolbar(page).getByRole('timer').waitFor();
   await toolbar(page).getByText('Disposition and notes').click();

@@ -27,6 +27,7 @@ before(async () => {
     dialCountry: 'GB',
     outboundService: 'Outbound Sales',
     dialPrefix: 'nine',
+    notReadyReasons: ['Lunch', 'Coaching', ' '],
   });
   try {
     env = await launch({ ports });
@@ -54,6 +55,8 @@ test('a tenant on the policy list is trusted without a prompt; a locked required
   await channel(page).waitFor({ state: 'attached', timeout: 10000 });
   assert.equal(await bar.getByRole('button', { name: /^Trust / }).count(), 0);
   await login(page);
+  // The organisation's Not Ready reasons, the usable ones, in its order.
+  assert.deepEqual(await bar.getByLabel('Reason', { exact: true }).evaluate((s) => [...s.options].map((o) => o.value)), ['Lunch', 'Coaching']);
   const item = await startCall(page);
   await desktop(page).getByRole('button', { name: 'Customer hangs up', exact: true }).click();
   await expectText(bar.getByLabel('Agent status'), 'After-call work');
@@ -111,5 +114,9 @@ test('the options page shows what the policy set, locked, and what it could not 
   assert.equal(await options.getByLabel(/^Outbound service selected before each call/).isDisabled(), true);
   assert.equal(await options.getByLabel(/^Dial in national format/).isDisabled(), false, 'not managed: still the agent\'s');
   await expectText(options.locator('ul.problems'), /dialPrefix: "nine" is not up to 4 digits/);
+  assert.match(lists[3], /^LunchSet by your organizationCoachingSet by your organization$/, 'the organisation\'s reasons, locked');
+  assert.equal(await options.getByLabel('Reason', { exact: true }).isDisabled(), true, 'agents cannot add reasons');
+  assert.equal(await options.getByRole('button', { name: 'Add reason', exact: true }).isDisabled(), true);
+  await expectText(options.locator('ul.problems'), /notReadyReasons: " " is empty, too long or spans lines/);
   await options.close();
 });

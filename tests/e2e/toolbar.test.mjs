@@ -50,8 +50,9 @@ test('keyboard shortcuts reach the toolbar; the popup lists them', async () => {
   await popup.reload();
   await popup.locator('body[data-ready="true"]').waitFor();
   const keys = await popup.locator('dl.shortcuts dt').allTextContents();
-  // Pause recording has no default key (Chromium allows four): the agent or the admin sets one.
-  assert.deepEqual(keys, ['Alt+Shift+1', 'Alt+Shift+2', 'Alt+Shift+3', 'Alt+Shift+4', 'not set'], 'in toolbar order: Get State, Wrap up, Terminate, Complete, Pause recording');
+  // Pause recording, Ready and Not Ready have no default key (Chromium allows four): the agent
+  // or the admin sets one.
+  assert.deepEqual(keys, ['Alt+Shift+1', 'Alt+Shift+2', 'Alt+Shift+3', 'Alt+Shift+4', 'not set', 'not set', 'not set'], 'in toolbar order: Get State, Wrap up, Terminate, Complete, Pause recording, Ready, Not Ready');
   assert.equal(await shortcut(env, popup, page, 'wrap-up'), true, 'the listener commands.onCommand runs');
   await page.bringToFront();
   await expectText(bar.getByRole('status'), `Wrapped up ${item}.`);

@@ -26,11 +26,17 @@
 //                     answers no query about it (also a checkbox on its page)
 //   acwSticky         the status stays after_call_work while any interaction is in it (a call
 //                     taken meanwhile does not change it)
+//   statusOnCall      'ignore' (the default): CHANGE_STATE while a call is offered, connected or
+//                     in after-call work changes nothing and is not answered; 'apply': it
+//                     changes the status at once
+//   reasons           the tenant's Not Ready reasons (compared case-insensitively): a
+//                     CHANGE_STATE with another reason sets Not Ready with the default reason
+//                     "Not ready"; null accepts any reason
 //   stampSends        (the benchmark's, off by default) each message carries sim_sent_at, the
 //                     epoch time in ms at which the desktop posted it
 // (proxy.js has one more: proxyReadyAfter.)
 (() => {
-  const SIM = { broadcastReplies: true, persistentSession: true, latency: [0, 30], quietState: true, minimalPayloads: true, recordingStatus: true, acwSticky: false, ...JSON.parse('{{SIM}}' || '{}') };
+  const SIM = { broadcastReplies: true, persistentSession: true, latency: [0, 30], quietState: true, minimalPayloads: true, recordingStatus: true, acwSticky: false, statusOnCall: 'ignore', reasons: ['Break', 'Lunch', 'Training', 'Away from Desk'], ...JSON.parse('{{SIM}}' || '{}') };
   const $ = (id) => document.getElementById(id);
   // Proxies on this page register here; replies go to the asking proxy (or all), events to all.
   const proxies = new Map();
@@ -149,7 +155,11 @@
     },
     CHANGE_STATE(req) {
       const st = String(req.data?.state ?? '').toLowerCase();
-      if (st === 'ready' || st === 'not_ready') setStatus(st, st === 'ready' ? '' : (req.data?.reason ?? 'Not ready'));
+      if (st !== 'ready' && st !== 'not_ready') return;
+      if (SIM.statusOnCall === 'ignore' && s.items.length) return; // on a call: not now, and not said
+      const asked = typeof req.data?.reason === 'string' ? req.data.reason : '';
+      const known = !SIM.reasons ? asked : SIM.reasons.find((r) => r.toLowerCase() === asked.toLowerCase());
+      setStatus(st, st === 'ready' ? '' : (known || 'Not ready'));
     },
   };
 

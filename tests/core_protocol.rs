@@ -27,6 +27,11 @@ fn commands_serialise_exactly_as_the_sdk_does() {
             ToDesktop::ChangeState { data: StateChange { state: "NOT_READY".into(), reason: Some("Lunch".into()) } },
             r#"{"command":"CHANGE_STATE","data":{"state":"NOT_READY","reason":"Lunch"}}"#,
         ),
+        (
+            ToDesktop::SetDispositionByName { item_id: "D3FA".into(), name: "Offer rejected".into() },
+            r#"{"command":"SET_DISPOSITION_BY_NAME","item_id":"D3FA","name":"Offer rejected"}"#,
+        ),
+        (ToDesktop::SetNotes { item_id: "D3FA".into(), notes: "call back".into() }, r#"{"command":"SET_NOTES","item_id":"D3FA","notes":"call back"}"#),
         // setStatus('READY'): the SDK's JSON.stringify leaves the undefined reason out.
         (ToDesktop::ChangeState { data: StateChange { state: "READY".into(), reason: None } }, r#"{"command":"CHANGE_STATE","data":{"state":"READY"}}"#),
     ];

@@ -975,3 +975,68 @@ fn no_status_change_while_logged_out_and_logout_drops_what_was_asked() {
     assert!(click(&mut s, Button::Ready, 1_000.0).is_empty());
     assert!(click(&mut s, Button::NotReady, 2_000.0).is_empty());
 }
+
+fn dispositions(s: &mut Session, free: bool) {
+    s.apply(Input::Dispositions { list: vec!["Resolved | 100".into(), "Offer rejected".into()], free });
+}
+
+#[test]
+fn a_listed_disposition_goes_by_its_code_or_by_its_name_as_the_sdk_sends_them() {
+    let mut s = live("after_call_work", &["I1"]);
+    dispositions(&mut s, false);
+    assert_eq!(View::of(&s).disposition_options, ["Resolved", "Offer rejected"]);
+    s.apply(Input::DispositionEdited("resolved".into()));
+    s.apply(Input::NotesEdited(" card declined ".into()));
+    let fx = click(&mut s, Button::Complete, 100.0);
+    assert_eq!(posts(&fx), [r#"{"command":"COMPLETE_INTERACTION_WITH_DISPOSITION","item_id":"I1","code":"100","notes":"card declined"}"#]);
+    assert!(logs(&fx).contains(&("Complete".into(), "sent with disposition/notes".into())));
+
+    let mut s = live("after_call_work", &["I1"]);
+    dispositions(&mut s, false);
+    s.apply(Input::DispositionEdited("offer REJECTED".into()));
+    s.apply(Input::NotesEdited("call back".into()));
+    let fx = click(&mut s, Button::Complete, 100.0);
+    assert_eq!(
+        posts(&fx),
+        [
+            r#"{"command":"SET_DISPOSITION_BY_NAME","item_id":"I1","name":"Offer rejected"}"#,
+            r#"{"command":"SET_NOTES","item_id":"I1","notes":"call back"}"#,
+            r#"{"command":"COMPLETE_INTERACTION_FROM_API","data":"I1"}"#,
+        ],
+        "the list's spelling, then the notes, then Complete"
+    );
+    assert!(logs(&fx).contains(&("Complete".into(), "sent with disposition/notes".into())));
+    // Without notes, no SET_NOTES; the wrap-up's Complete is sent the same way.
+    let mut s = live("busy", &["I1"]);
+    dispositions(&mut s, false);
+    s.apply(Input::DispositionEdited("Offer rejected".into()));
+    click(&mut s, Button::WrapUp, 100.0);
+    let fx = msg(&mut s, ev("STATE_CHANGED", r#"{"status":"after_call_work","reason":""}"#), 200.0);
+    assert_eq!(posts(&fx), [r#"{"command":"SET_DISPOSITION_BY_NAME","item_id":"I1","name":"Offer rejected"}"#, r#"{"command":"COMPLETE_INTERACTION_FROM_API","data":"I1"}"#]);
+}
+
+#[test]
+fn only_the_list_unless_the_admin_allows_free_text() {
+    let mut s = live("after_call_work", &["I1"]);
+    dispositions(&mut s, false);
+    s.apply(Input::DispositionEdited("Whatever".into()));
+    let v = View::of(&s);
+    assert!(v.disposition_unlisted && !v.complete.enabled && !v.wrap_up.enabled);
+    assert!(posts(&click(&mut s, Button::Complete, 100.0)).is_empty(), "the shortcut is held too");
+    assert_eq!(notice(&s), "Choose a disposition from your organization's list to complete.");
+    assert!(posts(&click(&mut s, Button::WrapUp, 200.0)).is_empty());
+    // Cleared, Complete goes without one (unless one is required).
+    s.apply(Input::DispositionEdited(" ".into()));
+    assert!(View::of(&s).complete.enabled);
+    // Allowed: typed text goes as the SDK's code, as without a list.
+    dispositions(&mut s, true);
+    s.apply(Input::DispositionEdited("Whatever".into()));
+    assert!(!View::of(&s).disposition_unlisted);
+    let fx = click(&mut s, Button::Complete, 300.0);
+    assert_eq!(posts(&fx), [r#"{"command":"COMPLETE_INTERACTION_WITH_DISPOSITION","item_id":"I1","code":"Whatever","notes":""}"#]);
+    // No list: free text, whatever the setting.
+    let mut s = live("after_call_work", &["I1"]);
+    s.apply(Input::Dispositions { list: vec![], free: false });
+    s.apply(Input::DispositionEdited("Whatever".into()));
+    assert!(View::of(&s).complete.enabled);
+}

@@ -228,3 +228,39 @@ fn dial_rules_come_from_the_settings_or_the_policy_and_are_checked() {
     assert_eq!(validate(&Settings { dial_prefix: "9a".into(), ..Settings::default() }).unwrap_err().0, "dialPrefix");
     assert_eq!(validate(&Settings { outbound_service: "x".repeat(101), ..Settings::default() }).unwrap_err().0, "outboundService");
 }
+
+#[test]
+fn reasons_and_dispositions_are_read_checked_and_the_policy_s_replace_the_agent_s() {
+    use bp_toolbar::core::settings::{disposition_parts, parse_disposition, parse_reason};
+    assert_eq!(parse_reason("  Lunch "), Ok("Lunch".to_string()));
+    assert!(parse_reason(" ").is_err() && parse_reason("a\nb").is_err() && parse_reason(&"x".repeat(101)).is_err());
+    assert_eq!(parse_disposition(" Sale|12345 "), Ok("Sale | 12345".to_string()));
+    assert_eq!(parse_disposition("Offer rejected"), Ok("Offer rejected".to_string()));
+    assert!(parse_disposition("Sale | ").is_err() && parse_disposition(" | 1").is_err());
+    assert_eq!(disposition_parts("Sale | 12345"), ("Sale", "12345"));
+    assert_eq!(disposition_parts("Offer rejected"), ("Offer rejected", ""));
+
+    // The agent's lists: checked, each entry once whatever its case.
+    let mut user = Settings { not_ready_reasons: s(&["Lunch", "lunch", " Break"]), dispositions: s(&["Sale|1"]), ..Settings::default() };
+    let v = validate(&user).unwrap();
+    assert_eq!((v.not_ready_reasons, v.dispositions), (s(&["Lunch", "Break"]), s(&["Sale | 1"])));
+    user.dispositions.push("Bad | ".into());
+    assert_eq!(validate(&user).unwrap_err().0, "dispositions");
+    user.dispositions.pop();
+    user.not_ready_reasons = (0..51).map(|i| format!("R{i}")).collect();
+    assert_eq!(validate(&user).unwrap_err().0, "notReadyReasons");
+
+    // The organisation's replace them, locked; what is unusable is reported.
+    let user = Settings { not_ready_reasons: s(&["Mine"]), dispositions: s(&["Mine"]), allow_free_disposition: true, ..Settings::default() };
+    let policy: Policy =
+        serde_json::from_str(r#"{"notReadyReasons":["Lunch"," ","Lunch"],"dispositions":["Resolved | 100","Callback"],"allowFreeDisposition":false}"#).unwrap();
+    let e = overlay(&user, &policy);
+    assert_eq!(e.settings.not_ready_reasons, s(&["Lunch"]));
+    assert_eq!(e.settings.dispositions, s(&["Resolved | 100", "Callback"]));
+    assert!(!e.settings.allow_free_disposition);
+    assert!(e.is_locked("notReadyReasons") && e.is_locked("dispositions") && e.is_locked("allowFreeDisposition"));
+    assert_eq!(e.problems, s(&[r#"notReadyReasons: " " is empty, too long or spans lines"#]));
+    // Stored and managed JSON read the same keys.
+    let stored = bp_toolbar::core::settings::Settings::from_json(&bp_toolbar::core::json::parse(r#"{"dispositions":["A | 1"],"allowFreeDisposition":true,"notReadyReasons":["B"]}"#).unwrap());
+    assert_eq!((stored.dispositions, stored.allow_free_disposition, stored.not_ready_reasons), (s(&["A | 1"]), true, s(&["B"])));
+}

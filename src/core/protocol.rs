@@ -57,6 +57,13 @@ pub enum ToDesktop {
     /// `getCallRecordingStatus(item_id)`: answered, if at all, by a `call_recording_status`.
     #[serde(rename = "CALL_RECORDING_STATUS")]
     RecordingStatus { item_id: String },
+    /// `setDispositionByName(item_id, name)`: no reply; the disposition shows in the
+    /// interaction's `INTERACTION_COMPLETED`.
+    #[serde(rename = "SET_DISPOSITION_BY_NAME")]
+    SetDispositionByName { item_id: String, name: String },
+    /// `setNotes(item_id, notes)`: attached when the interaction is completed.
+    #[serde(rename = "SET_NOTES")]
+    SetNotes { item_id: String, notes: String },
     /// `setStatus(state, reason)`: no reply; a `STATE_CHANGED` says whether the status changed.
     #[serde(rename = "CHANGE_STATE")]
     ChangeState { data: StateChange },
@@ -86,6 +93,10 @@ impl ToDesktop {
             ToDesktop::MuteRecording { item_id } | ToDesktop::UnmuteRecording { item_id } | ToDesktop::RecordingStatus { item_id } => {
                 json::obj(vec![("command", command), ("item_id", json::s(item_id))])
             }
+            ToDesktop::SetDispositionByName { item_id, name } => {
+                json::obj(vec![("command", command), ("item_id", json::s(item_id)), ("name", json::s(name))])
+            }
+            ToDesktop::SetNotes { item_id, notes } => json::obj(vec![("command", command), ("item_id", json::s(item_id)), ("notes", json::s(notes))]),
             ToDesktop::ChangeState { data } => json::obj(vec![
                 ("command", command),
                 ("data", Some(json::obj(vec![("state", json::s(&data.state)), ("reason", data.reason.as_deref().and_then(json::s))]))),
@@ -113,6 +124,8 @@ impl ToDesktop {
             ToDesktop::UnmuteRecording { .. } => "UNMUTE_CALL_RECORDING",
             ToDesktop::RecordingStatus { .. } => "CALL_RECORDING_STATUS",
             ToDesktop::ChangeState { .. } => "CHANGE_STATE",
+            ToDesktop::SetDispositionByName { .. } => "SET_DISPOSITION_BY_NAME",
+            ToDesktop::SetNotes { .. } => "SET_NOTES",
         }
     }
 
@@ -125,7 +138,9 @@ impl ToDesktop {
             | ToDesktop::MuteRecording { .. }
             | ToDesktop::UnmuteRecording { .. }
             | ToDesktop::RecordingStatus { .. }
-            | ToDesktop::ChangeState { .. } => None,
+            | ToDesktop::ChangeState { .. }
+            | ToDesktop::SetDispositionByName { .. }
+            | ToDesktop::SetNotes { .. } => None,
             ToDesktop::Terminate { data } | ToDesktop::Complete { data } => Some(data),
             ToDesktop::CompleteWithDisposition { item_id, .. } => Some(item_id),
         }

@@ -99,6 +99,9 @@ pub enum Input {
     TrustChanged { trust: Trust, now: f64 },
     /// The settings in force say whether Complete needs a disposition (options or policy).
     RequireDisposition(bool),
+    /// The dispositions offered (`Name` or `Name | code`, as the settings keep them) and
+    /// whether one not on the list may be typed.
+    Dispositions { list: Vec<String>, free: bool },
     /// The settings in force say whether Wrap up and Complete wait while the call's recording
     /// is paused (options or policy).
     RequireResume(bool),
@@ -386,6 +389,9 @@ pub struct Session {
     pub wrap_fields: Vec<(String, WrapFields)>,
     /// Complete and Wrap up need a disposition first (a setting, possibly the organisation's).
     pub require_disposition: bool,
+    /// The dispositions offered, as (name, code), and whether others may be typed.
+    pub dispositions: Vec<(String, String)>,
+    pub free_disposition: bool,
     /// Wrap up and Complete wait while the call's recording is paused (a setting).
     pub require_resume: bool,
     /// The recording state of recent calls, and the pause or resume on its way.
@@ -445,6 +451,8 @@ impl Session {
             wrap: None,
             wrap_fields: Vec::new(),
             require_disposition: false,
+            dispositions: Vec::new(),
+            free_disposition: true,
             require_resume: false,
             recordings: Vec::new(),
             rec_pending: None,
@@ -614,17 +622,55 @@ impl Session {
         &mut self.wrap_fields[last].1
     }
 
-    /// Complete for an item: with its disposition and notes when the agent gave any.
-    fn complete_command(&self, item_id: &str) -> ToDesktop {
+    /// The organisation's disposition the agent's text names (by name, whatever its case):
+    /// (name, code), the code empty when the list gives none.
+    pub fn listed_disposition(&self, typed: &str) -> Option<&(String, String)> {
+        let typed = typed.trim();
+        self.dispositions.iter().find(|(name, _)| name.eq_ignore_ascii_case(typed))
+    }
+
+    /// The current item's disposition is not on the list, and only the list is allowed.
+    pub fn disposition_unlisted(&self) -> bool {
+        let typed = self.fields_of(self.current_item()).disposition;
+        !self.dispositions.is_empty() && !self.free_disposition && !typed.trim().is_empty() && self.listed_disposition(&typed).is_none()
+    }
+
+    /// Complete for an item, as the SDK would send it: with nothing given, plain Complete; a
+    /// listed disposition with a code, or a typed one, goes with the notes in
+    /// `COMPLETE_INTERACTION_WITH_DISPOSITION`; a listed disposition known by its name only is
+    /// set by name (and the notes by `SET_NOTES`) before the plain Complete.
+    fn complete_commands(&self, item_id: &str) -> Vec<ToDesktop> {
         let f = self.fields_of(item_id);
+        let (item, notes) = (item_id.to_string(), f.notes.trim().to_string());
+        let complete = ToDesktop::Complete { data: item.clone() };
         if f.is_empty() {
-            ToDesktop::Complete { data: item_id.to_string() }
-        } else {
-            ToDesktop::CompleteWithDisposition {
-                item_id: item_id.to_string(),
-                code: f.disposition.trim().to_string(),
-                notes: f.notes.trim().to_string(),
+            return vec![complete];
+        }
+        match self.listed_disposition(&f.disposition) {
+            Some((name, code)) if code.is_empty() => {
+                let mut out = vec![ToDesktop::SetDispositionByName { item_id: item.clone(), name: name.clone() }];
+                if !notes.is_empty() {
+                    out.push(ToDesktop::SetNotes { item_id: item.clone(), notes });
+                }
+                out.push(complete);
+                out
             }
+            listed => vec![ToDesktop::CompleteWithDisposition {
+                code: listed.map_or_else(|| f.disposition.trim().to_string(), |(_, code)| code.clone()),
+                item_id: item,
+                notes,
+            }],
+        }
+    }
+
+    /// Sends Terminate, or Complete with what goes before it.
+    fn send_kind(&mut self, kind: CommandKind, item_id: &str, now: f64, fx: &mut Vec<Effect>) {
+        let cmds = match kind {
+            CommandKind::Terminate => vec![ToDesktop::Terminate { data: item_id.to_string() }],
+            CommandKind::Complete => self.complete_commands(item_id),
+        };
+        for cmd in cmds {
+            self.send(cmd, requests::Origin::Agent, now, fx);
         }
     }
 
@@ -706,6 +752,17 @@ impl Session {
             }
             Input::TrustChanged { trust, now } => self.on_trust_changed(trust, now, &mut fx),
             Input::RequireDisposition(on) => self.require_disposition = on,
+            Input::Dispositions { list, free } => {
+                self.dispositions = list
+                    .iter()
+                    .map(|e| {
+                        let (name, code) = super::settings::disposition_parts(e);
+                        (name.to_string(), code.to_string())
+                    })
+                    .collect();
+                // Without a list there is nothing else to give.
+                self.free_disposition = free || self.dispositions.is_empty();
+            }
             Input::RequireResume(on) => self.require_resume = on,
             Input::Tick { now } => self.on_tick(now, &mut fx),
         }
@@ -851,7 +908,7 @@ impl Session {
                         sent_at: now,
                         deadline: now + CONFIRM_TIMEOUT_MS,
                     });
-                    let result = if matches!(cmd, ToDesktop::CompleteWithDisposition { .. }) { "sent with disposition/notes" } else { "sent" };
+                    let result = if matches!(cmd, ToDesktop::CompleteWithDisposition { .. }) || !self.fields_of(item).is_empty() { "sent with disposition/notes" } else { "sent" };
                     fx.push(self.log_entry(now, kind.label(), item, result, None));
                 }
             }
@@ -889,6 +946,9 @@ impl Session {
                     self.notice = Some(Notice::new(NoticeKind::Error, "hint_disposition_required", ""));
                 }
             }
+            Button::WrapUp | Button::Complete if self.disposition_unlisted() => {
+                self.notice = Some(Notice::new(NoticeKind::Error, "hint_disposition_unlisted", ""));
+            }
             Button::WrapUp | Button::Complete if self.resume_needed() => {
                 self.notice = Some(Notice::new(NoticeKind::Error, "hint_resume_required", ""));
             }
@@ -909,13 +969,9 @@ impl Session {
                 if item.is_empty() || self.command_busy(kind, &item) || self.wrap.is_some() {
                     return;
                 }
-                let cmd = match kind {
-                    CommandKind::Terminate => ToDesktop::Terminate { data: item.clone() },
-                    CommandKind::Complete => self.complete_command(&item),
-                };
                 let key = if kind == CommandKind::Terminate { "notice_terminating" } else { "notice_completing" };
                 self.notice = Some(Notice::new(NoticeKind::Info, key, &item));
-                self.send(cmd, requests::Origin::Agent, now, fx);
+                self.send_kind(kind, &item, now, fx);
             }
             Button::Trust => {}
         }
@@ -1241,11 +1297,7 @@ impl Session {
         self.notice = Some(Notice::new(NoticeKind::Info, if over { "notice_wrap_completing" } else { "notice_wrap_terminating" }, &item));
         // A command of the same kind already on its way is not sent again.
         if !self.command_busy(first, &item) {
-            let cmd = match first {
-                CommandKind::Terminate => ToDesktop::Terminate { data: item.clone() },
-                CommandKind::Complete => self.complete_command(&item),
-            };
-            self.send(cmd, requests::Origin::Agent, now, fx);
+            self.send_kind(first, &item, now, fx);
         }
     }
 
@@ -1262,8 +1314,7 @@ impl Session {
             WrapAction::SendComplete => {
                 self.notice = Some(Notice::new(NoticeKind::Info, "notice_wrap_acw", &item));
                 if !self.command_busy(CommandKind::Complete, &item) {
-                    let cmd = self.complete_command(&item);
-                    self.send(cmd, requests::Origin::Agent, now, fx);
+                    self.send_kind(CommandKind::Complete, &item, now, fx);
                 }
             }
             WrapAction::Poll => {
@@ -1678,7 +1729,9 @@ fn command_kind(cmd: &ToDesktop) -> Option<CommandKind> {
         ToDesktop::GetState { .. } | ToDesktop::SelectService { .. } | ToDesktop::Dial { .. } => None,
         ToDesktop::Terminate { .. } => Some(CommandKind::Terminate),
         ToDesktop::Complete { .. } | ToDesktop::CompleteWithDisposition { .. } => Some(CommandKind::Complete),
-        ToDesktop::MuteRecording { .. } | ToDesktop::UnmuteRecording { .. } | ToDesktop::RecordingStatus { .. } | ToDesktop::ChangeState { .. } => None,
+        ToDesktop::MuteRecording { .. } | ToDesktop::UnmuteRecording { .. } | ToDesktop::RecordingStatus { .. } | ToDesktop::ChangeState { .. }
+        | ToDesktop::SetDispositionByName { .. }
+        | ToDesktop::SetNotes { .. } => None,
     }
 }
 

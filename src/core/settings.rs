@@ -80,6 +80,11 @@ pub struct Settings {
     pub screen_pop_on_answer: bool,
     /// The Not Ready reasons the toolbar offers, in order (the tenant's names for them).
     pub not_ready_reasons: Vec<String>,
+    /// The dispositions the toolbar offers for Complete and Wrap up, in order: `Name`, or
+    /// `Name | code` for a disposition the desktop knows by its code.
+    pub dispositions: Vec<String>,
+    /// With a list of dispositions, the agent may also type one that is not on it.
+    pub allow_free_disposition: bool,
 }
 
 impl Default for Settings {
@@ -100,6 +105,8 @@ impl Default for Settings {
             screen_pop_templates: Vec::new(),
             screen_pop_on_answer: false,
             not_ready_reasons: Vec::new(),
+            dispositions: Vec::new(),
+            allow_free_disposition: false,
         }
     }
 }
@@ -147,6 +154,9 @@ pub struct Policy {
     pub screen_pop_on_answer: Option<bool>,
     /// The organisation's Not Ready reasons: they replace the agent's and cannot be changed.
     pub not_ready_reasons: Option<Vec<String>>,
+    /// The organisation's dispositions, likewise.
+    pub dispositions: Option<Vec<String>>,
+    pub allow_free_disposition: Option<bool>,
     /// The organisation's CRM sites (host names, `*.domain`): screen pops open only there.
     pub crm_sites: Option<Vec<String>>,
 }
@@ -264,8 +274,16 @@ pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
         lock("screenPopOnAnswer", &mut out);
     }
     if let Some(v) = &policy.not_ready_reasons {
-        out.settings.not_ready_reasons = reasons_of(v, &mut out.problems);
+        out.settings.not_ready_reasons = names_of(v, "notReadyReasons", parse_reason, &mut out.problems);
         lock("notReadyReasons", &mut out);
+    }
+    if let Some(v) = &policy.dispositions {
+        out.settings.dispositions = names_of(v, "dispositions", parse_disposition, &mut out.problems);
+        lock("dispositions", &mut out);
+    }
+    if let Some(v) = policy.allow_free_disposition {
+        out.settings.allow_free_disposition = v;
+        lock("allowFreeDisposition", &mut out);
     }
     for raw in policy.crm_sites.iter().flatten() {
         match parse_site(raw) {
@@ -399,22 +417,51 @@ pub fn parse_reason(input: &str) -> Result<String, Msg> {
     }
 }
 
-/// The policy's reasons: the usable ones, each once (whatever its case), at most
-/// [`REASONS_MAX`]; the rest named in `problems`.
-fn reasons_of(list: &[String], problems: &mut Vec<String>) -> Vec<String> {
+/// A disposition as typed: `Name` or `Name | code` (spaces around the bar and the ends
+/// trimmed), each part a name as [`parse_reason`] reads it. Returns the canonical text.
+pub fn parse_disposition(input: &str) -> Result<String, Msg> {
+    match crate::core::split_str(input, "|") {
+        Some((name, code)) => Ok(format!("{} | {}", parse_reason(name)?, parse_reason(code)?)),
+        None => parse_reason(input),
+    }
+}
+
+/// A canonical disposition entry as (name, code); the code is empty when there is none.
+pub fn disposition_parts(entry: &str) -> (&str, &str) {
+    crate::core::split_str(entry, " | ").unwrap_or((entry, ""))
+}
+
+/// The entries of a policy list of names: the usable ones, each once (whatever its case), at
+/// most [`REASONS_MAX`]; the rest named in `problems`.
+fn names_of(list: &[String], key: &str, parse: fn(&str) -> Result<String, Msg>, problems: &mut Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for raw in list {
-        match parse_reason(raw) {
+        match parse(raw) {
             Ok(r) if out.iter().any(|o| o.eq_ignore_ascii_case(&r)) => {}
             Ok(_) if out.len() >= REASONS_MAX => {
-                problems.push(format!("notReadyReasons: more than {REASONS_MAX}"));
+                problems.push(format!("{key}: more than {REASONS_MAX}"));
                 break;
             }
             Ok(r) => out.push(r),
-            Err(_) => problems.push(format!("notReadyReasons: \"{}\" is empty, too long or spans lines", raw.chars().take(40).collect::<String>())),
+            Err(_) => problems.push(format!("{key}: \"{}\" is empty, too long or spans lines", raw.chars().take(40).collect::<String>())),
         }
     }
     out
+}
+
+/// An agent's list of names, checked: at most [`REASONS_MAX`], each usable, each once.
+fn valid_names(list: &[String], key: Key, parse: fn(&str) -> Result<String, Msg>) -> Result<Vec<String>, (Key, Msg)> {
+    if list.len() > REASONS_MAX {
+        return Err((key, Msg::with("opt_err_too_many", &["50"])));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for raw in list {
+        let r = parse(raw).map_err(|m| (key, m))?;
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&r)) {
+            out.push(r);
+        }
+    }
+    Ok(out)
 }
 
 /// Whether the toolbar must stay off a page on `host` (no port) under `patterns`.
@@ -456,16 +503,8 @@ pub fn validate(input: &Settings) -> Result<Settings, (Key, Msg)> {
             out.screen_pop_templates.push(t);
         }
     }
-    if input.not_ready_reasons.len() > REASONS_MAX {
-        return Err(("notReadyReasons", Msg::with("opt_err_too_many", &["50"])));
-    }
-    out.not_ready_reasons.clear();
-    for raw in &input.not_ready_reasons {
-        let r = parse_reason(raw).map_err(|m| ("notReadyReasons", m))?;
-        if !out.not_ready_reasons.iter().any(|o| o.eq_ignore_ascii_case(&r)) {
-            out.not_ready_reasons.push(r);
-        }
-    }
+    out.not_ready_reasons = valid_names(&input.not_ready_reasons, "notReadyReasons", parse_reason)?;
+    out.dispositions = valid_names(&input.dispositions, "dispositions", parse_disposition)?;
     out.blocked_sites.clear();
     for raw in &input.blocked_sites {
         let p = parse_site(raw).map_err(|m| ("blockedSites", m))?;

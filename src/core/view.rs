@@ -59,6 +59,10 @@ pub struct View {
     /// A disposition is required and missing: Complete and Wrap up wait for it, and the
     /// toolbar says so next to the field.
     pub disposition_required: bool,
+    /// Only the organisation's dispositions are allowed and the one typed is not among them.
+    pub disposition_unlisted: bool,
+    /// The dispositions to choose from (names; the field offers them as the agent types).
+    pub disposition_options: Vec<String>,
     pub notes: String,
     /// The number field's text and its Call button.
     pub dial_value: String,
@@ -218,6 +222,7 @@ impl View {
         let complete_primary = has_item && (ended || s.agent.in_acw());
         let fields = s.fields_of(item);
         let needs_disposition = has_item && s.disposition_missing();
+        let unlisted = has_item && s.disposition_unlisted();
         let needs_resume = has_item && s.resume_needed();
         let rec_item = s.rec_target().filter(|_| trusted);
         let live_call = rec_item.is_some();
@@ -277,7 +282,7 @@ impl View {
             },
             // One click for the whole sequence: the obvious step while a call is live.
             wrap_up: ButtonView {
-                enabled: has_item && !wrapping && !complete_busy && !needs_disposition && !needs_resume,
+                enabled: has_item && !wrapping && !complete_busy && !needs_disposition && !unlisted && !needs_resume,
                 busy: wrapping,
                 primary: has_item && !complete_primary,
             },
@@ -288,12 +293,14 @@ impl View {
                 primary: false,
             },
             complete: ButtonView {
-                enabled: has_item && !complete_busy && !wrapping && !needs_disposition && !needs_resume,
+                enabled: has_item && !complete_busy && !wrapping && !needs_disposition && !unlisted && !needs_resume,
                 busy: complete_busy,
                 primary: complete_primary && !wrapping,
             },
             disposition: fields.disposition,
             disposition_required: needs_disposition,
+            disposition_unlisted: unlisted,
+            disposition_options: s.dispositions.iter().map(|(name, _)| name.clone()).collect(),
             notes: fields.notes,
             dial_value: s.dial_input.clone(),
             call_confirm: s.confirming.is_some(),

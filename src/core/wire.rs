@@ -175,6 +175,8 @@ impl Settings {
             screen_pop_templates: v.strings_of("screenPopTemplates").unwrap_or_default(),
             screen_pop_on_answer: v.get("screenPopOnAnswer").and_then(Value::as_bool).unwrap_or(d.screen_pop_on_answer),
             not_ready_reasons: v.strings_of("notReadyReasons").unwrap_or_default(),
+            dispositions: v.strings_of("dispositions").unwrap_or_default(),
+            allow_free_disposition: v.get("allowFreeDisposition").and_then(Value::as_bool).unwrap_or(d.allow_free_disposition),
         }
     }
 }
@@ -202,6 +204,8 @@ impl Policy {
             screen_pop_on_answer: v.get("screenPopOnAnswer").and_then(Value::as_bool),
             crm_sites: v.strings_of("crmSites"),
             not_ready_reasons: v.strings_of("notReadyReasons"),
+            dispositions: v.strings_of("dispositions"),
+            allow_free_disposition: v.get("allowFreeDisposition").and_then(Value::as_bool),
         }
     }
 }

@@ -423,8 +423,9 @@ fn schedule(shared: &Rc<Shared>, weak: Weak<Shared>) {
 }
 
 /// What the settings in force tell the toolbar's session (at start and on every change).
-fn settings_inputs(s: &crate::core::settings::Settings) -> [Input; 5] {
+fn settings_inputs(s: &crate::core::settings::Settings) -> [Input; 6] {
     [
+        Input::Dispositions { list: s.dispositions.clone(), free: s.allow_free_disposition },
         Input::StatusReasons(s.not_ready_reasons.clone()),
         Input::RequireDisposition(s.require_disposition),
         Input::RequireResume(s.require_recording_resume),

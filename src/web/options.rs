@@ -33,6 +33,7 @@ struct Options {
     sites: ListSection,
     pops: ListSection,
     reasons: ListSection,
+    dispositions: ListSection,
     fields: Vec<Field>,
     settings_error: Element,
     settings_status: Element,
@@ -117,7 +118,14 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
     listeners.extend(tenants.on_add(add_tenant));
     listeners.extend(sites.on_add(add_site));
     listeners.extend(pops.on_add(add_pop));
+    let dispositions = ListSection::build(
+        &doc,
+        "disposition",
+        ["opt_dispositions_title", "opt_dispositions_note", "opt_disposition_label", "opt_btn_add_disposition"],
+        &tk("opt_disposition_placeholder"),
+    )?;
     listeners.extend(reasons.on_add(|f| add_entry(f, &REASONS)));
+    listeners.extend(dispositions.on_add(|f| add_entry(f, &DISPOSITIONS)));
 
     // Settings.
     let settings_section = el(&doc, "section", &[("aria-labelledby", "settings-title")], "")?;
@@ -130,6 +138,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
         ("logRetentionDays", "opt_retention_label", "number", [("min", "0"), ("max", "365"), ("step", "1")]),
         ("redact", "opt_redact_label", "checkbox", [("", ""), ("", ""), ("", "")]),
         ("requireDisposition", "opt_require_disposition_label", "checkbox", [("", ""), ("", ""), ("", "")]),
+        ("allowFreeDisposition", "opt_allow_free_disposition_label", "checkbox", [("", ""), ("", ""), ("", "")]),
         ("requireRecordingResume", "opt_require_resume_label", "checkbox", [("", ""), ("", ""), ("", "")]),
         ("dialCountry", "opt_dial_country_label", "text", [("maxlength", "2"), ("size", "3"), ("autocomplete", "off")]),
         ("dialNational", "opt_dial_national_label", "checkbox", [("", ""), ("", ""), ("", "")]),
@@ -164,7 +173,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
 
     // What the policy set that could not be used (for the administrator).
     let problems = el(&doc, "section", &[("aria-labelledby", "problems-title"), ("hidden", "")], "")?;
-    append(&root, &[&tenants.section, &sites.section, &pops.section, &reasons.section, &settings_section, &problems])?;
+    append(&root, &[&tenants.section, &sites.section, &pops.section, &reasons.section, &dispositions.section, &settings_section, &problems])?;
     listeners.push(EventListener::new(&save, "click", |_| save_settings()));
     let storage = vec![
         ext::on_storage_change(TRUSTED_KEY, |v| {
@@ -189,6 +198,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
             sites,
             pops,
             reasons,
+            dispositions,
             fields,
             settings_error,
             settings_status,
@@ -309,6 +319,15 @@ const REASONS: NameList = NameList {
     empty: "opt_reasons_empty",
 };
 
+const DISPOSITIONS: NameList = NameList {
+    key: "dispositions",
+    section: |o| &o.dispositions,
+    list: |s| &mut s.dispositions,
+    parse: crate::core::settings::parse_disposition,
+    remove_label: "opt_btn_remove_disposition",
+    empty: "opt_dispositions_empty",
+};
+
 /// Add in a [`NameList`] section: the entry read, added once (whatever its case), saved.
 fn add_entry(field: &HtmlInputElement, spec: &'static NameList) {
     let saved = with(|o| match (spec.parse)(&field.value()) {
@@ -426,6 +445,7 @@ fn save_settings() {
                 "logRetentionDays" => next.log_retention_days = whole(number()),
                 "redact" => next.redact = f.input.checked(),
                 "requireDisposition" => next.require_disposition = f.input.checked(),
+                "allowFreeDisposition" => next.allow_free_disposition = f.input.checked(),
                 "requireRecordingResume" => next.require_recording_resume = f.input.checked(),
                 "dialCountry" => next.dial_country = f.input.value(),
                 "dialNational" => next.dial_national = f.input.checked(),
@@ -479,6 +499,7 @@ fn fill_form() {
                 "logRetentionDays" => f.input.set_value(&eff.settings.log_retention_days.to_string()),
                 "redact" => f.input.set_checked(eff.settings.redact),
                 "requireDisposition" => f.input.set_checked(eff.settings.require_disposition),
+                "allowFreeDisposition" => f.input.set_checked(eff.settings.allow_free_disposition),
                 "requireRecordingResume" => f.input.set_checked(eff.settings.require_recording_resume),
                 "dialCountry" => f.input.set_value(&eff.settings.dial_country),
                 "dialNational" => f.input.set_checked(eff.settings.dial_national),
@@ -577,6 +598,7 @@ fn render() {
             o.pops.input.set_disabled(locked);
             set_flag(&o.pops.add, "disabled", locked);
             render_names(o, &eff, &REASONS, &mut listeners)?;
+            render_names(o, &eff, &DISPOSITIONS, &mut listeners)?;
 
             clear(&o.problems)?;
             set_flag(&o.problems, "hidden", eff.problems.is_empty());

@@ -161,7 +161,7 @@ const MARKUP: &[(u8, &str, &str, &str)] = &[
     (34, "input", "id=bp-dial;type=tel;autocomplete=off;spellcheck=false;placeholder=@dial_placeholder", ""),
     (34, "button", "type=button;aria-describedby=bp-dial-hint", "@btn_call"),
     (13, "p", "class=dial-hint;id=bp-dial-hint", ""),
-    // Shown when a disposition is required and missing.
+    // Shown when a disposition is required and missing, or is not one of the organisation's.
     (13, "p", "class=hint;id=bp-hint;hidden=", "@hint_disposition_required"),
     // Disposition and notes: optional, collapsed until the agent wants them.
     (13, "details", "class=wrap-fields", ""),
@@ -169,9 +169,10 @@ const MARKUP: &[(u8, &str, &str, &str)] = &[
     (40, "div", "class=row", ""),
     (42, "label", "for=bp-disposition", "@disposition_label"),
     (42, "input", "id=bp-disposition;type=text;autocomplete=off", ""),
+    (42, "datalist", "id=bp-dispositions", ""),
     (40, "div", "class=row", ""),
-    (45, "label", "for=bp-notes", "@notes_label"),
-    (45, "textarea", "id=bp-notes;rows=2", ""),
+    (46, "label", "for=bp-notes", "@notes_label"),
+    (46, "textarea", "id=bp-notes;rows=2", ""),
     (1, "p", "class=notice;role=status;aria-live=polite", ""),
     (1, "p", "class=ignored", ""),
     (1, "p", "class=ignored forged", ""),
@@ -212,10 +213,11 @@ const DIAL_HINT: usize = 38;
 const HINT: usize = 39;
 const DETAILS: usize = 40;
 const DISPOSITION: usize = 44;
-const NOTES: usize = 47;
-const NOTICE: usize = 48;
-const IGNORED: usize = 49;
-const FORGED: usize = 50;
+const DISPOSITION_LIST: usize = 45;
+const NOTES: usize = 48;
+const NOTICE: usize = 49;
+const IGNORED: usize = 50;
+const FORGED: usize = 51;
 
 /// What each control reports (row, event, the report read from the element); the drag handle
 /// has its own listeners.
@@ -264,7 +266,7 @@ pub struct Toolbar {
     not_ready: HtmlButtonElement,
     reason_label: Element,
     reason: HtmlSelectElement,
-    reasons_key: String,
+    reasons_shown: Vec<String>,
     collapse: HtmlButtonElement,
     collapsed: bool,
     agent: Element,
@@ -283,6 +285,8 @@ pub struct Toolbar {
     ignored: Element,
     forged: Element,
     disposition: HtmlInputElement,
+    disposition_list: Element,
+    dispositions_shown: Vec<String>,
     details: Element,
     hint: Element,
     notes: web_sys::HtmlTextAreaElement,
@@ -377,7 +381,7 @@ impl Toolbar {
             not_ready: button(NOT_READY),
             reason_label: node(REASON_LABEL),
             reason: node(REASON).unchecked_into(),
-            reasons_key: String::new(),
+            reasons_shown: Vec::new(),
             collapse: button(COLLAPSE),
             collapsed: false,
             agent: node(AGENT),
@@ -396,6 +400,8 @@ impl Toolbar {
             ignored: node(IGNORED),
             forged: node(FORGED),
             disposition: node(DISPOSITION).unchecked_into(),
+            disposition_list: node(DISPOSITION_LIST),
+            dispositions_shown: Vec::new(),
             details: node(DETAILS),
             hint: node(HINT),
             notes: node(NOTES).unchecked_into(),
@@ -492,9 +498,8 @@ impl Toolbar {
                 let _ = self.not_ready.remove_attribute("aria-pressed");
             }
         }
-        let key = v.reasons.join("\u{1e}");
-        if key != self.reasons_key {
-            self.reasons_key = key;
+        if v.reasons != self.reasons_shown {
+            self.reasons_shown = v.reasons.clone();
             fill_select(&self.reason, v.reasons.iter().map(|r| (r.as_str(), r.as_str())));
         }
         set_flag(&self.reason_label, "hidden", v.reasons.is_empty());
@@ -513,11 +518,33 @@ impl Toolbar {
         if self.disposition.value() != v.disposition {
             self.disposition.set_value(&v.disposition);
         }
-        // A required disposition: say so, open the fields, and tie the hint to the buttons.
-        let required = v.disposition_required;
+        // The organisation's dispositions, offered as the agent types (the field's list).
+        if v.disposition_options != self.dispositions_shown {
+            self.dispositions_shown = v.disposition_options.clone();
+            while let Some(child) = self.disposition_list.first_child() {
+                let _ = self.disposition_list.remove_child(&child);
+            }
+            if let Some(doc) = self.disposition_list.owner_document() {
+                for name in &v.disposition_options {
+                    if let Ok(opt) = el(&doc, "option", &[("value", name)], "") {
+                        let _ = self.disposition_list.append_child(&opt);
+                    }
+                }
+            }
+            if v.disposition_options.is_empty() {
+                let _ = self.disposition.remove_attribute("list");
+            } else {
+                set_attr(&self.disposition, "list", "bp-dispositions");
+            }
+        }
+        // A required disposition, or one not on the list: say so, open the fields, and tie the
+        // hint to the buttons.
+        let required = v.disposition_required || v.disposition_unlisted;
+        set_text(&self.hint, &tk(if v.disposition_unlisted { "hint_disposition_unlisted" } else { "hint_disposition_required" }));
+        set_attr(&self.disposition, "aria-invalid", if v.disposition_unlisted { "true" } else { "false" });
         if self.hint.has_attribute("hidden") == required {
             set_flag(&self.hint, "hidden", !required);
-            set_attr(&self.disposition, "aria-required", if required { "true" } else { "false" });
+            set_attr(&self.disposition, "aria-required", if v.disposition_required { "true" } else { "false" });
             if required {
                 set_attr(&self.details, "open", "");
             }

@@ -28,6 +28,7 @@ before(async () => {
     outboundService: 'Outbound Sales',
     dialPrefix: 'nine',
     notReadyReasons: ['Lunch', 'Coaching', ' '],
+    dispositions: ['Resolved | 100', 'Callback'],
   });
   try {
     env = await launch({ ports });
@@ -62,6 +63,11 @@ test('a tenant on the policy list is trusted without a prompt; a locked required
   await expectText(bar.getByLabel('Agent status'), 'After-call work');
   assert.equal(await bar.getByRole('button', { name: 'Complete', exact: true }).isDisabled(), true);
   await expectText(bar.locator('.hint'), 'Enter a disposition to complete this interaction.');
+  // The organisation's dispositions, and only those.
+  assert.deepEqual(await bar.getByLabel('Disposition').evaluate((e) => [...e.list.options].map((o) => o.value)), ['Resolved', 'Callback']);
+  await bar.getByLabel('Disposition').fill('Sold');
+  await expectText(bar.locator('.hint'), 'Choose a disposition from your organization\'s list to complete.');
+  assert.equal(await bar.getByRole('button', { name: 'Complete', exact: true }).isDisabled(), true);
   await bar.getByLabel('Disposition').fill('Resolved');
   await bar.getByRole('button', { name: 'Complete', exact: true }).click();
   await expectText(bar.getByRole('status'), `Completed ${item}.`);
@@ -115,6 +121,8 @@ test('the options page shows what the policy set, locked, and what it could not 
   assert.equal(await options.getByLabel(/^Dial in national format/).isDisabled(), false, 'not managed: still the agent\'s');
   await expectText(options.locator('ul.problems'), /dialPrefix: "nine" is not up to 4 digits/);
   assert.match(lists[3], /^LunchSet by your organizationCoachingSet by your organization$/, 'the organisation\'s reasons, locked');
+  assert.match(lists[4], /^Resolved \| 100Set by your organizationCallbackSet by your organization$/, 'and its dispositions');
+  assert.equal(await options.getByLabel('Disposition', { exact: true }).isDisabled(), true, 'agents cannot add dispositions');
   assert.equal(await options.getByLabel('Reason', { exact: true }).isDisabled(), true, 'agents cannot add reasons');
   assert.equal(await options.getByRole('button', { name: 'Add reason', exact: true }).isDisabled(), true);
   await expectText(options.locator('ul.problems'), /notReadyReasons: " " is empty, too long or spans lines/);

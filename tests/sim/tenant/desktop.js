@@ -32,11 +32,15 @@
 //   reasons           the tenant's Not Ready reasons (compared case-insensitively): a
 //                     CHANGE_STATE with another reason sets Not Ready with the default reason
 //                     "Not ready"; null accepts any reason
+//   dispositions      the tenant's dispositions, [name, code]: SET_DISPOSITION_BY_NAME with a name
+//                     it does not have (compared case-insensitively) is ignored, a known code
+//                     completes with its name (another code is kept as it came); what
+//                     SET_DISPOSITION_BY_NAME and SET_NOTES set goes with a plain Complete
 //   stampSends        (the benchmark's, off by default) each message carries sim_sent_at, the
 //                     epoch time in ms at which the desktop posted it
 // (proxy.js has one more: proxyReadyAfter.)
 (() => {
-  const SIM = { broadcastReplies: true, persistentSession: true, latency: [0, 30], quietState: true, minimalPayloads: true, recordingStatus: true, acwSticky: false, statusOnCall: 'ignore', reasons: ['Break', 'Lunch', 'Training', 'Away from Desk'], ...JSON.parse('{{SIM}}' || '{}') };
+  const SIM = { broadcastReplies: true, persistentSession: true, latency: [0, 30], quietState: true, minimalPayloads: true, recordingStatus: true, acwSticky: false, statusOnCall: 'ignore', reasons: ['Break', 'Lunch', 'Training', 'Away from Desk'], dispositions: [['Resolved', '100'], ['Callback', '200'], ['Offer rejected', '300']], ...JSON.parse('{{SIM}}' || '{}') };
   const $ = (id) => document.getElementById(id);
   // Proxies on this page register here; replies go to the asking proxy (or all), events to all.
   const proxies = new Map();
@@ -131,8 +135,28 @@
       if (!it || it.state === 'acw') return;
       endCall(it);
     },
-    COMPLETE_INTERACTION_FROM_API(req) { complete(req.data, '', undefined); },
-    COMPLETE_INTERACTION_WITH_DISPOSITION(req) { complete(req.item_id, req.code ?? '', req.notes); },
+    COMPLETE_INTERACTION_FROM_API(req) {
+      const it = s.items.find((i) => i.item_id === req.data);
+      complete(req.data, it?.disposition ?? '', it?.notes);
+    },
+    COMPLETE_INTERACTION_WITH_DISPOSITION(req) {
+      const known = SIM.dispositions?.find(([, code]) => code === req.code);
+      complete(req.item_id, known ? known[0] : (req.code ?? ''), req.notes);
+    },
+    SET_DISPOSITION_BY_NAME(req) {
+      const it = s.items.find((i) => i.item_id === req.item_id);
+      const known = SIM.dispositions?.find(([name]) => name.toLowerCase() === String(req.name ?? '').toLowerCase());
+      if (it && known) it.disposition = known[0];
+    },
+    SET_DISPOSITION(req) {
+      const it = s.items.find((i) => i.item_id === req.item_id);
+      const known = SIM.dispositions?.find(([, code]) => code === req.code);
+      if (it && known) it.disposition = known[0];
+    },
+    SET_NOTES(req) {
+      const it = s.items.find((i) => i.item_id === req.item_id);
+      if (it && typeof req.notes === 'string') it.notes = req.notes;
+    },
     SELECT_SERVICE(req) {
       s.service = typeof req.data === 'string' ? req.data : '';
       render();

@@ -995,7 +995,7 @@ impl Session {
                 self.notice = Some(Notice::new(NoticeKind::Info, "notice_status_next_dropped", ""));
                 fx.push(self.log_entry(now, &label, "", "after this call: cancelled", None));
             } else if !wanted.ready {
-                self.notice = Some(reason_notice(NoticeKind::Info, "notice_status_next", &wanted.reason));
+                self.notice = Some(reason_notice(NoticeKind::Info, "notice_status_next", "notice_status_next_plain", &wanted.reason));
                 fx.push(self.log_entry(now, &label, "", "after this call", None));
                 self.status_next = Some(wanted);
             }
@@ -1013,7 +1013,7 @@ impl Session {
         self.notice = Some(if wanted.ready {
             Notice::new(NoticeKind::Info, "notice_status_ready_sent", "")
         } else {
-            reason_notice(NoticeKind::Info, "notice_status_not_ready_sent", &wanted.reason)
+            reason_notice(NoticeKind::Info, "notice_status_not_ready_sent", "notice_status_not_ready_sent_plain", &wanted.reason)
         });
         let cmd = wanted.command();
         self.status_pending = Some(PendingStatus::new(wanted, now));
@@ -1032,7 +1032,7 @@ impl Session {
                     self.notice = Some(if p.wanted.ready {
                         Notice::new(NoticeKind::Success, "notice_status_ready", "")
                     } else {
-                        reason_notice(NoticeKind::Success, "notice_status_not_ready", &reason)
+                        reason_notice(NoticeKind::Success, "notice_status_not_ready", "notice_status_not_ready_plain", &reason)
                     });
                 }
                 Outcome::OtherReason => {
@@ -1185,7 +1185,7 @@ impl Session {
             self.notice = Some(if p.wanted.ready {
                 Notice::new(NoticeKind::Error, "notice_status_unconfirmed_ready", "")
             } else {
-                reason_notice(NoticeKind::Error, "notice_status_unconfirmed_not_ready", &p.wanted.reason)
+                reason_notice(NoticeKind::Error, "notice_status_unconfirmed_not_ready", "notice_status_unconfirmed_not_ready_plain", &p.wanted.reason)
             });
         } else if let Some(p) = self.status_pending.as_mut().filter(|p| p.poll_at.is_some_and(|at| at <= now)) {
             p.poll_at = None;
@@ -1746,17 +1746,11 @@ fn same_number(reported: &str, dialled: &str) -> bool {
     !a.is_empty() && a == b
 }
 
-/// A notice about Not Ready: `key` with the reason, or `key_plain` when there is none (or the
+/// A notice about Not Ready: `key` with the reason, or `plain` when there is none (or the
 /// desktop's default, which only repeats the status).
-fn reason_notice(kind: NoticeKind, key: &'static str, reason: &str) -> Notice {
+fn reason_notice(kind: NoticeKind, key: &'static str, plain: &'static str, reason: &str) -> Notice {
     let r = reason.trim();
     if r.is_empty() || r.eq_ignore_ascii_case("not ready") {
-        let plain = match key {
-            "notice_status_next" => "notice_status_next_plain",
-            "notice_status_not_ready_sent" => "notice_status_not_ready_sent_plain",
-            "notice_status_not_ready" => "notice_status_not_ready_plain",
-            _ => "notice_status_unconfirmed_not_ready_plain",
-        };
         Notice::new(kind, plain, "")
     } else {
         Notice::new(kind, key, r)

@@ -521,16 +521,7 @@ impl Toolbar {
         // The organisation's dispositions, offered as the agent types (the field's list).
         if v.disposition_options != self.dispositions_shown {
             self.dispositions_shown = v.disposition_options.clone();
-            while let Some(child) = self.disposition_list.first_child() {
-                let _ = self.disposition_list.remove_child(&child);
-            }
-            if let Some(doc) = self.disposition_list.owner_document() {
-                for name in &v.disposition_options {
-                    if let Ok(opt) = el(&doc, "option", &[("value", name)], "") {
-                        let _ = self.disposition_list.append_child(&opt);
-                    }
-                }
-            }
+            fill_select(&self.disposition_list, v.disposition_options.iter().map(|n| (n.as_str(), "")));
             if v.disposition_options.is_empty() {
                 let _ = self.disposition.remove_attribute("list");
             } else {
@@ -696,8 +687,8 @@ fn drag_listeners(handle: &HtmlButtonElement, f: Rc<dyn Fn(UiEvent)>, forged: &F
     out
 }
 
-/// Replaces a select's options with (value, text) pairs.
-fn fill_select<'a>(select: &HtmlSelectElement, options: impl Iterator<Item = (&'a str, &'a str)>) {
+/// Replaces the options of a select (or a datalist) with (value, text) pairs.
+fn fill_select<'a>(select: &Element, options: impl Iterator<Item = (&'a str, &'a str)>) {
     while let Some(child) = select.first_child() {
         let _ = select.remove_child(&child);
     }

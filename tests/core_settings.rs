@@ -231,14 +231,14 @@ fn dial_rules_come_from_the_settings_or_the_policy_and_are_checked() {
 
 #[test]
 fn reasons_and_dispositions_are_read_checked_and_the_policy_s_replace_the_agent_s() {
-    use bp_toolbar::core::settings::{disposition_parts, parse_disposition, parse_reason};
+    use bp_toolbar::core::settings::{entry_parts, parse_disposition, parse_reason};
     assert_eq!(parse_reason("  Lunch "), Ok("Lunch".to_string()));
     assert!(parse_reason(" ").is_err() && parse_reason("a\nb").is_err() && parse_reason(&"x".repeat(101)).is_err());
     assert_eq!(parse_disposition(" Sale|12345 "), Ok("Sale | 12345".to_string()));
     assert_eq!(parse_disposition("Offer rejected"), Ok("Offer rejected".to_string()));
     assert!(parse_disposition("Sale | ").is_err() && parse_disposition(" | 1").is_err());
-    assert_eq!(disposition_parts("Sale | 12345"), ("Sale", "12345"));
-    assert_eq!(disposition_parts("Offer rejected"), ("Offer rejected", ""));
+    assert_eq!(entry_parts("Sale | 12345"), ("Sale", "12345"));
+    assert_eq!(entry_parts("Offer rejected"), ("Offer rejected", ""));
 
     // The agent's lists: checked, each entry once whatever its case.
     let mut user = Settings { not_ready_reasons: s(&["Lunch", "lunch", " Break"]), dispositions: s(&["Sale|1"]), ..Settings::default() };
@@ -259,8 +259,40 @@ fn reasons_and_dispositions_are_read_checked_and_the_policy_s_replace_the_agent_
     assert_eq!(e.settings.dispositions, s(&["Resolved | 100", "Callback"]));
     assert!(!e.settings.allow_free_disposition);
     assert!(e.is_locked("notReadyReasons") && e.is_locked("dispositions") && e.is_locked("allowFreeDisposition"));
-    assert_eq!(e.problems, s(&[r#"notReadyReasons: " " is empty, too long or spans lines"#]));
+    assert_eq!(e.problems, s(&[r#"notReadyReasons: " " cannot be used (empty, too long, on several lines, or not in the form the list takes)"#]));
     // Stored and managed JSON read the same keys.
     let stored = bp_toolbar::core::settings::Settings::from_json(&bp_toolbar::core::json::parse(r#"{"dispositions":["A | 1"],"allowFreeDisposition":true,"notReadyReasons":["B"]}"#).unwrap());
     assert_eq!((stored.dispositions, stored.allow_free_disposition, stored.not_ready_reasons), (s(&["A | 1"]), true, s(&["B"])));
+}
+
+#[test]
+fn speed_dial_and_the_after_call_work_limit_are_read_checked_and_the_policy_s_locked() {
+    use bp_toolbar::core::settings::parse_speed_dial;
+    assert_eq!(parse_speed_dial(" Billing|1020 "), Ok("Billing | 1020".to_string()));
+    assert_eq!(parse_speed_dial("Head office | +44 (20) 7946-0018"), Ok("Head office | +44 (20) 7946-0018".to_string()));
+    for bad in ["Billing", "Billing | ", " | 1020", "Billing | ext", "Billing | 1020 x12", &format!("B | {}", "1".repeat(41))] {
+        assert!(parse_speed_dial(bad).is_err(), "{bad}");
+    }
+    let user = Settings { speed_dial: s(&["Billing|1020", "billing | 1021"]), acw_limit_seconds: 120, default_disposition: " Resolved ".into(), ..Settings::default() };
+    let v = validate(&user).unwrap();
+    assert_eq!(v.speed_dial, s(&["Billing | 1020"]), "each name once");
+    assert_eq!((v.acw_limit_seconds, v.acw_extend_seconds, v.default_disposition.as_str()), (120, 60, "Resolved"));
+    assert_eq!(validate(&Settings { acw_limit_seconds: 3_601, ..Settings::default() }).unwrap_err().0, "acwLimitSeconds");
+    assert_eq!(validate(&Settings { acw_extend_seconds: 601, ..Settings::default() }).unwrap_err().0, "acwExtendSeconds");
+    assert_eq!(validate(&Settings { default_disposition: "a\nb".into(), ..Settings::default() }).unwrap_err().0, "defaultDisposition");
+
+    let policy: Policy =
+        serde_json::from_str(r#"{"speedDial":["Billing | 1020","Payroll"],"acwLimitSeconds":5000,"acwExtendSeconds":30,"defaultDisposition":"Callback"}"#).unwrap();
+    let e = overlay(&user, &policy);
+    assert_eq!(e.settings.speed_dial, s(&["Billing | 1020"]), "the organisation's replace the agent's");
+    assert_eq!((e.settings.acw_limit_seconds, e.settings.acw_extend_seconds, e.settings.default_disposition.as_str()), (3_600, 30, "Callback"));
+    for key in ["speedDial", "acwLimitSeconds", "acwExtendSeconds", "defaultDisposition"] {
+        assert!(e.is_locked(key), "{key}");
+    }
+    assert_eq!(
+        e.problems,
+        s(&[r#"speedDial: "Payroll" cannot be used (empty, too long, on several lines, or not in the form the list takes)"#, "acwLimitSeconds: 5000 is over 3600"])
+    );
+    let stored = Settings::from_json(&bp_toolbar::core::json::parse(r#"{"speedDial":["A | 1"],"acwLimitSeconds":30,"defaultDisposition":"X"}"#).unwrap());
+    assert_eq!((stored.speed_dial, stored.acw_limit_seconds, stored.acw_extend_seconds, stored.default_disposition), (s(&["A | 1"]), 30, 60, "X".to_string()));
 }

@@ -239,8 +239,8 @@ pub fn action_group(action: &str) -> &'static str {
     match action {
         "Terminate" | "Complete" | "Select service" | "Screen pop" | "Pause recording" | "Resume recording" | "Ready" | "Not Ready" => "commands",
         a if a.starts_with("Not Ready: ") => "commands",
-        a if a.starts_with("Dial ") => "commands",
-        "Wrap up" => "wrap_up",
+        a if a.starts_with("Dial ") || a.starts_with("Transfer to ") || a.starts_with("Conference ") => "commands",
+        "Wrap up" | "ACW limit" => "wrap_up",
         a if a.starts_with("Get State") => "get_state",
         a if a.starts_with("event ") => "events",
         "ACW alert" => "alerts",
@@ -372,6 +372,7 @@ pub mod display {
         ("Resume recording", "log_a_resume_recording"),
         ("Ready", "log_a_ready"),
         ("Not Ready", "log_a_not_ready"),
+        ("ACW limit", "log_a_acw_limit"),
     ];
 
     const RESULTS: &[(&str, &str)] = &[
@@ -410,6 +411,13 @@ pub mod display {
         ("after this call", "log_r_after_call"),
         ("after this call: cancelled", "log_r_after_call_cancelled"),
         ("desktop set no reason", "log_r_no_reason"),
+        ("not confirmed in 10 s", "log_r_not_confirmed_10"),
+        ("confirmed: call transferred", "log_r_transferred"),
+        ("sent (not reported by the desktop)", "log_r_sent_unreported"),
+        ("reached: completing", "log_r_acw_completing"),
+        ("reached: nothing to complete", "log_r_acw_nothing"),
+        ("reached: already completing", "log_r_acw_already"),
+        ("reached: no disposition to complete with", "log_r_acw_no_disposition"),
     ];
 
     fn verbatim(text: &str) -> Msg {
@@ -423,6 +431,12 @@ pub mod display {
         }
         if let Some(number) = text.strip_prefix("Dial ") {
             return Msg::with("log_a_dial", &[number]);
+        }
+        if let Some(target) = text.strip_prefix("Transfer to ") {
+            return Msg::with("log_a_transfer", &[target]);
+        }
+        if let Some(target) = text.strip_prefix("Conference ") {
+            return Msg::with("log_a_conference", &[target]);
         }
         if let Some(reason) = text.strip_prefix("Not Ready: ") {
             return Msg::with("log_a_not_ready_reason", &[reason]);
@@ -448,6 +462,9 @@ pub mod display {
     pub fn result(text: &str) -> Msg {
         if let Some((_, key)) = RESULTS.iter().find(|(r, _)| *r == text) {
             return Msg::new(key);
+        }
+        if let Some(n) = text.strip_prefix("extended by ").and_then(|r| r.strip_suffix(" s")) {
+            return Msg::with("log_r_extended", &[n]);
         }
         if let Some(r) = text.strip_prefix("desktop set reason ") {
             return Msg::with("log_r_other_reason", &[r]);

@@ -4,6 +4,7 @@
 //! wasm32-only dependencies, so a leak fails the host build of `cargo test`. Time comes in as
 //! a number of milliseconds, so every timeout is a plain unit test.
 
+pub mod acw;
 pub mod detect;
 pub mod health;
 pub mod json;
@@ -18,6 +19,7 @@ pub mod session;
 pub mod settings;
 pub mod status;
 pub mod text;
+pub mod transfer;
 pub mod view;
 pub mod wire;
 pub mod wrapup;

@@ -47,6 +47,13 @@ pub enum ToDesktop {
     /// `dialNumber(number)`: no reply; the desktop's events say whether a call started.
     #[serde(rename = "DIAL_NUMBER")]
     Dial { number: String },
+    /// `singleStepTransfer(number)`: a blind transfer of the desktop's active call; no reply,
+    /// the call leaving the agent (`_CALL_ENDED`, after-call work) says it went.
+    #[serde(rename = "SINGLE_STEP_TRANSFER")]
+    Transfer { number: String },
+    /// `singleStepConference(number)`: adds a party to the active call; nothing reports it.
+    #[serde(rename = "SINGLE_STEP_CONFERENCE")]
+    Conference { number: String },
     /// `muteCallRecording(item_id)`: pauses the call's recording; no reply, the
     /// `call_recording_status` event says whether it did.
     #[serde(rename = "MUTE_CALL_RECORDING")]
@@ -89,7 +96,9 @@ impl ToDesktop {
             ToDesktop::Terminate { data } | ToDesktop::Complete { data } | ToDesktop::SelectService { data } => {
                 json::obj(vec![("command", command), ("data", json::s(data))])
             }
-            ToDesktop::Dial { number } => json::obj(vec![("command", command), ("number", json::s(number))]),
+            ToDesktop::Dial { number } | ToDesktop::Transfer { number } | ToDesktop::Conference { number } => {
+                json::obj(vec![("command", command), ("number", json::s(number))])
+            }
             ToDesktop::MuteRecording { item_id } | ToDesktop::UnmuteRecording { item_id } | ToDesktop::RecordingStatus { item_id } => {
                 json::obj(vec![("command", command), ("item_id", json::s(item_id))])
             }
@@ -120,6 +129,8 @@ impl ToDesktop {
             ToDesktop::CompleteWithDisposition { .. } => "COMPLETE_INTERACTION_WITH_DISPOSITION",
             ToDesktop::SelectService { .. } => "SELECT_SERVICE",
             ToDesktop::Dial { .. } => "DIAL_NUMBER",
+            ToDesktop::Transfer { .. } => "SINGLE_STEP_TRANSFER",
+            ToDesktop::Conference { .. } => "SINGLE_STEP_CONFERENCE",
             ToDesktop::MuteRecording { .. } => "MUTE_CALL_RECORDING",
             ToDesktop::UnmuteRecording { .. } => "UNMUTE_CALL_RECORDING",
             ToDesktop::RecordingStatus { .. } => "CALL_RECORDING_STATUS",
@@ -135,6 +146,8 @@ impl ToDesktop {
             ToDesktop::GetState { .. }
             | ToDesktop::SelectService { .. }
             | ToDesktop::Dial { .. }
+            | ToDesktop::Transfer { .. }
+            | ToDesktop::Conference { .. }
             | ToDesktop::MuteRecording { .. }
             | ToDesktop::UnmuteRecording { .. }
             | ToDesktop::RecordingStatus { .. }
@@ -207,6 +220,8 @@ pub enum FromDesktop {
     /// `_CALL_ENDED`: the call of an interaction is over (its after-call work may already have
     /// begun). `item_id` or `call_id` say which, when the desktop gives them.
     CallEnded { item_id: Option<String>, call_id: Option<String> },
+    /// `_BLIND_TRANSFER`: a call was transferred away (undocumented; named like `_CALL_ENDED`).
+    Transferred { item_id: Option<String>, call_id: Option<String> },
     /// `call_recording_status` (flat: `item_id`, `call_id`, `recording` and `muted` as
     /// `"1"`/`"0"`), also the one message that names both an interaction and its call.
     CallRecording { item_id: Option<String>, call_id: Option<String>, recording: Option<bool>, muted: Option<bool> },
@@ -275,10 +290,14 @@ impl FromDesktop {
                 call_id: text_field(d, "call_id").filter(|s| !s.is_empty()),
                 command,
             },
-            "_CALL_ENDED" => FromDesktop::CallEnded {
-                item_id: text_field(d, "item_id").filter(|s| !s.is_empty()),
-                call_id: text_field(d, "call_id").filter(|s| !s.is_empty()),
-            },
+            "_CALL_ENDED" | "_BLIND_TRANSFER" => {
+                let (item_id, call_id) = (text_field(d, "item_id").filter(|s| !s.is_empty()), text_field(d, "call_id").filter(|s| !s.is_empty()));
+                if command == "_CALL_ENDED" {
+                    FromDesktop::CallEnded { item_id, call_id }
+                } else {
+                    FromDesktop::Transferred { item_id, call_id }
+                }
+            }
             // Flat on the wire; a 2019 draft nested it under `data`.
             "CALL_RECORDING_STATUS" => {
                 let at = if obj.get("item_id").is_some() || obj.get("call_id").is_some() { obj } else { d };
@@ -303,6 +322,7 @@ impl FromDesktop {
             FromDesktop::LoginChanged { .. } => "LOGIN_CHANGED",
             FromDesktop::CallStarted { command, .. } => command,
             FromDesktop::CallEnded { .. } => "_CALL_ENDED",
+            FromDesktop::Transferred { .. } => "_BLIND_TRANSFER",
             FromDesktop::CallRecording { .. } => "CALL_RECORDING_STATUS",
             FromDesktop::Other { command } => command,
         }

@@ -2,6 +2,7 @@
 //! [`Input`] and carries out the returned [`Effect`]s. Owns the rules the agent sees:
 //! which item_id is current, when a command counts as confirmed, what a silence means.
 
+use super::acw::AcwLimit;
 use super::detect::Trust;
 use super::log::LogEntry;
 use super::phone::{self, DialRules};
@@ -9,6 +10,7 @@ use super::protocol::{AgentSnapshot, FromDesktop, InteractionInfo, ToDesktop};
 use super::requests::{self, Pending, PendingRequest, RequestIds};
 use super::status::{self, Outcome, PendingStatus, Wanted, STATUS_GUARD_MS as STATUS_GUARD};
 use super::text::{Arg, Msg};
+use super::transfer::{self, Armed, HandOff, PendingTransfer};
 use super::view::status_key;
 use super::wrapup::{Phase, WrapAction, WrapEvent, WrapUp};
 
@@ -48,6 +50,13 @@ pub enum Button {
     /// Ask for Not Ready with the reason chosen in the toolbar; on a call, for Not Ready once
     /// the call is completed (pressed again: not any more).
     NotReady,
+    /// Transfer the current call to the number field's number (pressed twice: the first press
+    /// asks for the confirmation).
+    Transfer,
+    /// Add the number field's number to the current call, likewise.
+    Conference,
+    /// Extend the after-call-work limit (once per episode).
+    ExtendAcw,
 }
 
 /// Something that happened, as the glue reports it.
@@ -86,6 +95,11 @@ pub enum Input {
     ReasonPicked(String),
     /// The Not Ready reasons in force (options or policy), in the order to offer them.
     StatusReasons(Vec<String>),
+    /// The speed-dial entries in force (`Name | number`, as the settings keep them).
+    SpeedDial(Vec<String>),
+    /// The after-call-work limit in force (seconds, 0 = none), its one extension (seconds, 0 =
+    /// none) and the disposition it completes with when the agent typed none.
+    AcwLimit { limit_s: u32, extend_s: u32, default_disposition: String },
     /// Dial this text (a number the agent chose on the page).
     Dial { text: String, now: f64 },
     /// The dial rules and outbound service in force (options or policy), and whether each dial
@@ -407,6 +421,14 @@ pub struct Session {
     pub status_pending: Option<PendingStatus>,
     pub status_next: Option<Wanted>,
     status_pressed_at: Option<(bool, f64)>,
+    /// Speed-dial entries as (name, number); the transfer or conference waiting for its
+    /// confirmation; the transfer on its way; when one was last sent (a double click sends one).
+    pub speed_dial: Vec<(String, String)>,
+    pub handoff_armed: Option<Armed>,
+    pub transfer: Option<PendingTransfer>,
+    handoff_at: Option<f64>,
+    /// The after-call-work limit and what it did in the current episode.
+    pub acw_limit: AcwLimit,
     /// The toolbar's number field.
     pub dial_input: String,
     pub dial_rules: DialRules,
@@ -462,6 +484,11 @@ impl Session {
             status_pending: None,
             status_next: None,
             status_pressed_at: None,
+            speed_dial: Vec::new(),
+            handoff_armed: None,
+            transfer: None,
+            handoff_at: None,
+            acw_limit: AcwLimit::default(),
             dial_input: String::new(),
             dial_rules: DialRules::default(),
             dial_service: String::new(),
@@ -502,6 +529,9 @@ impl Session {
             .chain(self.confirming.as_ref().map(|c| c.deadline))
             .chain(self.rec_pending.as_ref().map(|r| r.deadline))
             .chain(self.status_pending.as_ref().map(PendingStatus::wake_at))
+            .chain(self.handoff_armed.as_ref().map(Armed::deadline))
+            .chain(self.transfer.as_ref().map(PendingTransfer::deadline))
+            .chain(self.acw_limit.deadline(self.agent.acw_since))
             .reduce(f64::min);
         match (self.pending.earliest_deadline(), cmd) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -525,6 +555,14 @@ impl Session {
         } else {
             None
         }
+    }
+
+    /// The call a transfer or conference acts on: the current item's, while it is on (not
+    /// ringing: the desktop hands over a call it has, not one it is offered), on an open channel.
+    pub fn handoff_item(&self) -> Option<&str> {
+        let item = self.current_item();
+        let open = self.trust == Trust::Trusted && matches!(self.channel, Channel::Open { .. });
+        (open && self.call_live(item) && self.agent.status.as_deref() != Some("ringing")).then_some(item)
     }
 
     /// Whether a GET_STATE the agent asked for is awaiting its reply.
@@ -727,6 +765,9 @@ impl Session {
                 if self.confirming.as_ref().is_some_and(|c| c.text != text) {
                     self.confirming = None;
                 }
+                if self.handoff_armed.take_if(|a| a.text != text).is_some() {
+                    self.drop_notice(&["notice_transfer_confirm", "notice_conference_confirm"]);
+                }
                 self.dial_input = text;
             }
             Input::Dial { text, now } => self.place_dial(&text, false, now, &mut fx),
@@ -738,6 +779,10 @@ impl Session {
                 self.reason_choice = reason;
             }
             Input::StatusReasons(reasons) => self.reasons = reasons,
+            Input::AcwLimit { limit_s, extend_s, default_disposition } => {
+                self.acw_limit.configure(AcwLimit::new(limit_s, extend_s, &default_disposition));
+            }
+            Input::SpeedDial(list) => self.speed_dial = pairs(&list),
             Input::DialSettings { rules, service, confirm } => {
                 self.dial_rules = rules;
                 self.dial_service = service;
@@ -753,13 +798,7 @@ impl Session {
             Input::TrustChanged { trust, now } => self.on_trust_changed(trust, now, &mut fx),
             Input::RequireDisposition(on) => self.require_disposition = on,
             Input::Dispositions { list, free } => {
-                self.dispositions = list
-                    .iter()
-                    .map(|e| {
-                        let (name, code) = super::settings::disposition_parts(e);
-                        (name.to_string(), code.to_string())
-                    })
-                    .collect();
+                self.dispositions = pairs(&list);
                 // Without a list there is nothing else to give.
                 self.free_disposition = free || self.dispositions.is_empty();
             }
@@ -841,6 +880,8 @@ impl Session {
             self.recordings.clear();
             self.status_pending = None;
             self.status_next = None;
+            self.transfer = None;
+            self.handoff_armed = None;
             self.agent = Agent::default();
             self.replied = false;
             self.notice = None;
@@ -959,6 +1000,15 @@ impl Session {
                 self.press_status(wanted, now, fx);
             }
             Button::WrapUp => self.start_wrap(now, fx),
+            Button::Transfer => self.press_handoff(HandOff::Transfer, now, fx),
+            Button::Conference => self.press_handoff(HandOff::Conference, now, fx),
+            Button::ExtendAcw => {
+                if self.acw_limit.extend(self.agent.acw_since) {
+                    let secs = (self.acw_limit.extend_ms / 1_000.0) as u32;
+                    fx.push(self.log_entry(now, "ACW limit", self.acw_item().as_deref().unwrap_or(""), &format!("extended by {secs} s"), None));
+                    self.notice = Some(Notice::new(NoticeKind::Info, "notice_acw_extended", &secs.to_string()));
+                }
+            }
             Button::Call => {
                 let text = self.dial_input.clone();
                 self.place_dial(&text, true, now, fx);
@@ -968,6 +1018,9 @@ impl Session {
                 let kind = if button == Button::Terminate { CommandKind::Terminate } else { CommandKind::Complete };
                 if item.is_empty() || self.command_busy(kind, &item) || self.wrap.is_some() {
                     return;
+                }
+                if kind == CommandKind::Complete && self.acw_item().as_deref() == Some(item.as_str()) {
+                    self.acw_limit.stand_down(self.agent.acw_since);
                 }
                 let key = if kind == CommandKind::Terminate { "notice_terminating" } else { "notice_completing" };
                 self.notice = Some(Notice::new(NoticeKind::Info, key, &item));
@@ -1006,6 +1059,108 @@ impl Session {
         }
         self.status_pressed_at = Some((wanted.ready, now));
         self.send_status(wanted, now, fx);
+    }
+
+    /// Transfer or Conference pressed: the first press (for this number, this call) asks for
+    /// the confirmation, the second sends. A number the dial rules refuse says why; one transfer
+    /// at a time; a double click does one thing.
+    fn press_handoff(&mut self, kind: HandOff, now: f64, fx: &mut Vec<Effect>) {
+        let Some(item) = self.handoff_item().map(str::to_string) else { return };
+        if self.transfer.is_some() || self.handoff_at.is_some_and(|at| now - at < transfer::GUARD_MS) {
+            return;
+        }
+        let text = self.dial_input.clone();
+        let target = match transfer::resolve(&text, &self.speed_dial, &self.dial_rules) {
+            Ok(t) => t,
+            Err((key, shown)) => {
+                self.handoff_armed = None;
+                self.notice = Some(Notice::new(NoticeKind::Error, key, &shown));
+                return;
+            }
+        };
+        match &self.handoff_armed {
+            Some(a) if a.confirmed_by(kind, &text, &item, now) => {}
+            // The second click of the double click that armed it.
+            Some(a) if a.kind == kind && a.text == text && a.item_id == item && now < a.deadline() => return,
+            _ => {
+                self.handoff_armed = Some(Armed { kind, text, item_id: item, at: now });
+                let key = if kind == HandOff::Transfer { "notice_transfer_confirm" } else { "notice_conference_confirm" };
+                self.notice = Some(Notice::new(NoticeKind::Info, key, &target.shown));
+                return;
+            }
+        }
+        self.handoff_armed = None;
+        self.handoff_at = Some(now);
+        let number = target.digits.clone();
+        let action = kind.action(&target.shown);
+        if kind == HandOff::Transfer {
+            fx.push(self.log_entry(now, &action, &item, "sent", None));
+            self.notice = Some(Notice::new(NoticeKind::Info, "notice_transferring", &target.shown));
+            self.transfer = Some(PendingTransfer { item_id: item, target, sent_at: now });
+            self.send(ToDesktop::Transfer { number }, requests::Origin::Agent, now, fx);
+        } else {
+            fx.push(self.log_entry(now, &action, &item, "sent (not reported by the desktop)", None));
+            self.notice = Some(Notice::new(NoticeKind::Info, "notice_conference_sent", &target.shown));
+            self.send(ToDesktop::Conference { number }, requests::Origin::Agent, now, fx);
+        }
+    }
+
+    /// The call of `item_id` left the agent: the transfer on its way for it went through.
+    fn transfer_done(&mut self, item_id: &str, now: f64, fx: &mut Vec<Effect>) {
+        if let Some(t) = self.transfer.take_if(|t| t.item_id == item_id) {
+            let latency = Some((now - t.sent_at).max(0.0) as u32);
+            fx.push(self.log_entry(now, &HandOff::Transfer.action(&t.target.shown), item_id, "confirmed: call transferred", latency));
+            self.notice = Some(Notice::new(NoticeKind::Success, "notice_transferred", &t.target.shown));
+        }
+    }
+
+    /// The interaction the after-call-work limit completes: the current item when its call is
+    /// over, else the only interaction whose call is.
+    pub fn acw_item(&self) -> Option<String> {
+        let item = self.current_item();
+        let ended = |i: &Interaction| i.ended || (self.agent.in_acw() && self.agent.interactions.len() == 1);
+        if self.agent.find(item).is_some_and(ended) {
+            return Some(item.to_string());
+        }
+        match self.agent.interactions.iter().filter(|i| ended(i)).collect::<Vec<_>>().as_slice() {
+            [only] => Some(only.info.item_id.clone()),
+            _ => None,
+        }
+    }
+
+    /// The after-call-work limit is reached: Complete, with the disposition typed if it may be
+    /// sent, else the default one, and the notes so far. Nothing when the agent is completing
+    /// already; nothing without a disposition where one is required (said on the toolbar).
+    fn acw_limit_reached(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        let Some(item) = self.acw_item() else {
+            fx.push(self.log_entry(now, "ACW limit", "", "reached: nothing to complete", None));
+            return;
+        };
+        if self.command_busy(CommandKind::Complete, &item) || self.wrap.is_some() {
+            fx.push(self.log_entry(now, "ACW limit", &item, "reached: already completing", None));
+            return;
+        }
+        let typed = self.fields_of(&item).disposition;
+        let usable = !typed.trim().is_empty() && (self.free_disposition || self.listed_disposition(&typed).is_some());
+        if !usable {
+            let default = self.acw_limit.default_disposition.clone();
+            self.fields_mut(&item).disposition = default;
+        }
+        if self.require_disposition && self.fields_of(&item).disposition.trim().is_empty() {
+            fx.push(self.log_entry(now, "ACW limit", &item, "reached: no disposition to complete with", None));
+            self.notice = Some(Notice::new(NoticeKind::Error, "notice_acw_limit_no_disposition", ""));
+            return;
+        }
+        fx.push(self.log_entry(now, "ACW limit", &item, "reached: completing", None));
+        self.notice = Some(Notice::new(NoticeKind::Info, "notice_acw_limit_completing", &item));
+        self.send_kind(CommandKind::Complete, &item, now, fx);
+    }
+
+    /// Clears the notice if it is one of these (a question that no longer stands).
+    fn drop_notice(&mut self, keys: &[&str]) {
+        if self.notice.as_ref().is_some_and(|n| keys.contains(&n.text.key)) {
+            self.notice = None;
+        }
     }
 
     fn send_status(&mut self, wanted: Wanted, now: f64, fx: &mut Vec<Effect>) {
@@ -1163,8 +1318,18 @@ impl Session {
         if let Some(action) = self.wrap.as_mut().and_then(|w| w.tick(now)) {
             self.wrap_act(action, now, fx);
         }
-        if self.confirming.take_if(|c| c.deadline <= now).is_some() && self.notice.as_ref().is_some_and(|n| n.text.key == "notice_dial_confirm") {
-            self.notice = None;
+        if self.confirming.take_if(|c| c.deadline <= now).is_some() {
+            self.drop_notice(&["notice_dial_confirm"]);
+        }
+        if self.handoff_armed.take_if(|a| a.deadline() <= now).is_some() {
+            self.drop_notice(&["notice_transfer_confirm", "notice_conference_confirm"]);
+        }
+        if let Some(t) = self.transfer.take_if(|t| t.deadline() <= now) {
+            let latency = Some((now - t.sent_at).max(0.0) as u32);
+            fx.push(self.log_entry(now, &HandOff::Transfer.action(&t.target.shown), &t.item_id, "not confirmed in 10 s", latency));
+            self.notice = Some(Notice::new(NoticeKind::Error, "notice_transfer_unconfirmed", &t.target.shown));
+            // What the desktop did is unknown: its state shows whether the call is still here.
+            self.auto_get_state(now, fx);
         }
         // A pause or resume for a call that is over meanwhile: nothing left to say about it.
         if self.rec_pending.as_ref().is_some_and(|p| !self.call_live(&p.item_id)) {
@@ -1194,6 +1359,9 @@ impl Session {
                 self.send(ToDesktop::GetState { request_id: id }, requests::Origin::Auto, now, fx);
             }
         }
+        if self.acw_limit.reached(self.agent.acw_since, now) {
+            self.acw_limit_reached(now, fx);
+        }
         if let Some(d) = self.dial.take_if(|d| d.deadline <= now) {
             let latency = Some((now - d.sent_at).max(0.0) as u32);
             fx.push(self.log_entry(now, &format!("Dial {}", d.number), "", "no call started in 10 s", latency));
@@ -1216,7 +1384,10 @@ impl Session {
             }
             return;
         }
-        let dial = match phone::normalise(text, &self.dial_rules) {
+        // A speed-dial name dials its number.
+        let typed = text.trim();
+        let number_text = self.speed_dial.iter().find(|(name, _)| name.eq_ignore_ascii_case(typed)).map_or(typed, |(_, n)| n.as_str()).to_string();
+        let dial = match phone::normalise(&number_text, &self.dial_rules) {
             Ok(d) => d,
             Err(e) => {
                 let shown: String = text.trim().chars().take(40).collect();
@@ -1291,6 +1462,9 @@ impl Session {
             return;
         }
         let over = self.agent.find(&item).is_some_and(|i| i.ended);
+        if self.acw_item().as_deref() == Some(item.as_str()) {
+            self.acw_limit.stand_down(self.agent.acw_since);
+        }
         let (wrap, first) = WrapUp::start(&item, over, now);
         self.wrap = Some(wrap);
         fx.push(self.log_entry(now, "Wrap up", &item, "started", None));
@@ -1422,6 +1596,7 @@ impl Session {
                 };
                 fx.push(self.log_entry(now, "event INTERACTION_COMPLETED", &id, &result, None));
                 self.confirm(CommandKind::Complete, &id, now, fx);
+                self.transfer_done(&id, now, fx);
                 if self.wrap.as_ref().is_some_and(|w| w.item_id == id) {
                     self.wrap_event(WrapEvent::CompletedElsewhere, now, fx);
                 }
@@ -1465,6 +1640,8 @@ impl Session {
                     self.rec_pending = None;
                     self.status_pending = None;
                     self.status_next = None;
+                    self.transfer = None;
+                    self.handoff_armed = None;
                     if !self.item_edited {
                         self.item_input.clear();
                     }
@@ -1514,6 +1691,19 @@ impl Session {
                         i.ended = true;
                     }
                     self.confirm(CommandKind::Terminate, &item, now, fx);
+                    self.transfer_done(&item, now, fx);
+                }
+            }
+            FromDesktop::Transferred { item_id, call_id } => {
+                // Named by item_id or a call we know, else the call our transfer is for.
+                let by_call = call_id.and_then(|c| self.item_with_call(&c));
+                let item = item_id.or(by_call).or_else(|| self.transfer.as_ref().map(|t| t.item_id.clone()));
+                fx.push(self.log_entry(now, "event _BLIND_TRANSFER", item.as_deref().unwrap_or(""), "received", None));
+                if let Some(item) = item {
+                    if let Some(i) = self.agent.find_mut(&item) {
+                        i.ended = true;
+                    }
+                    self.transfer_done(&item, now, fx);
                 }
             }
             FromDesktop::Other { command } => {
@@ -1647,6 +1837,13 @@ impl Session {
 
     /// After-call work: the item we terminated (or the only live one) has ended.
     fn mark_ended(&mut self, now: f64, fx: &mut Vec<Effect>) {
+        // A call transferred away goes to after-call work like one terminated.
+        if let Some(item) = self.transfer.as_ref().map(|t| t.item_id.clone()) {
+            if let Some(i) = self.agent.find_mut(&item) {
+                i.ended = true;
+            }
+            self.transfer_done(&item, now, fx);
+        }
         let pending: Vec<String> = self
             .commands
             .iter()
@@ -1726,13 +1923,23 @@ impl Session {
 /// The kind of a Terminate or Complete command (`None` for GET_STATE).
 fn command_kind(cmd: &ToDesktop) -> Option<CommandKind> {
     match cmd {
-        ToDesktop::GetState { .. } | ToDesktop::SelectService { .. } | ToDesktop::Dial { .. } => None,
+        ToDesktop::GetState { .. } | ToDesktop::SelectService { .. } | ToDesktop::Dial { .. } | ToDesktop::Transfer { .. } | ToDesktop::Conference { .. } => None,
         ToDesktop::Terminate { .. } => Some(CommandKind::Terminate),
         ToDesktop::Complete { .. } | ToDesktop::CompleteWithDisposition { .. } => Some(CommandKind::Complete),
         ToDesktop::MuteRecording { .. } | ToDesktop::UnmuteRecording { .. } | ToDesktop::RecordingStatus { .. } | ToDesktop::ChangeState { .. }
         | ToDesktop::SetDispositionByName { .. }
         | ToDesktop::SetNotes { .. } => None,
     }
+}
+
+/// `Name | value` entries as (name, value) pairs.
+fn pairs(list: &[String]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|e| {
+            let (name, value) = super::settings::entry_parts(e);
+            (name.to_string(), value.to_string())
+        })
+        .collect()
 }
 
 /// Whether a number the desktop reports is the one we dialled: the last seven digits agree

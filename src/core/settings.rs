@@ -37,6 +37,16 @@ pub const REASON_LEN_MAX: usize = 100;
 /// The longest outside-line prefix (digits) and outbound service name (characters).
 pub const DIAL_PREFIX_MAX: usize = 4;
 pub const SERVICE_MAX: usize = 100;
+/// The longest number in a speed-dial entry (characters, as written).
+pub const SPEED_DIAL_NUMBER_MAX: usize = 40;
+/// The longest after-call-work limit and extension (seconds; 0 = none).
+pub const ACW_LIMIT_MAX_SECONDS: u32 = 3_600;
+pub const ACW_EXTEND_MAX_SECONDS: u32 = 600;
+pub const ACW_EXTEND_DEFAULT_SECONDS: u32 = 60;
+
+fn default_acw_extend() -> u32 {
+    ACW_EXTEND_DEFAULT_SECONDS
+}
 
 fn default_log_limit() -> u32 {
     LOG_LIMIT_DEFAULT
@@ -85,6 +95,17 @@ pub struct Settings {
     pub dispositions: Vec<String>,
     /// With a list of dispositions, the agent may also type one that is not on it.
     pub allow_free_disposition: bool,
+    /// Numbers to transfer (or dial) to by name: `Name | number`, in order.
+    pub speed_dial: Vec<String>,
+    /// After this many seconds of after-call work the toolbar completes the interaction (with
+    /// the disposition typed, else [`Settings::default_disposition`], and the notes so far);
+    /// 0 = no limit.
+    pub acw_limit_seconds: u32,
+    /// The agent may extend the limit once by this many seconds; 0 = no extension.
+    #[serde(default = "default_acw_extend")]
+    pub acw_extend_seconds: u32,
+    /// The disposition the limit completes with when the agent typed none (empty: none).
+    pub default_disposition: String,
 }
 
 impl Default for Settings {
@@ -107,6 +128,10 @@ impl Default for Settings {
             not_ready_reasons: Vec::new(),
             dispositions: Vec::new(),
             allow_free_disposition: false,
+            speed_dial: Vec::new(),
+            acw_limit_seconds: 0,
+            acw_extend_seconds: ACW_EXTEND_DEFAULT_SECONDS,
+            default_disposition: String::new(),
         }
     }
 }
@@ -157,6 +182,11 @@ pub struct Policy {
     /// The organisation's dispositions, likewise.
     pub dispositions: Option<Vec<String>>,
     pub allow_free_disposition: Option<bool>,
+    /// The organisation's speed-dial entries: they replace the agent's and cannot be changed.
+    pub speed_dial: Option<Vec<String>>,
+    pub acw_limit_seconds: Option<u32>,
+    pub acw_extend_seconds: Option<u32>,
+    pub default_disposition: Option<String>,
     /// The organisation's CRM sites (host names, `*.domain`): screen pops open only there.
     pub crm_sites: Option<Vec<String>>,
 }
@@ -284,6 +314,29 @@ pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
     if let Some(v) = policy.allow_free_disposition {
         out.settings.allow_free_disposition = v;
         lock("allowFreeDisposition", &mut out);
+    }
+    if let Some(v) = &policy.speed_dial {
+        out.settings.speed_dial = names_of(v, "speedDial", parse_speed_dial, &mut out.problems);
+        lock("speedDial", &mut out);
+    }
+    for (key, v, max, to) in [
+        ("acwLimitSeconds", policy.acw_limit_seconds, ACW_LIMIT_MAX_SECONDS, &mut out.settings.acw_limit_seconds),
+        ("acwExtendSeconds", policy.acw_extend_seconds, ACW_EXTEND_MAX_SECONDS, &mut out.settings.acw_extend_seconds),
+    ] {
+        if let Some(v) = v {
+            *to = v.min(max);
+            if v > max {
+                out.problems.push(format!("{key}: {v} is over {max}"));
+            }
+            out.locked.push(key);
+        }
+    }
+    if let Some(v) = &policy.default_disposition {
+        match parse_disposition_name(v) {
+            Ok(d) => out.settings.default_disposition = d,
+            Err(_) => out.problems.push("defaultDisposition: too long or spans lines".to_string()),
+        }
+        lock("defaultDisposition", &mut out);
     }
     for raw in policy.crm_sites.iter().flatten() {
         match parse_site(raw) {
@@ -426,8 +479,33 @@ pub fn parse_disposition(input: &str) -> Result<String, Msg> {
     }
 }
 
-/// A canonical disposition entry as (name, code); the code is empty when there is none.
-pub fn disposition_parts(entry: &str) -> (&str, &str) {
+/// A default disposition as typed: empty (none), or a name as [`parse_reason`] reads it.
+pub fn parse_disposition_name(input: &str) -> Result<String, Msg> {
+    if input.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        parse_reason(input)
+    }
+}
+
+/// A speed-dial entry as typed: `Name | number`, the name as [`parse_reason`] reads it, the
+/// number at most [`SPEED_DIAL_NUMBER_MAX`] characters of digits and the usual separators
+/// (`+`, spaces, `-`, `.`, brackets) with at least one digit. Returns the canonical text; the
+/// number is put through the dial rules when it is used.
+pub fn parse_speed_dial(input: &str) -> Result<String, Msg> {
+    let bad = || Msg::with("opt_err_speed_dial", &[&input.trim().chars().take(40).collect::<String>()]);
+    let (name, number) = crate::core::split_str(input, "|").ok_or_else(bad)?;
+    let number = number.trim();
+    let phone_like = number.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '.' | '(' | ')')) && number.bytes().any(|b| b.is_ascii_digit());
+    if !phone_like || number.len() > SPEED_DIAL_NUMBER_MAX {
+        return Err(bad());
+    }
+    Ok(format!("{} | {number}", parse_reason(name).map_err(|_| bad())?))
+}
+
+/// A canonical `Name | value` entry (a disposition and its code, a speed-dial name and its
+/// number) as (name, value); the value is empty when there is none.
+pub fn entry_parts(entry: &str) -> (&str, &str) {
     crate::core::split_str(entry, " | ").unwrap_or((entry, ""))
 }
 
@@ -437,13 +515,13 @@ fn names_of(list: &[String], key: &str, parse: fn(&str) -> Result<String, Msg>, 
     let mut out: Vec<String> = Vec::new();
     for raw in list {
         match parse(raw) {
-            Ok(r) if out.iter().any(|o| o.eq_ignore_ascii_case(&r)) => {}
+            Ok(r) if out.iter().any(|o| same_name(o, &r)) => {}
             Ok(_) if out.len() >= REASONS_MAX => {
                 problems.push(format!("{key}: more than {REASONS_MAX}"));
                 break;
             }
             Ok(r) => out.push(r),
-            Err(_) => problems.push(format!("{key}: \"{}\" is empty, too long or spans lines", raw.chars().take(40).collect::<String>())),
+            Err(_) => problems.push(format!("{key}: \"{}\" cannot be used (empty, too long, on several lines, or not in the form the list takes)", raw.chars().take(40).collect::<String>())),
         }
     }
     out
@@ -457,7 +535,7 @@ fn valid_names(list: &[String], key: Key, parse: fn(&str) -> Result<String, Msg>
     let mut out: Vec<String> = Vec::new();
     for raw in list {
         let r = parse(raw).map_err(|m| (key, m))?;
-        if !out.iter().any(|o| o.eq_ignore_ascii_case(&r)) {
+        if !out.iter().any(|o| same_name(o, &r)) {
             out.push(r);
         }
     }
@@ -505,6 +583,14 @@ pub fn validate(input: &Settings) -> Result<Settings, (Key, Msg)> {
     }
     out.not_ready_reasons = valid_names(&input.not_ready_reasons, "notReadyReasons", parse_reason)?;
     out.dispositions = valid_names(&input.dispositions, "dispositions", parse_disposition)?;
+    out.speed_dial = valid_names(&input.speed_dial, "speedDial", parse_speed_dial)?;
+    if input.acw_limit_seconds > ACW_LIMIT_MAX_SECONDS {
+        return Err(("acwLimitSeconds", Msg::with("opt_err_range", &["0", "3600"])));
+    }
+    if input.acw_extend_seconds > ACW_EXTEND_MAX_SECONDS {
+        return Err(("acwExtendSeconds", Msg::with("opt_err_range", &["0", "600"])));
+    }
+    out.default_disposition = parse_disposition_name(&input.default_disposition).map_err(|m| ("defaultDisposition", m))?;
     out.blocked_sites.clear();
     for raw in &input.blocked_sites {
         let p = parse_site(raw).map_err(|m| ("blockedSites", m))?;
@@ -513,4 +599,10 @@ pub fn validate(input: &Settings) -> Result<Settings, (Key, Msg)> {
         }
     }
     Ok(out)
+}
+
+/// Two entries of a list of names name the same thing (whatever its case; a `Name | value`
+/// entry by its name: the first one listed is the one used).
+fn same_name(a: &str, b: &str) -> bool {
+    entry_parts(a).0.eq_ignore_ascii_case(entry_parts(b).0)
 }

@@ -101,6 +101,18 @@ pub struct View {
     pub not_ready_after_call: Option<bool>,
     pub reasons: Vec<String>,
     pub reason_choice: String,
+    /// Transfer and Conference (shown while the current call is on, for the number field's
+    /// number), which of them waits for its confirmation (it reads "Confirm …"), and the
+    /// speed-dial entries the number field offers, as (name, number).
+    pub handoff: bool,
+    pub transfer: ButtonView,
+    pub conference: ButtonView,
+    pub handoff_armed: Option<crate::core::transfer::HandOff>,
+    pub speed_dial: Vec<(String, String)>,
+    /// When the after-call-work limit completes the interaction (ms since the epoch), for the
+    /// countdown; and Extend, with its seconds (shown when there is an extension to give).
+    pub acw_deadline: Option<f64>,
+    pub acw_extend: Option<(u32, ButtonView)>,
 }
 
 /// What the extension icon's badge shows for a tab.
@@ -244,6 +256,8 @@ impl View {
         let not_ready_wanted = s.not_ready_wanted();
         let status_busy = s.status_pending.as_ref().map(|p| p.wanted.ready);
         let dial_block = s.dial_block();
+        let handoff = trusted && s.handoff_item().is_some();
+        let can_handoff = handoff && s.transfer.is_none() && !s.dial_input.trim().is_empty();
         let choices = if s.agent.interactions.len() > 1 {
             s.agent
                 .interactions
@@ -342,6 +356,16 @@ impl View {
             not_ready_after_call: on_call.then_some(s.status_next.is_some()),
             reasons: s.reasons.clone(),
             reason_choice: s.status_next.as_ref().map_or(not_ready_wanted.reason, |n| n.reason.clone()),
+            handoff,
+            transfer: ButtonView { enabled: can_handoff, busy: s.transfer.is_some(), primary: false },
+            conference: ButtonView { enabled: can_handoff, busy: false, primary: false },
+            handoff_armed: s.handoff_armed.as_ref().filter(|_| handoff).map(|a| a.kind),
+            speed_dial: s.speed_dial.clone(),
+            acw_deadline: s.acw_limit.deadline(s.agent.acw_since).filter(|_| trusted),
+            acw_extend: (trusted && s.acw_limit.extend_ms > 0.0 && s.acw_limit.deadline(s.agent.acw_since).is_some()).then(|| {
+                let enabled = s.acw_limit.can_extend(s.agent.acw_since);
+                ((s.acw_limit.extend_ms / 1_000.0) as u32, ButtonView { enabled, busy: false, primary: false })
+            }),
         }
     }
 }

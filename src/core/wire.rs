@@ -177,6 +177,10 @@ impl Settings {
             not_ready_reasons: v.strings_of("notReadyReasons").unwrap_or_default(),
             dispositions: v.strings_of("dispositions").unwrap_or_default(),
             allow_free_disposition: v.get("allowFreeDisposition").and_then(Value::as_bool).unwrap_or(d.allow_free_disposition),
+            speed_dial: v.strings_of("speedDial").unwrap_or_default(),
+            acw_limit_seconds: v.u32_of("acwLimitSeconds").unwrap_or(d.acw_limit_seconds),
+            acw_extend_seconds: v.u32_of("acwExtendSeconds").unwrap_or(d.acw_extend_seconds),
+            default_disposition: v.get("defaultDisposition").and_then(Value::as_str).map_or(d.default_disposition, str::to_string),
         }
     }
 }
@@ -206,6 +210,10 @@ impl Policy {
             not_ready_reasons: v.strings_of("notReadyReasons"),
             dispositions: v.strings_of("dispositions"),
             allow_free_disposition: v.get("allowFreeDisposition").and_then(Value::as_bool),
+            speed_dial: v.strings_of("speedDial"),
+            acw_limit_seconds: v.u32_of("acwLimitSeconds"),
+            acw_extend_seconds: v.u32_of("acwExtendSeconds"),
+            default_disposition: v.get("defaultDisposition").and_then(Value::as_str).map(str::to_string),
         }
     }
 }

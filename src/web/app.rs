@@ -423,8 +423,10 @@ fn schedule(shared: &Rc<Shared>, weak: Weak<Shared>) {
 }
 
 /// What the settings in force tell the toolbar's session (at start and on every change).
-fn settings_inputs(s: &crate::core::settings::Settings) -> [Input; 6] {
+fn settings_inputs(s: &crate::core::settings::Settings) -> [Input; 8] {
     [
+        Input::AcwLimit { limit_s: s.acw_limit_seconds, extend_s: s.acw_extend_seconds, default_disposition: s.default_disposition.clone() },
+        Input::SpeedDial(s.speed_dial.clone()),
         Input::Dispositions { list: s.dispositions.clone(), free: s.allow_free_disposition },
         Input::StatusReasons(s.not_ready_reasons.clone()),
         Input::RequireDisposition(s.require_disposition),

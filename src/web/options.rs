@@ -34,6 +34,7 @@ struct Options {
     pops: ListSection,
     reasons: ListSection,
     dispositions: ListSection,
+    speed_dial: ListSection,
     fields: Vec<Field>,
     settings_error: Element,
     settings_status: Element,
@@ -126,6 +127,13 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
     )?;
     listeners.extend(reasons.on_add(|f| add_entry(f, &REASONS)));
     listeners.extend(dispositions.on_add(|f| add_entry(f, &DISPOSITIONS)));
+    let speed_dial = ListSection::build(
+        &doc,
+        "speed-dial",
+        ["opt_speed_dial_title", "opt_speed_dial_note", "opt_speed_dial_label", "opt_btn_add_speed_dial"],
+        &tk("opt_speed_dial_placeholder"),
+    )?;
+    listeners.extend(speed_dial.on_add(|f| add_entry(f, &SPEED_DIAL)));
 
     // Settings.
     let settings_section = el(&doc, "section", &[("aria-labelledby", "settings-title")], "")?;
@@ -134,6 +142,9 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
     let mut fields = Vec::new();
     for (key, label, kind, attrs) in [
         ("acwAlertMinutes", "acw_alert_label", "number", [("min", "0"), ("max", "240"), ("step", "any")]),
+        ("acwLimitSeconds", "opt_acw_limit_label", "number", [("min", "0"), ("max", "3600"), ("step", "1")]),
+        ("acwExtendSeconds", "opt_acw_extend_label", "number", [("min", "0"), ("max", "600"), ("step", "1")]),
+        ("defaultDisposition", "opt_default_disposition_label", "text", [("maxlength", "100"), ("size", "24"), ("autocomplete", "off")]),
         ("logLimit", "opt_log_limit_label", "number", [("min", "1000"), ("max", "20000"), ("step", "1")]),
         ("logRetentionDays", "opt_retention_label", "number", [("min", "0"), ("max", "365"), ("step", "1")]),
         ("redact", "opt_redact_label", "checkbox", [("", ""), ("", ""), ("", "")]),
@@ -173,7 +184,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
 
     // What the policy set that could not be used (for the administrator).
     let problems = el(&doc, "section", &[("aria-labelledby", "problems-title"), ("hidden", "")], "")?;
-    append(&root, &[&tenants.section, &sites.section, &pops.section, &reasons.section, &dispositions.section, &settings_section, &problems])?;
+    append(&root, &[&tenants.section, &sites.section, &pops.section, &reasons.section, &dispositions.section, &speed_dial.section, &settings_section, &problems])?;
     listeners.push(EventListener::new(&save, "click", |_| save_settings()));
     let storage = vec![
         ext::on_storage_change(TRUSTED_KEY, |v| {
@@ -199,6 +210,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
             pops,
             reasons,
             dispositions,
+            speed_dial,
             fields,
             settings_error,
             settings_status,
@@ -328,6 +340,15 @@ const DISPOSITIONS: NameList = NameList {
     empty: "opt_dispositions_empty",
 };
 
+const SPEED_DIAL: NameList = NameList {
+    key: "speedDial",
+    section: |o| &o.speed_dial,
+    list: |s| &mut s.speed_dial,
+    parse: crate::core::settings::parse_speed_dial,
+    remove_label: "opt_btn_remove_speed_dial",
+    empty: "opt_speed_dial_empty",
+};
+
 /// Add in a [`NameList`] section: the entry read, added once (whatever its case), saved.
 fn add_entry(field: &HtmlInputElement, spec: &'static NameList) {
     let saved = with(|o| match (spec.parse)(&field.value()) {
@@ -453,6 +474,9 @@ fn save_settings() {
                 "outboundService" => next.outbound_service = f.input.value(),
                 "dialConfirm" => next.dial_confirm = f.input.checked(),
                 "screenPopOnAnswer" => next.screen_pop_on_answer = f.input.checked(),
+                "acwLimitSeconds" => next.acw_limit_seconds = whole(number()),
+                "acwExtendSeconds" => next.acw_extend_seconds = whole(number()),
+                "defaultDisposition" => next.default_disposition = f.input.value(),
                 _ => {}
             }
         }
@@ -507,6 +531,9 @@ fn fill_form() {
                 "outboundService" => f.input.set_value(&eff.settings.outbound_service),
                 "dialConfirm" => f.input.set_checked(eff.settings.dial_confirm),
                 "screenPopOnAnswer" => f.input.set_checked(eff.settings.screen_pop_on_answer),
+                "acwLimitSeconds" => f.input.set_value(&eff.settings.acw_limit_seconds.to_string()),
+                "acwExtendSeconds" => f.input.set_value(&eff.settings.acw_extend_seconds.to_string()),
+                "defaultDisposition" => f.input.set_value(&eff.settings.default_disposition),
                 _ => {}
             }
         }
@@ -599,6 +626,7 @@ fn render() {
             set_flag(&o.pops.add, "disabled", locked);
             render_names(o, &eff, &REASONS, &mut listeners)?;
             render_names(o, &eff, &DISPOSITIONS, &mut listeners)?;
+            render_names(o, &eff, &SPEED_DIAL, &mut listeners)?;
 
             clear(&o.problems)?;
             set_flag(&o.problems, "hidden", eff.problems.is_empty());

@@ -13,6 +13,7 @@ use super::dom::{el, set_attr, set_flag, set_text};
 use super::i18n::{t, ta, tk};
 use super::{WebError, WebResult};
 use crate::core::session::{Button, NoticeKind};
+use crate::core::transfer::HandOff;
 use crate::core::view::{format_elapsed, ButtonView, TrustView, View};
 
 /// The stylesheet of the toolbar. Scoped by the shadow root (or the frame), so no page CSS
@@ -57,7 +58,9 @@ button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px s
 .icon:hover { border-color: #8d97a8; }
 .handle { cursor: grab; touch-action: none; }
 .handle:active { cursor: grabbing; }
-.acw { font-variant-numeric: tabular-nums; font-weight: 600; color: #5b1f8a; }
+.acw, .countdown { font-variant-numeric: tabular-nums; font-weight: 600; color: #5b1f8a; }
+.countdown { flex: 1; }
+.acw-limit button { flex: none; white-space: nowrap; }
 .rec { border-radius: 999px; padding: 1px 8px; font-size: 12px; font-weight: 600; white-space: nowrap; background: #fde2e2; color: #8a1c1c; }
 .rec[data-key=rec_paused] { background: #fde8c8; color: #7a4200; }
 .rec[data-key=rec_off], .rec[data-key=rec_unknown] { background: #e6e9ef; color: #4a5466; }
@@ -98,7 +101,7 @@ button[aria-pressed=true] { background: #fde8c8; border-color: #c77700; color: #
   .status[data-key=busy], .status[data-key=ringing] { background: #1b2f57; color: #a9c5ff; }
   .status[data-key=acw] { background: #3b2352; color: #dcb6ff; }
   .status[data-key=logged_out], .status[data-key=untrusted] { background: #4d1d1d; color: #ffb3b3; }
-  .acw { color: #dcb6ff; }
+  .acw, .countdown { color: #dcb6ff; }
   .rec { background: #4d1d1d; color: #ffb3b3; }
   .rec[data-key=rec_paused] { background: #4a3212; color: #ffc98a; }
   .rec[data-key=rec_off], .rec[data-key=rec_unknown] { background: #343a46; color: #b8c0cc; }
@@ -155,24 +158,34 @@ const MARKUP: &[(u8, &str, &str, &str)] = &[
     (29, "button", "type=button", "@btn_wrap_up"),
     (29, "button", "type=button", "@btn_terminate"),
     (29, "button", "type=button", "@btn_complete"),
+    // The after-call-work limit: the countdown to the automatic Complete, and Extend (once).
+    (13, "div", "class=row acw-limit;hidden=", ""),
+    (34, "span", "class=countdown;role=timer;id=bp-acw-left", ""),
+    (34, "button", "type=button;aria-describedby=bp-acw-left", ""),
     // Dial a number: the field, Call, and why Call is off when it is.
     (13, "div", "class=row dial", ""),
-    (34, "label", "for=bp-dial", "@dial_label"),
-    (34, "input", "id=bp-dial;type=tel;autocomplete=off;spellcheck=false;placeholder=@dial_placeholder", ""),
-    (34, "button", "type=button;aria-describedby=bp-dial-hint", "@btn_call"),
+    (37, "label", "for=bp-dial", "@dial_label"),
+    (37, "input", "id=bp-dial;type=tel;autocomplete=off;spellcheck=false;placeholder=@dial_placeholder", ""),
+    (37, "button", "type=button;aria-describedby=bp-dial-hint", "@btn_call"),
     (13, "p", "class=dial-hint;id=bp-dial-hint", ""),
+    // During a call: transfer it, or add a party, to the number field's number; the field
+    // offers the speed-dial entries.
+    (13, "div", "class=row xfer;hidden=", ""),
+    (42, "button", "type=button", "@btn_transfer"),
+    (42, "button", "type=button", "@btn_conference"),
+    (42, "datalist", "id=bp-speed-dial", ""),
     // Shown when a disposition is required and missing, or is not one of the organisation's.
     (13, "p", "class=hint;id=bp-hint;hidden=", "@hint_disposition_required"),
     // Disposition and notes: optional, collapsed until the agent wants them.
     (13, "details", "class=wrap-fields", ""),
-    (40, "summary", "", "@fields_summary"),
-    (40, "div", "class=row", ""),
-    (42, "label", "for=bp-disposition", "@disposition_label"),
-    (42, "input", "id=bp-disposition;type=text;autocomplete=off", ""),
-    (42, "datalist", "id=bp-dispositions", ""),
-    (40, "div", "class=row", ""),
-    (46, "label", "for=bp-notes", "@notes_label"),
-    (46, "textarea", "id=bp-notes;rows=2", ""),
+    (47, "summary", "", "@fields_summary"),
+    (47, "div", "class=row", ""),
+    (49, "label", "for=bp-disposition", "@disposition_label"),
+    (49, "input", "id=bp-disposition;type=text;autocomplete=off", ""),
+    (49, "datalist", "id=bp-dispositions", ""),
+    (47, "div", "class=row", ""),
+    (53, "label", "for=bp-notes", "@notes_label"),
+    (53, "textarea", "id=bp-notes;rows=2", ""),
     (1, "p", "class=notice;role=status;aria-live=polite", ""),
     (1, "p", "class=ignored", ""),
     (1, "p", "class=ignored forged", ""),
@@ -207,17 +220,24 @@ const GET_STATE: usize = 30;
 const WRAP_UP: usize = 31;
 const TERMINATE: usize = 32;
 const COMPLETE: usize = 33;
-const DIAL: usize = 36;
-const CALL: usize = 37;
-const DIAL_HINT: usize = 38;
-const HINT: usize = 39;
-const DETAILS: usize = 40;
-const DISPOSITION: usize = 44;
-const DISPOSITION_LIST: usize = 45;
-const NOTES: usize = 48;
-const NOTICE: usize = 49;
-const IGNORED: usize = 50;
-const FORGED: usize = 51;
+const ACW_LIMIT_ROW: usize = 34;
+const ACW_LEFT: usize = 35;
+const ACW_EXTEND: usize = 36;
+const DIAL: usize = 39;
+const CALL: usize = 40;
+const DIAL_HINT: usize = 41;
+const XFER_ROW: usize = 42;
+const TRANSFER: usize = 43;
+const CONFERENCE: usize = 44;
+const SPEED_DIAL: usize = 45;
+const HINT: usize = 46;
+const DETAILS: usize = 47;
+const DISPOSITION: usize = 51;
+const DISPOSITION_LIST: usize = 52;
+const NOTES: usize = 55;
+const NOTICE: usize = 56;
+const IGNORED: usize = 57;
+const FORGED: usize = 58;
 
 /// What each control reports (row, event, the report read from the element); the drag handle
 /// has its own listeners.
@@ -244,6 +264,9 @@ const EVENTS: &[(usize, &str, Report)] = &[
         enter.then_some(UiEvent::Click(Button::Call))
     }),
     (CALL, "click", |_, _| Some(UiEvent::Click(Button::Call))),
+    (TRANSFER, "click", |_, _| Some(UiEvent::Click(Button::Transfer))),
+    (CONFERENCE, "click", |_, _| Some(UiEvent::Click(Button::Conference))),
+    (ACW_EXTEND, "click", |_, _| Some(UiEvent::Click(Button::ExtendAcw))),
     (PICK, "change", |e, _| {
         let v = e.unchecked_ref::<HtmlSelectElement>().value();
         (!v.is_empty()).then_some(UiEvent::Picked(v))
@@ -294,6 +317,14 @@ pub struct Toolbar {
     dial: HtmlInputElement,
     call: HtmlButtonElement,
     dial_hint: Element,
+    xfer_row: Element,
+    acw_limit_row: Element,
+    acw_left: Element,
+    acw_extend: HtmlButtonElement,
+    transfer: HtmlButtonElement,
+    conference: HtmlButtonElement,
+    speed_dial: Element,
+    speed_dial_shown: Vec<(String, String)>,
     choices_key: String,
     _listeners: Vec<EventListener>,
 }
@@ -409,6 +440,14 @@ impl Toolbar {
             dial: node(DIAL).unchecked_into(),
             call: button(CALL),
             dial_hint: node(DIAL_HINT),
+            xfer_row: node(XFER_ROW),
+            acw_limit_row: node(ACW_LIMIT_ROW),
+            acw_left: node(ACW_LEFT),
+            acw_extend: button(ACW_EXTEND),
+            transfer: button(TRANSFER),
+            conference: button(CONFERENCE),
+            speed_dial: node(SPEED_DIAL),
+            speed_dial_shown: Vec::new(),
             choices_key: String::new(),
             _listeners: listeners,
         })
@@ -435,6 +474,11 @@ impl Toolbar {
                 set_flag(&self.acw, "hidden", false);
             }
             None => set_flag(&self.acw, "hidden", true),
+        }
+        // The countdown to the after-call-work limit.
+        set_flag(&self.acw_limit_row, "hidden", v.acw_deadline.is_none());
+        if let Some(deadline) = v.acw_deadline {
+            set_text(&self.acw_left, &ta("acw_limit_left", &[&format_elapsed((deadline - now).max(0.0) + 999.0)]));
         }
     }
 
@@ -578,6 +622,28 @@ impl Toolbar {
         render_button(&self.call, v.call);
         set_text(&self.call, &tk(if v.call_confirm { "btn_call_confirm" } else { "btn_call" }));
         set_text(&self.dial_hint, &v.call_block.map(tk).unwrap_or_default());
+        set_flag(&self.acw_extend, "hidden", v.acw_extend.is_none());
+        if let Some((secs, b)) = v.acw_extend {
+            render_button(&self.acw_extend, b);
+            set_text(&self.acw_extend, &ta("btn_acw_extend", &[&secs.to_string()]));
+        }
+        // Transfer and Conference while the call is on; the one armed reads "Confirm …".
+        set_flag(&self.xfer_row, "hidden", !v.handoff);
+        render_button(&self.transfer, v.transfer);
+        render_button(&self.conference, v.conference);
+        let armed = v.handoff_armed;
+        set_text(&self.transfer, &tk(if armed == Some(HandOff::Transfer) { "btn_transfer_confirm" } else { "btn_transfer" }));
+        set_text(&self.conference, &tk(if armed == Some(HandOff::Conference) { "btn_conference_confirm" } else { "btn_conference" }));
+        if v.speed_dial != self.speed_dial_shown {
+            self.speed_dial_shown = v.speed_dial.clone();
+            fill_select(&self.speed_dial, v.speed_dial.iter().map(|(name, number)| (name.as_str(), number.as_str())));
+            // Only with entries: a field with a list is a combobox, one without stays a textbox.
+            if v.speed_dial.is_empty() {
+                let _ = self.dial.remove_attribute("list");
+            } else {
+                set_attr(&self.dial, "list", "bp-speed-dial");
+            }
+        }
 
         match &v.notice {
             Some(n) => {

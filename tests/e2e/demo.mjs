@@ -1,7 +1,8 @@
 // The demo: the simulator, a sample CRM page and Chromium with the built extension.
 // With a display (and without --headless) the browser stays open for you to click around;
 // headless, it plays one call through the toolbar and saves a screenshot of the page, one of the
-// call with its recording paused (FILE-recording.png) and one of the popup for that tab
+// call with its recording paused (FILE-recording.png), one of a transfer to a speed-dial entry
+// waiting for its confirmation (FILE-transfer.png) and one of the popup for that tab
 // (FILE-popup.png).
 //   node tests/e2e/demo.mjs [--headless] [--dark] [--out FILE]
 import path from 'node:path';
@@ -28,6 +29,15 @@ if (!headless) {
     await options.getByLabel('Reason', { exact: true }).fill(reason);
     await options.getByRole('button', { name: 'Add reason', exact: true }).click();
   }
+  // Speed dial, and an after-call-work limit of two minutes that completes with "Resolved".
+  for (const entry of ['Billing | 1020', 'Head office | +44 20 7946 0018']) {
+    await options.getByLabel('Entry', { exact: true }).fill(entry);
+    await options.getByRole('button', { name: 'Add entry', exact: true }).click();
+  }
+  await options.getByLabel(/^Complete automatically after/).fill('120');
+  await options.getByLabel('Disposition to complete with when none is typed').fill('Resolved');
+  await options.getByRole('button', { name: 'Save settings', exact: true }).click();
+  await options.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   await options.close();
   await page.bringToFront();
   await trust(page, env.tenant);
@@ -47,6 +57,14 @@ if (!headless) {
   await page.waitForTimeout(600);
   await pause.click();
   await toolbar(page).getByText('● Recording').waitFor();
+  // A transfer to a speed-dial entry, asking for its confirmation (not confirmed here).
+  await toolbar(page).getByLabel('Number', { exact: true }).fill('Billing');
+  await toolbar(page).getByRole('button', { name: 'Transfer', exact: true }).click();
+  await toolbar(page).getByRole('button', { name: 'Confirm transfer', exact: true }).waitFor();
+  const transferOut = out.replace(/\.png$/, '-transfer.png');
+  await page.screenshot({ path: transferOut });
+  console.log(`screenshot: ${transferOut}`);
+  await toolbar(page).getByLabel('Number', { exact: true }).fill('');
   // Lunch once this call is completed.
   await toolbar(page).getByRole('button', { name: 'Not Ready after this call', exact: true }).click();
   await desktop(page).getByRole('button', { name: 'Customer hangs up', exact: true }).click();

@@ -29,6 +29,10 @@ before(async () => {
     dialPrefix: 'nine',
     notReadyReasons: ['Lunch', 'Coaching', ' '],
     dispositions: ['Resolved | 100', 'Callback'],
+    speedDial: ['Billing | 1020', 'Payroll'],
+    acwLimitSeconds: 90,
+    acwExtendSeconds: 30,
+    defaultDisposition: 'Resolved',
   });
   try {
     env = await launch({ ports });
@@ -61,6 +65,9 @@ test('a tenant on the policy list is trusted without a prompt; a locked required
   const item = await startCall(page);
   await desktop(page).getByRole('button', { name: 'Customer hangs up', exact: true }).click();
   await expectText(bar.getByLabel('Agent status'), 'After-call work');
+  // The organisation's after-call-work limit counts down, with its extension.
+  await expectText(bar.locator('.countdown'), /^Completes automatically in 1:(2\d|30)$/);
+  assert.equal(await bar.getByRole('button', { name: 'Extend by 30 s', exact: true }).isDisabled(), false);
   assert.equal(await bar.getByRole('button', { name: 'Complete', exact: true }).isDisabled(), true);
   await expectText(bar.locator('.hint'), 'Enter a disposition to complete this interaction.');
   // The organisation's dispositions, and only those.
@@ -76,14 +83,23 @@ test('a tenant on the policy list is trusted without a prompt; a locked required
 test('the policy\'s dial rules and outbound service shape the toolbar\'s calls', async (t) => {
   if (!canInstall) return t.skip('installing a browser policy needs root');
   const bar = toolbar(page);
-  const field = bar.getByRole('textbox', { name: 'Number' });
+  // With the organisation's speed dial the field has a list (a combobox, found by its label).
+  const field = bar.getByLabel('Number', { exact: true });
+  assert.deepEqual(await field.evaluate((e) => [...e.list.options].map((o) => o.value)), ['Billing'], 'the usable entries');
   await field.fill('020 7946 0018');
   await field.press('Enter');
   await expectText(bar.getByRole('status'), 'Call to +442079460018 started.');
   const sent = (await desktop(page).locator('#received li').allTextContents()).slice(-2).map((x) => JSON.parse(x));
   // dialPrefix "nine" is not digits: not used (and reported below); the country and service are.
   assert.deepEqual(sent, [{ command: 'SELECT_SERVICE', data: 'Outbound Sales' }, { command: 'DIAL_NUMBER', number: '442079460018' }]);
-  await desktop(page).getByRole('button', { name: 'Customer hangs up', exact: true }).click();
+  // Connected: transferred to the organisation's speed-dial entry.
+  await desktop(page).getByRole('button', { name: 'Callee answers', exact: true }).click();
+  await field.fill('Billing');
+  await bar.getByRole('button', { name: 'Transfer', exact: true }).click();
+  await page.waitForTimeout(600);
+  await bar.getByRole('button', { name: 'Confirm transfer', exact: true }).click();
+  await expectText(bar.getByRole('status'), 'Call transferred to Billing (1020).');
+  assert.deepEqual(JSON.parse((await desktop(page).locator('#received li').allTextContents()).filter((x) => x.includes('SINGLE_STEP')).at(-1)), { command: 'SINGLE_STEP_TRANSFER', number: '1020' });
   await expectText(bar.getByLabel('Agent status'), 'After-call work');
   await bar.getByLabel('Disposition').fill('Resolved');
   await bar.getByRole('button', { name: 'Complete', exact: true }).click();
@@ -125,6 +141,17 @@ test('the options page shows what the policy set, locked, and what it could not 
   assert.equal(await options.getByLabel('Disposition', { exact: true }).isDisabled(), true, 'agents cannot add dispositions');
   assert.equal(await options.getByLabel('Reason', { exact: true }).isDisabled(), true, 'agents cannot add reasons');
   assert.equal(await options.getByRole('button', { name: 'Add reason', exact: true }).isDisabled(), true);
-  await expectText(options.locator('ul.problems'), /notReadyReasons: " " is empty, too long or spans lines/);
+  await expectText(options.locator('ul.problems'), /notReadyReasons: " " cannot be used \(empty, too long, on several lines, or not in the form the list takes\)/);
+  assert.match(lists[5], /^Billing \| 1020Set by your organization$/, 'the organisation\'s speed dial, the usable entries');
+  assert.equal(await options.getByLabel('Entry', { exact: true }).isDisabled(), true, 'agents cannot add speed-dial entries');
+  await expectText(options.locator('ul.problems'), /speedDial: "Payroll" cannot be used/);
+  for (const [label, value] of [
+    ['Complete automatically after this much after-call work (seconds, 0 = never)', '90'],
+    ['Let me extend that once by (seconds, 0 = no extension)', '30'],
+    ['Disposition to complete with when none is typed', 'Resolved'],
+  ]) {
+    assert.equal(await options.getByLabel(label).inputValue(), value, label);
+    assert.equal(await options.getByLabel(label).isDisabled(), true, `${label}: set by the organisation`);
+  }
   await options.close();
 });

@@ -36,11 +36,18 @@
 //                     it does not have (compared case-insensitively) is ignored, a known code
 //                     completes with its name (another code is kept as it came); what
 //                     SET_DISPOSITION_BY_NAME and SET_NOTES set goes with a plain Complete
+//   transferEvent     a transfer (SINGLE_STEP_TRANSFER, which names no interaction: it acts on
+//                     the connected call) is announced with _BLIND_TRANSFER before the call
+//                     ends; off by default, the call only ends (after-call work, _CALL_ENDED)
+//   transferBusy      every transfer target is busy: the call stays with the agent and nothing
+//                     is said (also a checkbox on its page). A conference (SINGLE_STEP_CONFERENCE)
+//                     adds the party to the connected call, shown on the page, and is never
+//                     reported
 //   stampSends        (the benchmark's, off by default) each message carries sim_sent_at, the
 //                     epoch time in ms at which the desktop posted it
 // (proxy.js has one more: proxyReadyAfter.)
 (() => {
-  const SIM = { broadcastReplies: true, persistentSession: true, latency: [0, 30], quietState: true, minimalPayloads: true, recordingStatus: true, acwSticky: false, statusOnCall: 'ignore', reasons: ['Break', 'Lunch', 'Training', 'Away from Desk'], dispositions: [['Resolved', '100'], ['Callback', '200'], ['Offer rejected', '300']], ...JSON.parse('{{SIM}}' || '{}') };
+  const SIM = { broadcastReplies: true, persistentSession: true, latency: [0, 30], quietState: true, minimalPayloads: true, recordingStatus: true, acwSticky: false, transferEvent: false, statusOnCall: 'ignore', reasons: ['Break', 'Lunch', 'Training', 'Away from Desk'], dispositions: [['Resolved', '100'], ['Callback', '200'], ['Offer rejected', '300']], ...JSON.parse('{{SIM}}' || '{}') };
   const $ = (id) => document.getElementById(id);
   // Proxies on this page register here; replies go to the asking proxy (or all), events to all.
   const proxies = new Map();
@@ -116,7 +123,8 @@
     $('service').textContent = s.service || '(default)';
     $('items').replaceChildren(...s.items.map((it) => {
       const li = document.createElement('li');
-      li.textContent = `${it.item_id} ${it.phone_number} ${it.state}${it.state === 'connected' ? (it.muted ? ' recording paused' : ' recording') : ''}`;
+      const parties = it.parties?.length ? ` with ${it.parties.join(', ')}` : '';
+      li.textContent = `${it.item_id} ${it.phone_number} ${it.state}${it.state === 'connected' ? (it.muted ? ' recording paused' : ' recording') : ''}${parties}${it.transferredTo ? ` transferred to ${it.transferredTo}` : ''}`;
       li.dataset.itemId = it.item_id;
       li.dataset.state = it.state;
       li.dataset.recording = it.state === 'connected' ? (it.muted ? 'paused' : 'on') : 'off';
@@ -170,6 +178,21 @@
       event('_O_CALL_DIALING', callData(it));
       event('INTERACTION_RENDERED', wire(it));
       setStatus('busy', '');
+    },
+    SINGLE_STEP_TRANSFER(req) {
+      const it = s.items.find((i) => i.state === 'connected');
+      const number = String(req.number ?? '');
+      if (!it || !number || $('xfer-busy').checked) return;
+      it.transferredTo = number;
+      if (SIM.transferEvent) event('_BLIND_TRANSFER', callData(it));
+      endCall(it);
+    },
+    SINGLE_STEP_CONFERENCE(req) {
+      const it = s.items.find((i) => i.state === 'connected');
+      const number = String(req.number ?? '');
+      if (!it || !number) return;
+      it.parties = [...(it.parties ?? []), number];
+      render();
     },
     MUTE_CALL_RECORDING(req) { mute(req, true); },
     UNMUTE_CALL_RECORDING(req) { mute(req, false); },
@@ -266,6 +289,7 @@
   };
   $('malformed').onclick = () => send('{"command":"STATE_CHANGED", this is not JSON');
   $('rec-silent').checked = !!SIM.recordingSilent;
+  $('xfer-busy').checked = !!SIM.transferBusy;
 
   // The session a repeater before this one parked, if any; then the desktop serves proxies.
   const start = (saved) => {

@@ -107,8 +107,10 @@ echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start 
 # Transfer and conference with speed dial, and the after-call-work limit, added 5.4 KB (two
 # buttons with their confirmation step, what counts as a transfer and its timeout, the
 # countdown and Extend, the automatic Complete with its disposition rules, four settings and
-# their policy checks; a character test written as a string search cost 4 KB more, and is not).
-CONTENT_GZIP_BUDGET=108000
+# their policy checks; a character test written as a string search cost 4 KB more, and is not),
+# and 0.7 KB more for the edges a review found (one call only, events for other calls, trust
+# withdrawn mid-episode, the limit once per interaction, the confirmed target kept).
+CONTENT_GZIP_BUDGET=109000
 content_gzip=$(gzip -9 -c "$PKG/content_bg.wasm" | wc -c)
 if [ "$content_gzip" -gt "$CONTENT_GZIP_BUDGET" ]; then
   echo "content module is $content_gzip B gzip -9, over its budget of $CONTENT_GZIP_BUDGET B (scripts/build.sh)" >&2

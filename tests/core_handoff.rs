@@ -147,7 +147,7 @@ fn a_transfer_the_call_never_leaves_for_times_out_and_says_the_call_may_still_be
 #[test]
 fn blind_transfer_or_call_ended_confirm_the_transfer_of_that_call_only() {
     let mut s = on_call();
-    msg(&mut s, r#"{"command":"_I_CALL_ANSWERED","data":{"call_id":"C1/1"}}"#, 20.0);
+    msg(&mut s, r#"{"command":"_I_CALL_ANSWERED","data":{"item_id":"A1","call_id":"C1/1"}}"#, 20.0);
     s.apply(Input::DialEdited("1020".into()));
     click(&mut s, Button::Transfer, 1_000.0);
     click(&mut s, Button::Transfer, 2_000.0);
@@ -303,15 +303,18 @@ fn without_a_disposition_where_one_is_required_the_limit_says_so_and_sends_nothi
 #[test]
 fn a_new_episode_of_after_call_work_has_its_own_limit_and_extension() {
     let mut l = AcwLimit::new(30, 60, "");
-    assert!(l.extend(Some(0.0)));
-    assert!(!l.extend(Some(0.0)));
-    assert!(l.reached(Some(0.0), 90_000.0));
-    assert!(!l.reached(Some(0.0), 100_000.0), "once per episode");
-    assert_eq!(l.deadline(Some(200_000.0)), Some(230_000.0));
-    assert!(l.can_extend(Some(200_000.0)));
+    let a1 = Some("A1");
+    assert!(l.extend(Some(0.0), a1));
+    assert!(!l.extend(Some(0.0), a1));
+    assert!(l.reached(Some(0.0), a1, 90_000.0));
+    assert!(!l.reached(Some(0.0), a1, 100_000.0), "once for each interaction");
+    assert_eq!(l.deadline(Some(0.0), Some("B1")), Some(90_000.0), "another interaction of the episode still has it");
+    assert_eq!(l.deadline(Some(0.0), None), None, "nothing to complete");
+    assert_eq!(l.deadline(Some(200_000.0), a1), Some(230_000.0));
+    assert!(l.can_extend(Some(200_000.0), a1));
     // New settings keep what happened in the episode.
     l.configure(AcwLimit::new(40, 60, "Resolved"));
-    assert_eq!(l.deadline(Some(0.0)), None);
-    assert_eq!(AcwLimit::new(0, 60, "").deadline(Some(0.0)), None, "0: no limit");
-    assert!(!AcwLimit::new(30, 0, "").can_extend(Some(0.0)), "0: no extension");
+    assert_eq!(l.deadline(Some(0.0), a1), None);
+    assert_eq!(AcwLimit::new(0, 60, "").deadline(Some(0.0), a1), None, "0: no limit");
+    assert!(!AcwLimit::new(30, 0, "").can_extend(Some(0.0), a1), "0: no extension");
 }

@@ -156,6 +156,7 @@ fn stored_settings_policy_and_lists_read_as_serde_reads_them() {
         "{}",
         r#"{"acwAlertMinutes":0.03}"#,
         r#"{"acwAlertMinutes":5,"logLimit":3000,"logRetentionDays":30,"redact":true,"requireDisposition":true,"blockedSites":["a.example","*.b.example"]}"#,
+        r#"{"notReadyReasons":["Lunch"],"dispositions":["A | 1"],"allowFreeDisposition":true,"speedDial":["Billing | 1020"],"acwLimitSeconds":90,"acwExtendSeconds":0,"defaultDisposition":"A"}"#,
     ] {
         let theirs: Settings = serde_json::from_str(text).unwrap();
         assert_eq!(Settings::from_json(&parse(text).unwrap()), theirs, "{text}");
@@ -163,6 +164,7 @@ fn stored_settings_policy_and_lists_read_as_serde_reads_them() {
     for text in [
         "{}",
         r#"{"trustedTenants":["https://a"],"disableTrustPrompt":true,"blockedSites":["x"],"acwAlertMinutes":7,"logLimit":5000,"logRetentionDays":3,"redact":false,"requireDisposition":true}"#,
+        r#"{"notReadyReasons":["Lunch"],"dispositions":["A | 1"],"allowFreeDisposition":false,"speedDial":["Billing | 1020"],"acwLimitSeconds":90,"acwExtendSeconds":30,"defaultDisposition":"A"}"#,
     ] {
         let theirs: Policy = serde_json::from_str(text).unwrap();
         assert_eq!(Policy::from_json(&parse(text).unwrap()), theirs, "{text}");

@@ -531,7 +531,7 @@ impl Session {
             .chain(self.status_pending.as_ref().map(PendingStatus::wake_at))
             .chain(self.handoff_armed.as_ref().map(Armed::deadline))
             .chain(self.transfer.as_ref().map(PendingTransfer::deadline))
-            .chain(self.acw_limit.deadline(self.agent.acw_since))
+            .chain(self.acw_deadline())
             .reduce(f64::min);
         match (self.pending.earliest_deadline(), cmd) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -562,7 +562,10 @@ impl Session {
     pub fn handoff_item(&self) -> Option<&str> {
         let item = self.current_item();
         let open = self.trust == Trust::Trusted && matches!(self.channel, Channel::Open { .. });
-        (open && self.call_live(item) && self.agent.status.as_deref() != Some("ringing")).then_some(item)
+        // The desktop transfers its active call, which it does not name: only when one call is
+        // on is it sure to be the one the toolbar shows.
+        let single = self.agent.interactions.iter().filter(|i| !i.ended).count() == 1;
+        (open && single && self.call_live(item) && self.agent.status.as_deref() != Some("ringing")).then_some(item)
     }
 
     /// Whether a GET_STATE the agent asked for is awaiting its reply.
@@ -782,11 +785,16 @@ impl Session {
             Input::AcwLimit { limit_s, extend_s, default_disposition } => {
                 self.acw_limit.configure(AcwLimit::new(limit_s, extend_s, &default_disposition));
             }
-            Input::SpeedDial(list) => self.speed_dial = pairs(&list),
+            Input::SpeedDial(list) => {
+                // What a name stands for may have changed: a question asked with it goes.
+                self.speed_dial = pairs(&list);
+                self.handoff_armed = None;
+            }
             Input::DialSettings { rules, service, confirm } => {
                 self.dial_rules = rules;
                 self.dial_service = service;
                 self.dial_confirm = confirm;
+                self.handoff_armed = None;
                 if !confirm {
                     self.confirming = None;
                 }
@@ -865,13 +873,17 @@ impl Session {
         if trust == self.trust {
             return;
         }
-        self.trust = trust;
+        let was = std::mem::replace(&mut self.trust, trust);
         if trust == Trust::Trusted {
             self.open(fx);
-        } else if self.channel != Channel::Closed {
-            // Trust withdrawn: stop talking to the tenant at once and forget what it said.
-            fx.push(Effect::CloseChannel);
+        } else if was == Trust::Trusted {
+            // Trust withdrawn: stop talking to the tenant at once and forget what it said (also
+            // while the channel waits to be reopened: nothing may go out when it comes back).
+            if self.channel != Channel::Closed {
+                fx.push(Effect::CloseChannel);
+            }
             self.channel = Channel::Closed;
+            self.reopen_at = None;
             self.wrap_event(WrapEvent::Aborted, now, fx);
             self.pending.clear();
             self.outbox.clear();
@@ -1003,7 +1015,7 @@ impl Session {
             Button::Transfer => self.press_handoff(HandOff::Transfer, now, fx),
             Button::Conference => self.press_handoff(HandOff::Conference, now, fx),
             Button::ExtendAcw => {
-                if self.acw_limit.extend(self.agent.acw_since) {
+                if self.acw_limit.extend(self.agent.acw_since, self.acw_item().as_deref()) {
                     let secs = (self.acw_limit.extend_ms / 1_000.0) as u32;
                     fx.push(self.log_entry(now, "ACW limit", self.acw_item().as_deref().unwrap_or(""), &format!("extended by {secs} s"), None));
                     self.notice = Some(Notice::new(NoticeKind::Info, "notice_acw_extended", &secs.to_string()));
@@ -1019,8 +1031,8 @@ impl Session {
                 if item.is_empty() || self.command_busy(kind, &item) || self.wrap.is_some() {
                     return;
                 }
-                if kind == CommandKind::Complete && self.acw_item().as_deref() == Some(item.as_str()) {
-                    self.acw_limit.stand_down(self.agent.acw_since);
+                if kind == CommandKind::Complete {
+                    self.acw_limit.stand_down(self.agent.acw_since, &item);
                 }
                 let key = if kind == CommandKind::Terminate { "notice_terminating" } else { "notice_completing" };
                 self.notice = Some(Notice::new(NoticeKind::Info, key, &item));
@@ -1079,11 +1091,11 @@ impl Session {
             }
         };
         match &self.handoff_armed {
-            Some(a) if a.confirmed_by(kind, &text, &item, now) => {}
+            Some(a) if a.confirmed_by(kind, &text, &item, now) && a.target == target => {}
             // The second click of the double click that armed it.
             Some(a) if a.kind == kind && a.text == text && a.item_id == item && now < a.deadline() => return,
             _ => {
-                self.handoff_armed = Some(Armed { kind, text, item_id: item, at: now });
+                self.handoff_armed = Some(Armed { kind, text, item_id: item, target: target.clone(), at: now });
                 let key = if kind == HandOff::Transfer { "notice_transfer_confirm" } else { "notice_conference_confirm" };
                 self.notice = Some(Notice::new(NoticeKind::Info, key, &target.shown));
                 return;
@@ -1114,6 +1126,11 @@ impl Session {
         }
     }
 
+    /// When the after-call-work limit completes the interaction it counts for.
+    pub fn acw_deadline(&self) -> Option<f64> {
+        self.acw_limit.deadline(self.agent.acw_since, self.acw_item().as_deref())
+    }
+
     /// The interaction the after-call-work limit completes: the current item when its call is
     /// over, else the only interaction whose call is.
     pub fn acw_item(&self) -> Option<String> {
@@ -1136,21 +1153,22 @@ impl Session {
             fx.push(self.log_entry(now, "ACW limit", "", "reached: nothing to complete", None));
             return;
         };
-        if self.command_busy(CommandKind::Complete, &item) || self.wrap.is_some() {
+        if self.command_busy(CommandKind::Complete, &item) || self.wrap.as_ref().is_some_and(|w| w.item_id == item) {
             fx.push(self.log_entry(now, "ACW limit", &item, "reached: already completing", None));
             return;
         }
+        // The agent's disposition if it may be sent, else the default one if it may (the list's
+        // rule holds for it too), else none; what the agent typed stays until something is sent.
+        let usable = |d: &str| !d.trim().is_empty() && (self.free_disposition || self.listed_disposition(d).is_some());
         let typed = self.fields_of(&item).disposition;
-        let usable = !typed.trim().is_empty() && (self.free_disposition || self.listed_disposition(&typed).is_some());
-        if !usable {
-            let default = self.acw_limit.default_disposition.clone();
-            self.fields_mut(&item).disposition = default;
-        }
-        if self.require_disposition && self.fields_of(&item).disposition.trim().is_empty() {
+        let default = self.acw_limit.default_disposition.clone();
+        let chosen = if usable(&typed) { typed } else if usable(&default) { default } else { String::new() };
+        if self.require_disposition && chosen.is_empty() {
             fx.push(self.log_entry(now, "ACW limit", &item, "reached: no disposition to complete with", None));
             self.notice = Some(Notice::new(NoticeKind::Error, "notice_acw_limit_no_disposition", ""));
             return;
         }
+        self.fields_mut(&item).disposition = chosen;
         fx.push(self.log_entry(now, "ACW limit", &item, "reached: completing", None));
         self.notice = Some(Notice::new(NoticeKind::Info, "notice_acw_limit_completing", &item));
         self.send_kind(CommandKind::Complete, &item, now, fx);
@@ -1275,7 +1293,7 @@ impl Session {
     }
 
     fn on_tick(&mut self, now: f64, fx: &mut Vec<Effect>) {
-        if self.reopen_at.is_some_and(|at| at <= now) {
+        if self.trust == Trust::Trusted && self.reopen_at.is_some_and(|at| at <= now) {
             self.open(fx);
         }
         let mut retry = false;
@@ -1359,7 +1377,10 @@ impl Session {
                 self.send(ToDesktop::GetState { request_id: id }, requests::Origin::Auto, now, fx);
             }
         }
-        if self.acw_limit.reached(self.agent.acw_since, now) {
+        // Only on an open channel to a desktop that has answered: a Complete queued for later
+        // would go out on a state nobody has seen since.
+        let live = self.trust == Trust::Trusted && matches!(self.channel, Channel::Open { .. }) && self.replied;
+        if live && self.acw_limit.reached(self.agent.acw_since, self.acw_item().as_deref(), now) {
             self.acw_limit_reached(now, fx);
         }
         if let Some(d) = self.dial.take_if(|d| d.deadline <= now) {
@@ -1462,9 +1483,7 @@ impl Session {
             return;
         }
         let over = self.agent.find(&item).is_some_and(|i| i.ended);
-        if self.acw_item().as_deref() == Some(item.as_str()) {
-            self.acw_limit.stand_down(self.agent.acw_since);
-        }
+        self.acw_limit.stand_down(self.agent.acw_since, &item);
         let (wrap, first) = WrapUp::start(&item, over, now);
         self.wrap = Some(wrap);
         fx.push(self.log_entry(now, "Wrap up", &item, "started", None));
@@ -1695,11 +1714,15 @@ impl Session {
                 }
             }
             FromDesktop::Transferred { item_id, call_id } => {
-                // Named by item_id or a call we know, else the call our transfer is for.
+                // Named by item_id or a call we know; naming nothing, the call our transfer is
+                // for. Undocumented (it may announce a call transferred to the agent): it ends
+                // only the call of our own transfer.
+                let named = item_id.is_some() || call_id.is_some();
                 let by_call = call_id.and_then(|c| self.item_with_call(&c));
-                let item = item_id.or(by_call).or_else(|| self.transfer.as_ref().map(|t| t.item_id.clone()));
+                let ours = self.transfer.as_ref().map(|t| t.item_id.clone());
+                let item = if named { item_id.or(by_call) } else { ours.clone() };
                 fx.push(self.log_entry(now, "event _BLIND_TRANSFER", item.as_deref().unwrap_or(""), "received", None));
-                if let Some(item) = item {
+                if let Some(item) = item.filter(|i| ours.as_ref() == Some(i)) {
                     if let Some(i) = self.agent.find_mut(&item) {
                         i.ended = true;
                     }
@@ -1812,6 +1835,12 @@ impl Session {
         for id in gone {
             self.confirm(CommandKind::Complete, &id, now, fx);
         }
+        // Likewise a transferred call that left the desktop altogether (a service without
+        // after-call work), in a state asked for after the transfer was sent.
+        if let Some(t) = self.transfer.as_ref().filter(|t| asked_at.is_some_and(|at| t.sent_at < at) && self.agent.find(&t.item_id).is_none()) {
+            let id = t.item_id.clone();
+            self.transfer_done(&id, now, fx);
+        }
         if self.wrap.as_ref().is_some_and(|w| w.phase == Phase::Terminating && self.agent.find(&w.item_id).is_none()) {
             self.wrap_event(WrapEvent::CompletedElsewhere, now, fx);
         }
@@ -1837,12 +1866,14 @@ impl Session {
 
     /// After-call work: the item we terminated (or the only live one) has ended.
     fn mark_ended(&mut self, now: f64, fx: &mut Vec<Effect>) {
-        // A call transferred away goes to after-call work like one terminated.
-        if let Some(item) = self.transfer.as_ref().map(|t| t.item_id.clone()) {
-            if let Some(i) = self.agent.find_mut(&item) {
+        // A call transferred away goes to after-call work like one terminated: it accounts for
+        // the after-call work, and no other call is taken to have ended.
+        let transferred = self.transfer.as_ref().map(|t| t.item_id.clone());
+        if let Some(item) = &transferred {
+            if let Some(i) = self.agent.find_mut(item) {
                 i.ended = true;
             }
-            self.transfer_done(&item, now, fx);
+            self.transfer_done(item, now, fx);
         }
         let pending: Vec<String> = self
             .commands
@@ -1850,7 +1881,7 @@ impl Session {
             .filter(|c| c.kind == CommandKind::Terminate)
             .map(|c| c.item_id.clone())
             .collect();
-        if pending.is_empty() {
+        if pending.is_empty() && transferred.is_none() {
             let live: Vec<&mut Interaction> = self.agent.interactions.iter_mut().filter(|i| !i.ended).collect();
             if live.len() == 1 {
                 for i in live {

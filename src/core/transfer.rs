@@ -74,6 +74,8 @@ pub struct Armed {
     /// The number field's text it was armed with.
     pub text: String,
     pub item_id: String,
+    /// Where it goes, as the agent was told: a confirmation for another target confirms nothing.
+    pub target: Target,
     pub at: f64,
 }
 

@@ -359,11 +359,11 @@ impl View {
             handoff,
             transfer: ButtonView { enabled: can_handoff, busy: s.transfer.is_some(), primary: false },
             conference: ButtonView { enabled: can_handoff, busy: false, primary: false },
-            handoff_armed: s.handoff_armed.as_ref().filter(|_| handoff).map(|a| a.kind),
+            handoff_armed: s.handoff_armed.as_ref().filter(|a| handoff && a.text == s.dial_input && s.handoff_item() == Some(a.item_id.as_str())).map(|a| a.kind),
             speed_dial: s.speed_dial.clone(),
-            acw_deadline: s.acw_limit.deadline(s.agent.acw_since).filter(|_| trusted),
-            acw_extend: (trusted && s.acw_limit.extend_ms > 0.0 && s.acw_limit.deadline(s.agent.acw_since).is_some()).then(|| {
-                let enabled = s.acw_limit.can_extend(s.agent.acw_since);
+            acw_deadline: s.acw_deadline().filter(|_| trusted),
+            acw_extend: (trusted && s.acw_limit.extend_ms > 0.0 && s.acw_deadline().is_some()).then(|| {
+                let enabled = s.acw_limit.can_extend(s.agent.acw_since, s.acw_item().as_deref());
                 ((s.acw_limit.extend_ms / 1_000.0) as u32, ButtonView { enabled, busy: false, primary: false })
             }),
         }

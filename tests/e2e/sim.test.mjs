@@ -140,3 +140,24 @@ test('the flat, lower-case call_recording_status: a desktop event like any other
     await closeAll();
   }
 });
+
+test('a desktop that announces transfers (_BLIND_TRANSFER before the call ends): the event is logged for its call, and the transfer is confirmed once', async () => {
+  const { env, page } = await start('crm.html', { transferEvent: true });
+  const bar = toolbar(page);
+  const item = await startCall(page);
+  await bar.getByRole('textbox', { name: 'Number' }).fill('1020');
+  await bar.getByRole('button', { name: 'Transfer', exact: true }).click();
+  await page.waitForTimeout(600);
+  await bar.getByRole('button', { name: 'Confirm transfer', exact: true }).click();
+  await expectText(bar.getByRole('status'), 'Call transferred to 1020.');
+  await expectText(bar.getByLabel('Agent status'), 'After-call work');
+  // Newest first, each for the call.
+  const rows = (await logRows(await openPopup(env))).filter((r) => /_BLIND_TRANSFER|_CALL_ENDED|^Transfer to/.test(r[1]));
+  assert.deepEqual(rows.map((r) => [r[1], r[2], r[3]]), [
+    ['event _CALL_ENDED', item, 'received'],
+    ['Transfer to 1020', item, 'confirmed: call transferred'],
+    ['event _BLIND_TRANSFER', item, 'received'],
+    ['Transfer to 1020', item, 'sent'],
+  ]);
+  await closeAll();
+});

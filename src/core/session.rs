@@ -1015,9 +1015,10 @@ impl Session {
             Button::Transfer => self.press_handoff(HandOff::Transfer, now, fx),
             Button::Conference => self.press_handoff(HandOff::Conference, now, fx),
             Button::ExtendAcw => {
-                if self.acw_limit.extend(self.agent.acw_since, self.acw_item().as_deref()) {
+                let item = self.acw_item();
+                if self.acw_limit.extend(self.agent.acw_since, item.as_deref()) {
                     let secs = (self.acw_limit.extend_ms / 1_000.0) as u32;
-                    fx.push(self.log_entry(now, "ACW limit", self.acw_item().as_deref().unwrap_or(""), &format!("extended by {secs} s"), None));
+                    fx.push(self.log_entry(now, "ACW limit", item.as_deref().unwrap_or(""), &format!("extended by {secs} s"), None));
                     self.notice = Some(Notice::new(NoticeKind::Info, "notice_acw_extended", &secs.to_string()));
                 }
             }

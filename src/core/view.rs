@@ -258,6 +258,8 @@ impl View {
         let dial_block = s.dial_block();
         let handoff = trusted && s.handoff_item().is_some();
         let can_handoff = handoff && s.transfer.is_none() && !s.dial_input.trim().is_empty();
+        let acw_item = s.acw_item();
+        let acw_deadline = s.acw_limit.deadline(s.agent.acw_since, acw_item.as_deref());
         let choices = if s.agent.interactions.len() > 1 {
             s.agent
                 .interactions
@@ -361,9 +363,9 @@ impl View {
             conference: ButtonView { enabled: can_handoff, busy: false, primary: false },
             handoff_armed: s.handoff_armed.as_ref().filter(|a| handoff && a.text == s.dial_input && s.handoff_item() == Some(a.item_id.as_str())).map(|a| a.kind),
             speed_dial: s.speed_dial.clone(),
-            acw_deadline: s.acw_deadline().filter(|_| trusted),
-            acw_extend: (trusted && s.acw_limit.extend_ms > 0.0 && s.acw_deadline().is_some()).then(|| {
-                let enabled = s.acw_limit.can_extend(s.agent.acw_since, s.acw_item().as_deref());
+            acw_deadline: acw_deadline.filter(|_| trusted),
+            acw_extend: (trusted && s.acw_limit.extend_ms > 0.0 && acw_deadline.is_some()).then(|| {
+                let enabled = s.acw_limit.can_extend(s.agent.acw_since, acw_item.as_deref());
                 ((s.acw_limit.extend_ms / 1_000.0) as u32, ButtonView { enabled, busy: false, primary: false })
             }),
         }

@@ -69,6 +69,13 @@ out, version, browser = sys.argv[1:]
 m = json.load(open('manifest.json'))
 m['version'] = version
 m['background'].pop('scripts' if browser == 'chrome' else 'service_worker')
+# The side panel likewise: Chromium's side_panel (with its sidePanel permission), Firefox's
+# sidebar_action, both showing sidepanel.html.
+if browser == 'chrome':
+    m.pop('sidebar_action')
+else:
+    m.pop('side_panel')
+    m['permissions'].remove('sidePanel')
 json.dump(m, open(out, 'w'), indent=2)
 PY
   rm -f "dist/bp-call-toolbar-$1-$VERSION.zip"
@@ -110,7 +117,9 @@ echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start 
 # their policy checks; a character test written as a string search cost 4 KB more, and is not),
 # and 0.7 KB more for the edges a review found (one call only, events for other calls, trust
 # withdrawn mid-episode, the limit once per interaction, the confirmed target kept).
-CONTENT_GZIP_BUDGET=109000
+# The live report for the side panel (issue 15: what the toolbar shows, sent on each visible
+# change and withdrawn when the page is hidden or left) added 2.0 KB.
+CONTENT_GZIP_BUDGET=111000
 content_gzip=$(gzip -9 -c "$PKG/content_bg.wasm" | wc -c)
 if [ "$content_gzip" -gt "$CONTENT_GZIP_BUDGET" ]; then
   echo "content module is $content_gzip B gzip -9, over its budget of $CONTENT_GZIP_BUDGET B (scripts/build.sh)" >&2

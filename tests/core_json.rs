@@ -3,6 +3,7 @@
 //! the extension's pages use).
 
 use bp_toolbar::core::health::Health;
+use bp_toolbar::core::live::{Live, LiveControl};
 use bp_toolbar::core::json::{parse, Value, MAX_DEPTH};
 use bp_toolbar::core::log::LogEntry;
 use bp_toolbar::core::messages::{FromRelay, Placement, ToBackground, ToContent, ToRelay};
@@ -78,6 +79,25 @@ fn health() -> Health {
     }
 }
 
+fn live(notice: Option<(String, String)>, acw_since: Option<i64>) -> Live {
+    Live {
+        tenant: "https://t".into(),
+        page: "crm.example".into(),
+        desktop: true,
+        since: 1_795_000_000_000,
+        status: "Busy".into(),
+        status_key: "busy".into(),
+        agent_id: "agent \"7\"".into(),
+        item_id: "I1".into(),
+        acw_since,
+        controls: vec![
+            LiveControl { command: "wrap-up".into(), enabled: true, busy: false, primary: true, pressed: None },
+            LiveControl { command: "recording".into(), enabled: false, busy: true, primary: false, pressed: Some(true) },
+        ],
+        notice,
+    }
+}
+
 #[test]
 fn messages_to_the_background_match_serde() {
     let all = vec![
@@ -95,6 +115,10 @@ fn messages_to_the_background_match_serde() {
         ToBackground::Command { name: "wrap-up".into(), tab: None },
         ToBackground::ScreenPop { item_id: "I1".into(), fields: vec![("item_id".into(), "I1".into()), ("screenpop_data.case_id".into(), "a\"b".into())] },
         ToBackground::ScreenPop { item_id: "I2".into(), fields: vec![] },
+        ToBackground::Live { live: Some(Box::new(live(Some(("error".into(), "No \"reply\".".into())), Some(9)))) },
+        ToBackground::Live { live: Some(Box::new(live(None, None))) },
+        ToBackground::Live { live: None },
+        ToBackground::Desktop { command: "wrap-up".into() },
     ];
     for msg in all {
         let ours = msg.to_json().expect("a writer for every message the content script sends");

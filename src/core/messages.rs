@@ -61,6 +61,13 @@ pub enum ToBackground {
     /// The toolbar's health for the popup's panel (`None`: the toolbar left the page). The
     /// background keys it by the sender's tab and frame.
     Health { health: Option<crate::core::health::Health> },
+    /// What the toolbar shows, for the side panel (`None`: the toolbar left the page). Sent
+    /// on every visible change; the background keys it by the sender's tab and frame.
+    Live { live: Option<Box<crate::core::live::Live>> },
+    /// Press a control of the desktop tab's toolbar (a shortcut command, as `Command`): the
+    /// side panel's controls. The background picks the desktop tab itself
+    /// ([`crate::core::live::desktop_of`]) and answers whether a toolbar took it.
+    Desktop { command: String },
     /// A call to pop the CRM record for (a content script's toolbar, on offer or answer): the
     /// background fills its own templates with these fields, checks the URL and opens it in a
     /// tab of its own, never the sender's.
@@ -85,6 +92,7 @@ impl ToBackground {
                 | ToBackground::Untrust { .. }
                 | ToBackground::Settings { .. }
                 | ToBackground::Command { .. }
+                | ToBackground::Desktop { .. }
         )
     }
 }

@@ -8,6 +8,7 @@ pub mod acw;
 pub mod detect;
 pub mod health;
 pub mod json;
+pub mod live;
 pub mod log;
 pub mod messages;
 pub mod phone;

@@ -4,6 +4,7 @@
 //! variant, so the background and the pages (which use serde) read exactly what is written here.
 
 use super::health::Health;
+use super::live::{Live, LiveControl};
 use super::json::{boolean, num, obj, s, Value};
 use super::log::LogEntry;
 use super::messages::{FromRelay, Placement, ToBackground, ToContent, ToRelay};
@@ -56,6 +57,39 @@ impl Health {
     }
 }
 
+impl Live {
+    pub fn to_json(&self) -> Value {
+        let control = |c: &LiveControl| {
+            obj(vec![
+                ("command", s(&c.command)),
+                ("enabled", boolean(c.enabled)),
+                ("busy", boolean(c.busy)),
+                ("primary", boolean(c.primary)),
+                ("pressed", opt_bool(c.pressed)),
+            ])
+        };
+        obj(vec![
+            ("tenant", s(&self.tenant)),
+            ("page", s(&self.page)),
+            ("desktop", boolean(self.desktop)),
+            ("since", num(self.since as f64)),
+            ("status", s(&self.status)),
+            ("status_key", s(&self.status_key)),
+            ("agent_id", s(&self.agent_id)),
+            ("item_id", s(&self.item_id)),
+            ("acw_since", opt_num(self.acw_since)),
+            ("controls", Some(Value::Arr(self.controls.iter().map(control).collect()))),
+            (
+                "notice",
+                Some(match &self.notice {
+                    Some((kind, text)) => Value::Arr(vec![Value::Str(kind.clone()), Value::Str(text.clone())]),
+                    None => Value::Null,
+                }),
+            ),
+        ])
+    }
+}
+
 impl Placement {
     pub fn to_json(&self) -> Value {
         obj(vec![("x", num(self.x)), ("y", num(self.y)), ("collapsed", boolean(self.collapsed))])
@@ -99,6 +133,8 @@ impl ToBackground {
             ToBackground::Health { health } => {
                 obj(vec![tag("health"), ("health", Some(health.as_ref().map(Health::to_json).unwrap_or(Value::Null)))])
             }
+            ToBackground::Live { live } => obj(vec![tag("live"), ("live", Some(live.as_deref().map(Live::to_json).unwrap_or(Value::Null)))]),
+            ToBackground::Desktop { command } => obj(vec![tag("desktop"), ("command", s(command))]),
             ToBackground::Command { name, tab } => obj(vec![tag("command"), ("name", s(name)), ("tab", tab.map(|t| Value::Num(f64::from(t))))]),
         })
     }

@@ -14,6 +14,7 @@ use super::i18n::t;
 use super::toolbar::{Toolbar, UiEvent};
 use super::{ext, warn, WebResult};
 use crate::core::health::Health;
+use crate::core::live::Live;
 use crate::core::messages::{ToBackground, SETTINGS_KEY, TRUSTED_KEY};
 use crate::core::settings::POLICY_MIRROR_KEY;
 use crate::core::settings::Effective;
@@ -47,7 +48,12 @@ struct Inner {
     health: Option<Health>,
     health_at: f64,
     health_timer: Option<Timeout>,
+    /// What the side panel was last told this toolbar shows (`None`: nothing reported, or the
+    /// report withdrawn while the page was hidden), and since when it is a desktop.
+    live: Option<Live>,
+    live_since: i64,
     _listeners: Vec<ext::ApiListener>,
+    _page: Vec<gloo_events::EventListener>,
 }
 
 struct Shared {
@@ -120,7 +126,10 @@ impl App {
             health: None,
             health_at: 0.0,
             health_timer: None,
+            live: None,
+            live_since: 0,
             _listeners: listeners,
+            _page: page_listeners(&weak),
         });
         // Start: opens the channel at once for a trusted tenant.
         let effects = shared.inner.borrow_mut().as_mut().map(|i| i.session.start()).unwrap_or_default();
@@ -160,6 +169,7 @@ impl Drop for App {
                 i.channel.close();
                 i.toolbar.bar.remove();
                 ext::post_to_background(ToBackground::Health { health: None });
+                ext::post_to_background(ToBackground::Live { live: None });
                 // The tab's badge no longer describes a live desktop.
                 ext::post_to_background(ToBackground::Badge { text: String::new(), color: "#6b7487".into(), title: String::new(), acw_ms: None });
             }
@@ -373,6 +383,7 @@ fn render(shared: &Rc<Shared>, weak: &Weak<Shared>) {
     tick(i, &view);
     i.host.rendered(&view, &i.toolbar);
     report_health(i, weak);
+    report_live(i, &view);
     // After-call work: a one-second ticker keeps the timer and the badge current.
     match (view.acw_since.is_some(), i.ticker.is_some()) {
         (true, false) => {
@@ -478,6 +489,50 @@ fn report_health(i: &mut Inner, weak: &Weak<Shared>) {
             }
         }));
     }
+}
+
+/// Tells the background what the toolbar shows when that changed (every visible change: the
+/// side panel acts on it; the desktop's own messages, the only thing that changes it this
+/// often, come from the trusted tenant alone). Counters are not in it, so a flood of forged
+/// events changes nothing here.
+fn report_live(i: &mut Inner, view: &View) {
+    if !Live::is_desktop(view) {
+        i.live_since = 0;
+    } else if i.live_since == 0 {
+        i.live_since = super::now() as i64;
+    }
+    let live = Live::of(view, &i.session.page, i.live_since, t);
+    if i.live.as_ref() != Some(&live) {
+        i.live = Some(live.clone());
+        ext::post_to_background(ToBackground::Live { live: Some(Box::new(live)) });
+    }
+}
+
+/// A page that is left (reloaded, navigated away, closed, put in the back-forward cache) takes
+/// its report with it at once, so that the side panel never acts through a page that is gone;
+/// a page shown again from the cache reports anew.
+fn page_listeners(weak: &Weak<Shared>) -> Vec<gloo_events::EventListener> {
+    let Some(window) = web_sys::window() else { return Vec::new() };
+    let (hide, show, counted) = (weak.clone(), weak.clone(), weak.clone());
+    // Only the browser's own: a page script that fires pagehide withdraws nothing (it is counted).
+    let forged: super::guard::Forged = Rc::new(move |_| dispatch(&counted, Input::Forged));
+    vec![
+        super::guard::on(&window, "pagehide", &forged, move |_| {
+            if let Some(shared) = hide.upgrade() {
+                if let Ok(mut inner) = shared.inner.try_borrow_mut() {
+                    if let Some(i) = inner.as_mut() {
+                        i.live = None;
+                    }
+                }
+            }
+            ext::post_to_background(ToBackground::Live { live: None });
+        }),
+        super::guard::on(&window, "pageshow", &forged, move |_| {
+            if let Some(shared) = show.upgrade() {
+                render(&shared, &show);
+            }
+        }),
+    ]
 }
 
 /// When this document started, in ms since the epoch (`performance.timeOrigin`).

@@ -18,6 +18,7 @@ use super::{ext, warn, WebResult};
 use crate::core::detect::Trust;
 use crate::core::health::{first_frame, frame_of, report_key, Health, HEALTH_KEY, REFUSED_KEY};
 use crate::core::log::{LogEntry, LogRing};
+use crate::core::live::{desktop_of, key_parts, Live, LIVE_KEY};
 use crate::core::messages::{Placement, Settings, ToBackground, LOG_KEY, PLACEMENTS_KEY, SETTINGS_KEY, TRUSTED_KEY};
 use crate::core::settings::{parse_tenant, POLICY_MIRROR_KEY};
 
@@ -28,7 +29,7 @@ const MAX_HEALTH_PER_TAB: usize = 8;
 /// The extension pages that may give orders, and those that may trust a tenant or change the
 /// settings. Not the toolbar frame: it is an extension page, but it lives inside a CRM page and
 /// sends reports only.
-const ORDER_PAGES: &[&str] = &["popup.html", "options.html", "trust.html"];
+const ORDER_PAGES: &[&str] = &["popup.html", "options.html", "trust.html", "sidepanel.html"];
 const TRUST_PAGES: &[&str] = &["options.html", "trust.html"];
 
 /// At most this many sites keep a remembered toolbar placement.
@@ -114,6 +115,8 @@ enum Write {
     Placement(String, Placement),
     /// A frame's health report (`"<tab>:<frame>"`), `None` when its toolbar left.
     Health(String, Option<Health>),
+    /// What a frame's toolbar shows (`"<tab>:<frame>"`), `None` when its toolbar or page left.
+    Live(String, Option<Live>),
     /// An order refused from a content script of this tab.
     Refused(i32),
     /// The tab was closed: its health reports go (the popup and the context menu no longer
@@ -128,6 +131,9 @@ struct Store {
     placements: Option<Vec<(String, Placement)>>,
     /// The health of each frame's toolbar (key, report), mirrored in `storage.session`.
     health: Option<Vec<(String, Health)>>,
+    /// What each frame's toolbar shows (key, report), mirrored in `storage.session`: the side
+    /// panel repeats the desktop tab's, and its controls are routed there.
+    live: Option<Vec<(String, Live)>>,
     /// Orders refused per tab, mirrored in `storage.session`.
     refused: Option<Vec<(i32, u32)>>,
 }
@@ -259,6 +265,22 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
             }
         }
         ToBackground::Command { name, tab } => wasm_bindgen_futures::spawn_local(run_command(name, tab)),
+        ToBackground::Live { live } => {
+            if let Some(tab) = from.tab {
+                enqueue(Write::Live(report_key(tab, from.frame), live.map(|l| Live { page: from.page.clone(), ..l.bounded() })));
+            }
+        }
+        ToBackground::Desktop { command } => {
+            // Only to the desktop tab as this worker knows it (the writer's copy is ahead of
+            // storage); nothing is sent anywhere while there is none.
+            let Some((tab, frame)) = STORE.with(|s| s.borrow().live.as_ref().and_then(|l| desktop_of(l.iter().map(|(k, v)| (k.as_str(), v))).map(|(t, f, _)| (t, f))))
+            else {
+                return false;
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = send_to_frame(crate::core::messages::ToContent::Hotkey { command }, tab, frame).await;
+            });
+        }
         ToBackground::ScreenPop { item_id, fields } => {
             // From a toolbar in a tab: the fields are its call's, the URL is ours to make.
             if let Some(tab) = from.tab {
@@ -527,6 +549,21 @@ pub fn background_command(api: JsValue, name: String) {
 /// every frame of the tab.
 async fn run_command(name: String, tab: Option<i32>) {
     let _ = send_to_toolbar(crate::core::messages::ToContent::Hotkey { command: name }, tab).await;
+}
+
+/// Sends `msg` to one frame of one tab; whether a toolbar there took it.
+async fn send_to_frame(msg: crate::core::messages::ToContent, tab: i32, frame: i32) -> bool {
+    let result: WebResult<bool> = async {
+        let tabs = ext::path(&["tabs"])?;
+        let msg = ext::to_js(&msg)?;
+        let options = ext::to_js(&serde_json::json!({ "frameId": frame }))?;
+        Ok(ext::settle(ext::call(&tabs, "sendMessage", &[&JsValue::from(tab), &msg, &options])?).await.is_ok())
+    }
+    .await;
+    result.unwrap_or_else(|e| {
+        warn("desktop command", &e);
+        false
+    })
 }
 
 /// Sends `msg` to the frame that shows the toolbar of `tab` (the active tab when `None`);
@@ -821,6 +858,13 @@ async fn load() -> WebResult<()> {
         };
         STORE.with(|s| s.borrow_mut().health = Some(list));
     }
+    if STORE.with(|s| s.borrow().live.is_none()) {
+        let list: Vec<(String, Live)> = match ext::session_get(LIVE_KEY).await {
+            Ok(Some(v)) => ext::from_js::<std::collections::BTreeMap<String, Live>>(&v).unwrap_or_default().into_iter().collect(),
+            _ => Vec::new(),
+        };
+        STORE.with(|s| s.borrow_mut().live = Some(list));
+    }
     if STORE.with(|s| s.borrow().refused.is_none()) {
         let list: Vec<(i32, u32)> = match ext::session_get(REFUSED_KEY).await {
             Ok(Some(v)) => ext::from_js::<std::collections::BTreeMap<String, u32>>(&v)
@@ -842,6 +886,7 @@ struct Dirty {
     trust: bool,
     placements: bool,
     health: bool,
+    live: bool,
     refused: bool,
 }
 
@@ -857,9 +902,9 @@ async fn apply(batch: Vec<Write>) {
     let mut dirty = Dirty::default();
     STORE.with(|s| {
         let mut s = s.borrow_mut();
-        let Store { log, trusted, placements, health, refused } = &mut *s;
-        let (Some(log), Some(trusted), Some(placements), Some(health), Some(refused)) =
-            (log.as_mut(), trusted.as_mut(), placements.as_mut(), health.as_mut(), refused.as_mut())
+        let Store { log, trusted, placements, health, live, refused } = &mut *s;
+        let (Some(log), Some(trusted), Some(placements), Some(health), Some(live), Some(refused)) =
+            (log.as_mut(), trusted.as_mut(), placements.as_mut(), health.as_mut(), live.as_mut(), refused.as_mut())
         else {
             return;
         };
@@ -920,13 +965,40 @@ async fn apply(batch: Vec<Write>) {
                             }
                             dirty.health = true;
                         }
-                        None => dirty.health |= health.len() != before,
+                        None => {
+                            dirty.health |= health.len() != before;
+                            // The toolbar left: what it showed goes with it.
+                            let before = live.len();
+                            live.retain(|(k, _)| *k != key);
+                            dirty.live |= live.len() != before;
+                        }
                     }
+                }
+                Write::Live(key, report) => {
+                    let before = live.clone();
+                    live.retain(|(k, _)| *k != key);
+                    if let Some(report) = report {
+                        // Like the health reports: a tab's own oldest frame first, then the oldest.
+                        let tab = key_parts(&key).map(|(t, _)| t);
+                        if live.iter().filter(|(k, _)| key_parts(k).map(|(t, _)| t) == tab).count() >= MAX_HEALTH_PER_TAB {
+                            if let Some(at) = live.iter().position(|(k, _)| key_parts(k).map(|(t, _)| t) == tab) {
+                                live.remove(at);
+                            }
+                        }
+                        live.push((key, report));
+                        if live.len() > MAX_HEALTH {
+                            live.remove(0);
+                        }
+                    }
+                    dirty.live |= *live != before;
                 }
                 Write::TabClosed(tab) => {
                     let before = health.len();
                     health.retain(|(k, _)| frame_of(k, tab).is_none());
                     dirty.health |= health.len() != before;
+                    let before = live.len();
+                    live.retain(|(k, _)| frame_of(k, tab).is_none());
+                    dirty.live |= live.len() != before;
                 }
                 Write::Refused(tab) => {
                     match refused.iter_mut().find(|(t, _)| *t == tab) {
@@ -971,32 +1043,24 @@ async fn apply(batch: Vec<Write>) {
         }
     }
     if dirty.placements {
-        let obj = js_sys::Object::new();
-        STORE.with(|s| {
-            for (site, p) in s.borrow().placements.iter().flatten() {
-                if let Ok(v) = ext::to_js(p) {
-                    let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(site), &v);
-                }
-            }
-        });
+        let obj = STORE.with(|s| as_object(s.borrow().placements.iter().flatten()));
         if let Err(e) = ext::storage_set(PLACEMENTS_KEY, &obj).await {
             warn("placements", &e);
         }
     }
     if dirty.health {
-        let obj = js_sys::Object::new();
-        STORE.with(|s| {
-            for (key, h) in s.borrow().health.iter().flatten() {
-                if let Ok(v) = ext::to_js(h) {
-                    let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(key), &v);
-                }
-            }
-        });
+        let obj = STORE.with(|s| as_object(s.borrow().health.iter().flatten()));
         // Session memory: gone with the browser, like the tabs it describes.
         if let Err(e) = ext::session_set(HEALTH_KEY, &obj).await {
             warn("health", &e);
         }
         refresh_menu().await;
+    }
+    if dirty.live {
+        let obj = STORE.with(|s| as_object(s.borrow().live.iter().flatten()));
+        if let Err(e) = ext::session_set(LIVE_KEY, &obj).await {
+            warn("live", &e);
+        }
     }
     if dirty.refused {
         let obj = js_sys::Object::new();
@@ -1012,6 +1076,17 @@ async fn apply(batch: Vec<Write>) {
     if dirty.log {
         write_log().await;
     }
+}
+
+/// A stored map (key → value) as the object storage keeps it.
+fn as_object<'a, T: serde::Serialize + 'a>(entries: impl Iterator<Item = &'a (String, T)>) -> js_sys::Object {
+    let obj = js_sys::Object::new();
+    for (key, value) in entries {
+        if let Ok(v) = ext::to_js(value) {
+            let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(key), &v);
+        }
+    }
+    obj
 }
 
 /// Writes the log; if storage refuses it (its quota is shared), the oldest half goes and the

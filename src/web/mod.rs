@@ -23,6 +23,8 @@ pub mod numbers;
 #[cfg(feature = "pages")]
 pub mod options;
 #[cfg(feature = "pages")]
+pub mod panel;
+#[cfg(feature = "pages")]
 pub mod popup;
 #[cfg(feature = "content")]
 pub mod toolbar;

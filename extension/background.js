@@ -45,6 +45,7 @@ api.runtime.onInstalled.addListener(async ({ reason }) => {
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (sender.id !== api.runtime.id) return false;
-  ready.then(() => sendResponse({ ok: wasm_bindgen.background_handle(api, msg, sender) }), (e) => sendResponse({ ok: false, error: String(e) }));
+  // The answer is a boolean, or a promise of one (a press routed to the desktop tab).
+  ready.then(() => wasm_bindgen.background_handle(api, msg, sender)).then((ok) => sendResponse({ ok }), (e) => sendResponse({ ok: false, error: String(e) }));
   return true;
 });

@@ -118,8 +118,9 @@ echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start 
 # and 0.7 KB more for the edges a review found (one call only, events for other calls, trust
 # withdrawn mid-episode, the limit once per interaction, the confirmed target kept).
 # The live report for the side panel (issue 15: what the toolbar shows, sent on each visible
-# change and withdrawn when the page is hidden or left) added 2.0 KB.
-CONTENT_GZIP_BUDGET=111000
+# change and withdrawn when the page is hidden or left) added 2.0 KB; a press from the panel
+# checked against the interaction it showed, 0.3 KB.
+CONTENT_GZIP_BUDGET=111500
 content_gzip=$(gzip -9 -c "$PKG/content_bg.wasm" | wc -c)
 if [ "$content_gzip" -gt "$CONTENT_GZIP_BUDGET" ]; then
   echo "content module is $content_gzip B gzip -9, over its budget of $CONTENT_GZIP_BUDGET B (scripts/build.sh)" >&2

@@ -118,7 +118,7 @@ fn messages_to_the_background_match_serde() {
         ToBackground::Live { live: Some(Box::new(live(Some(("error".into(), "No \"reply\".".into())), Some(9)))) },
         ToBackground::Live { live: Some(Box::new(live(None, None))) },
         ToBackground::Live { live: None },
-        ToBackground::Desktop { command: "wrap-up".into() },
+        ToBackground::Desktop { command: "wrap-up".into(), key: "3:0".into(), item_id: "I\"1".into() },
     ];
     for msg in all {
         let ours = msg.to_json().expect("a writer for every message the content script sends");
@@ -160,10 +160,10 @@ fn relay_messages_match_serde() {
         assert_eq!(FromRelay::from_json(&parse(bad).unwrap()), None, "{bad}");
         assert!(serde_json::from_str::<FromRelay>(bad).is_err(), "serde refuses {bad} too");
     }
-    for text in [r#"{"type":"hotkey","command":"complete"}"#, r#"{"type":"dial","text":"+1 415 555 0100"}"#] {
+    for text in [r#"{"type":"hotkey","command":"complete"}"#, r#"{"type":"dial","text":"+1 415 555 0100"}"#, r#"{"type":"press","command":"wrap-up","item_id":"A\"1"}"#] {
         assert_eq!(ToContent::from_json(&parse(text).unwrap()), Some(serde_json::from_str::<ToContent>(text).unwrap()), "{text}");
     }
-    for bad in [r#"{"type":"dial"}"#, r#"{"type":"dial","text":5}"#, r#"{"type":"hangup"}"#] {
+    for bad in [r#"{"type":"dial"}"#, r#"{"type":"dial","text":5}"#, r#"{"type":"hangup"}"#, r#"{"type":"press","command":"wrap-up"}"#] {
         assert_eq!(ToContent::from_json(&parse(bad).unwrap()), None, "{bad}");
     }
     // A long selection is cut and marked as cut: what is left never reads as a number.

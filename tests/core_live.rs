@@ -5,6 +5,7 @@
 use bp_toolbar::core::detect::Trust;
 use bp_toolbar::core::live::{desktop_of, key_parts, Live};
 use bp_toolbar::core::session::{Button, Effect, Input, Session};
+use bp_toolbar::core::view::TrustView;
 use bp_toolbar::core::view::View;
 
 const T: &str = "http://localhost:8101";
@@ -71,7 +72,10 @@ fn a_result_shows_as_the_notice_and_a_pressed_control_as_busy() {
     let mut s = answered(Trust::Trusted, "busy", &["A1"]);
     s.apply(Input::Click { button: Button::WrapUp, now: 100.0 });
     let live = report(&s, 5);
-    assert!(live.control("wrap-up").is_some_and(|c| c.busy || !c.enabled), "a wrap-up under way is not offered again");
+    let view = View::of(&s);
+    let wrap = live.control("wrap-up").unwrap();
+    assert_eq!((wrap.busy, wrap.enabled), (view.wrap_up.busy, view.wrap_up.enabled), "the toolbar's own state of the button");
+    assert!(wrap.busy, "a wrap-up under way shows as busy");
     let (kind, text) = live.notice.expect("the toolbar's notice comes along");
     assert_eq!(kind, View::of(&s).notice.map(|n| format!("{:?}", n.kind).to_lowercase()).unwrap());
     assert!(text.contains("A1"), "{text}");
@@ -106,4 +110,27 @@ fn a_report_is_cut_to_what_a_surface_shows() {
     assert_eq!(cut.item_id.chars().count(), 200);
     assert_eq!(cut.controls.len(), 12);
     assert_eq!(cut.notice.unwrap().1.chars().count(), 600);
+}
+
+#[test]
+fn only_a_trusted_tenant_makes_a_desktop_whatever_else_the_view_says() {
+    let mut view = View::of(&answered(Trust::Trusted, "ready", &[]));
+    assert!(Live::is_desktop(&view));
+    for trust in [TrustView::Ask, TrustView::Refused, TrustView::Checking, TrustView::NotListed] {
+        view.trust = trust;
+        assert!(!Live::is_desktop(&view));
+    }
+}
+
+#[test]
+fn a_press_from_the_side_panel_acts_only_on_the_interaction_it_showed() {
+    let mut s = answered(Trust::Trusted, "busy", &["A1"]);
+    // Another call became current after the panel drew A1.
+    let stale = s.apply(Input::Press { button: Button::Terminate, item_id: "B2".into(), now: 100.0 });
+    assert!(posts(&stale).is_empty(), "nothing is sent for a call the agent did not see");
+    assert_eq!(View::of(&s).notice.map(|n| n.text.key), Some("notice_press_stale"));
+    let fx = s.apply(Input::Press { button: Button::Terminate, item_id: "A1".into(), now: 200.0 });
+    let sent = posts(&fx);
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].contains("TERMINATE_INTERACTION_FROM_API") && sent[0].contains("A1"), "{sent:?}");
 }

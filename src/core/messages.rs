@@ -65,9 +65,12 @@ pub enum ToBackground {
     /// on every visible change; the background keys it by the sender's tab and frame.
     Live { live: Option<Box<crate::core::live::Live>> },
     /// Press a control of the desktop tab's toolbar (a shortcut command, as `Command`): the
-    /// side panel's controls. The background picks the desktop tab itself
-    /// ([`crate::core::live::desktop_of`]) and answers whether a toolbar took it.
-    Desktop { command: String },
+    /// side panel's controls. `key` names the report the panel showed and `item_id` the
+    /// interaction it showed: the background refuses a press for a report that is no longer
+    /// the desktop tab ([`crate::core::live::desktop_of`]) or whose control is not enabled, and
+    /// the toolbar one made for another interaction than its current one. Answered with
+    /// whether a toolbar took it.
+    Desktop { command: String, key: String, item_id: String },
     /// A call to pop the CRM record for (a content script's toolbar, on offer or answer): the
     /// background fills its own templates with these fields, checks the URL and opens it in a
     /// tab of its own, never the sender's.
@@ -106,6 +109,9 @@ pub enum ToContent {
     /// The agent chose **Call** in the context menu on selected text: dial it (the toolbar's
     /// session checks it is a number and that a call can be placed now).
     Dial { text: String },
+    /// The agent pressed a control of this toolbar in the side panel, seeing `item_id` as the
+    /// current interaction.
+    Press { command: String, item_id: String },
 }
 
 /// The most characters of a selection the context menu's Call passes on (a number, its
@@ -128,6 +134,7 @@ pub fn content_input(msg: ToContent, now: f64) -> Option<crate::core::session::I
     match msg {
         ToContent::Hotkey { command } => button_for_command(&command).map(|button| Input::Click { button, now }),
         ToContent::Dial { text } => Some(Input::Dial { text: menu_text(&text), now }),
+        ToContent::Press { command, item_id } => button_for_command(&command).map(|button| Input::Press { button, item_id, now }),
     }
 }
 

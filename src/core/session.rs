@@ -81,6 +81,9 @@ pub enum Input {
     Counted { ignored: u32, forged: u32, neighbours: u32 },
     /// The agent pressed a button.
     Click { button: Button, now: f64 },
+    /// The agent pressed a button in the side panel, which showed `item_id` as the current
+    /// interaction: pressed only if it still is (a new call may have become current since).
+    Press { button: Button, item_id: String, now: f64 },
     /// The agent typed in the Interaction ID field.
     ItemEdited(String),
     /// The agent picked an interaction from the list.
@@ -735,6 +738,13 @@ impl Session {
                 self.neighbours = self.neighbours.saturating_add(neighbours);
             }
             Input::Click { button, now } => self.on_click(button, now, &mut fx),
+            Input::Press { button, item_id, now } => {
+                if item_id.trim() == self.current_item() {
+                    self.on_click(button, now, &mut fx);
+                } else {
+                    self.notice = Some(Notice { kind: NoticeKind::Error, text: Msg::new("notice_press_stale") });
+                }
+            }
             Input::ItemEdited(text) => {
                 self.item_input = text;
                 self.item_edited = true;

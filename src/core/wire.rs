@@ -134,7 +134,7 @@ impl ToBackground {
                 obj(vec![tag("health"), ("health", Some(health.as_ref().map(Health::to_json).unwrap_or(Value::Null)))])
             }
             ToBackground::Live { live } => obj(vec![tag("live"), ("live", Some(live.as_deref().map(Live::to_json).unwrap_or(Value::Null)))]),
-            ToBackground::Desktop { command } => obj(vec![tag("desktop"), ("command", s(command))]),
+            ToBackground::Desktop { command, key, item_id } => obj(vec![tag("desktop"), ("command", s(command)), ("key", s(key)), ("item_id", s(item_id))]),
             ToBackground::Command { name, tab } => obj(vec![tag("command"), ("name", s(name)), ("tab", tab.map(|t| Value::Num(f64::from(t))))]),
         })
     }
@@ -145,6 +145,7 @@ impl ToContent {
         match v.get("type")?.as_str()? {
             "hotkey" => Some(ToContent::Hotkey { command: v.str_of("command")? }),
             "dial" => Some(ToContent::Dial { text: v.str_of("text")? }),
+            "press" => Some(ToContent::Press { command: v.str_of("command")?, item_id: v.str_of("item_id")? }),
             _ => None,
         }
     }

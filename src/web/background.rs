@@ -224,20 +224,29 @@ fn acw_alert(tab: i32, acw_ms: Option<f64>) {
 }
 
 /// Handles one `runtime.onMessage` message (the loader registers the listener synchronously and
-/// forwards here once the wasm is ready). Returns whether the message was taken: an order from
-/// a content script is refused (and counted for its tab's health panel).
+/// forwards here once the wasm is ready). Answers whether the message was taken (a boolean, or
+/// a promise of one for a press routed to the desktop tab): an order from a content script is
+/// refused (and counted for its tab's health panel).
 #[wasm_bindgen]
-pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
+pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> JsValue {
     ext::set_api(api);
     super::trap::install_background();
     let from = Sender::of(&sender);
-    let Ok(msg) = ext::from_js::<ToBackground>(&msg) else { return false };
+    let Ok(msg) = ext::from_js::<ToBackground>(&msg) else { return JsValue::FALSE };
     if !from.may(&msg) {
         if let (Some(tab), false) = (from.tab, from.own_page) {
             enqueue(Write::Refused(tab));
         }
-        return false;
+        return JsValue::FALSE;
     }
+    if let ToBackground::Desktop { command, key, item_id } = msg {
+        return wasm_bindgen_futures::future_to_promise(async move { Ok(JsValue::from_bool(press_desktop(command, key, item_id).await)) }).into();
+    }
+    JsValue::from_bool(handle(from, msg))
+}
+
+/// One message the sender may give, other than a press for the desktop tab.
+fn handle(from: Sender, msg: ToBackground) -> bool {
     match msg {
         ToBackground::Settings { settings } => {
             // The options page validated them; a message that fails the same check saves nothing.
@@ -270,17 +279,8 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> bool {
                 enqueue(Write::Live(report_key(tab, from.frame), live.map(|l| Live { page: from.page.clone(), ..l.bounded() })));
             }
         }
-        ToBackground::Desktop { command } => {
-            // Only to the desktop tab as this worker knows it (the writer's copy is ahead of
-            // storage); nothing is sent anywhere while there is none.
-            let Some((tab, frame)) = STORE.with(|s| s.borrow().live.as_ref().and_then(|l| desktop_of(l.iter().map(|(k, v)| (k.as_str(), v))).map(|(t, f, _)| (t, f))))
-            else {
-                return false;
-            };
-            wasm_bindgen_futures::spawn_local(async move {
-                let _ = send_to_frame(crate::core::messages::ToContent::Hotkey { command }, tab, frame).await;
-            });
-        }
+        // Answered by `press_desktop` before this.
+        ToBackground::Desktop { .. } => return false,
         ToBackground::ScreenPop { item_id, fields } => {
             // From a toolbar in a tab: the fields are its call's, the URL is ours to make.
             if let Some(tab) = from.tab {
@@ -549,6 +549,41 @@ pub fn background_command(api: JsValue, name: String) {
 /// every frame of the tab.
 async fn run_command(name: String, tab: Option<i32>) {
     let _ = send_to_toolbar(crate::core::messages::ToContent::Hotkey { command: name }, tab).await;
+}
+
+/// What each toolbar shows: the writer's copy when this worker has one (it is ahead of
+/// storage), else storage's (a worker that was stopped and woke for this press).
+async fn live_reports() -> Vec<(String, Live)> {
+    match STORE.with(|s| s.borrow().live.clone()) {
+        Some(list) => list,
+        None => match ext::session_get(LIVE_KEY).await {
+            Ok(Some(v)) => ext::from_js::<std::collections::BTreeMap<String, Live>>(&v).unwrap_or_default().into_iter().collect(),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// Presses `command` in the desktop tab's toolbar, as the side panel showed it (report `key`,
+/// interaction `item_id`); whether a toolbar took it. Only while that report is still the
+/// desktop tab and offers the control: nothing is sent otherwise (the panel says so). A toolbar
+/// that is no longer there to take it (its page crashed, or its last words were lost) leaves
+/// with its report.
+async fn press_desktop(command: String, key: String, item_id: String) -> bool {
+    let reports = live_reports().await;
+    let Some((tab, frame, live)) = desktop_of(reports.iter().map(|(k, v)| (k.as_str(), v))) else { return false };
+    if report_key(tab, frame) != key || !live.control(&command).is_some_and(|c| c.enabled) {
+        return false;
+    }
+    // A report is a toolbar's word: the tenant it names must be trusted as things stand here.
+    let (eff, list) = (ext::effective().await, ext::trusted_origins().await);
+    if eff.trust(&live.tenant, &list) != Trust::Trusted {
+        return false;
+    }
+    let taken = send_to_frame(crate::core::messages::ToContent::Press { command, item_id }, tab, frame).await;
+    if !taken {
+        enqueue(Write::Live(key, None));
+    }
+    taken
 }
 
 /// Sends `msg` to one frame of one tab; whether a toolbar there took it.
@@ -976,8 +1011,16 @@ async fn apply(batch: Vec<Write>) {
                 }
                 Write::Live(key, report) => {
                     let before = live.clone();
+                    // Since when a report has been a desktop is the background's own clock: it
+                    // decides which of two desktops is the desktop tab, so no report sets it.
+                    let was = live.iter().find(|(k, _)| *k == key).map(|(_, l)| (l.desktop, l.since));
                     live.retain(|(k, _)| *k != key);
-                    if let Some(report) = report {
+                    if let Some(mut report) = report {
+                        report.since = match (report.desktop, was) {
+                            (false, _) => 0,
+                            (true, Some((true, since))) => since,
+                            (true, _) => super::now() as i64,
+                        };
                         // Like the health reports: a tab's own oldest frame first, then the oldest.
                         let tab = key_parts(&key).map(|(t, _)| t);
                         if live.iter().filter(|(k, _)| key_parts(k).map(|(t, _)| t) == tab).count() >= MAX_HEALTH_PER_TAB {

@@ -43,12 +43,15 @@ struct Panel {
     status: Element,
     place: Element,
     item: Element,
+    item_line: Element,
+    controls: Element,
     acw: Element,
     none: Element,
     notice: Element,
     buttons: Vec<(&'static str, web_sys::HtmlButtonElement)>,
-    /// The desktop tab's report as last shown (`None`: there is none).
+    /// The desktop tab's report as last shown, with its key (`None`: there is none).
     shown: Option<Live>,
+    key: String,
     /// A control pressed here whose effect has not been reported yet: it stays disabled.
     pressed: Option<&'static str>,
     _release: Option<Timeout>,
@@ -77,7 +80,7 @@ fn build(doc: &Document) -> WebResult<()> {
     let section = doc.get_element_by_id("live").ok_or(super::WebError::Missing("#live"))?;
     let head = el(doc, "div", &[("class", "section-head")], "")?;
     let title = el(doc, "h2", &[("id", "live-title")], &tk("live_title"))?;
-    let status = el(doc, "span", &[("class", "pill"), ("aria-label", &tk("status_label")), ("aria-live", "polite")], "")?;
+    let status = el(doc, "span", &[("class", "pill"), ("aria-label", &tk("status_label")), ("aria-live", "polite"), ("aria-atomic", "true")], "")?;
     append(&head, &[&title, &status])?;
     let none = el(doc, "p", &[("class", "note")], &tk("live_none"))?;
     let place = el(doc, "p", &[("class", "where")], "")?;
@@ -111,11 +114,14 @@ fn build(doc: &Document) -> WebResult<()> {
             status,
             place,
             item,
+            item_line: item_line.clone(),
+            controls: controls.clone(),
             acw,
             none,
             notice,
             buttons,
             shown: None,
+            key: String::new(),
             pressed: None,
             _release: None,
             _ticker: None,
@@ -135,14 +141,23 @@ fn build(doc: &Document) -> WebResult<()> {
 /// The reports as the background stored them: the desktop tab's is shown.
 fn show(reports: &JsValue) {
     let all: std::collections::BTreeMap<String, Live> = ext::from_js(reports).unwrap_or_default();
-    let desktop = desktop_of(all.iter().map(|(k, v)| (k.as_str(), v))).map(|(_, _, l)| l.clone());
+    let desktop = desktop_of(all.iter().map(|(k, v)| (k.as_str(), v))).map(|(tab, frame, l)| (crate::core::health::report_key(tab, frame), l.clone()));
     PANEL.with(|p| {
         if let Some(p) = p.borrow_mut().as_mut() {
-            if p.shown != desktop {
-                p.pressed = None;
-                p._release = None;
+            // A press is answered when its own control changes (or another desktop shows): a
+            // report that changed only elsewhere leaves it pending.
+            let control = |l: Option<&Live>, c: &str| l.and_then(|l| l.control(c)).cloned();
+            if let Some(c) = p.pressed {
+                let other = desktop.as_ref().map(|(k, _)| k.as_str()) != Some(p.key.as_str());
+                if other || control(p.shown.as_ref(), c) != control(desktop.as_ref().map(|(_, l)| l), c) {
+                    p.pressed = None;
+                    p._release = None;
+                }
             }
-            p.shown = desktop;
+            (p.key, p.shown) = match desktop {
+                Some((k, l)) => (k, Some(l)),
+                None => (String::new(), None),
+            };
         }
     });
     render();
@@ -150,6 +165,18 @@ fn show(reports: &JsValue) {
 
 /// Asks the background to press `command` in the desktop tab's toolbar.
 fn press(command: &'static str) {
+    let Some((key, item_id)) = PANEL.with(|p| {
+        let mut guard = p.borrow_mut();
+        let p = guard.as_mut()?;
+        // One press at a time per control: a double click sends one.
+        if p.pressed == Some(command) {
+            return None;
+        }
+        let shown = p.shown.as_ref()?;
+        Some((p.key.clone(), shown.item_id.clone()))
+    }) else {
+        return;
+    };
     PANEL.with(|p| {
         if let Some(p) = p.borrow_mut().as_mut() {
             p.pressed = Some(command);
@@ -165,7 +192,7 @@ fn press(command: &'static str) {
     });
     render();
     wasm_bindgen_futures::spawn_local(async move {
-        let taken = match ext::to_js(&ToBackground::Desktop { command: command.to_string() }) {
+        let taken = match ext::to_js(&ToBackground::Desktop { command: command.to_string(), key, item_id }) {
             Ok(msg) => ext::send_to_background(&msg).await.ok().and_then(|r| js_sys::Reflect::get(&r, &JsValue::from_str("ok")).ok()).and_then(|v| v.as_bool()),
             Err(_) => None,
         };
@@ -189,6 +216,8 @@ fn render() {
         let live = p.shown.clone();
         set_flag(&p.none, "hidden", live.is_some());
         set_flag(&p.place, "hidden", live.is_none());
+        set_flag(&p.item_line, "hidden", live.is_none());
+        set_flag(&p.controls, "hidden", live.is_none());
         match &live {
             Some(l) => {
                 set_text(&p.status, &l.status);
@@ -250,9 +279,17 @@ fn render_controls() {
             let control = p.shown.as_ref().and_then(|l| l.control(command));
             b.set_hidden(control.is_none());
             let Some(c) = control else { continue };
-            b.set_disabled(!c.enabled || p.pressed == Some(*command));
+            // A control pressed here waits for its answer: it says so, and keeps the focus (a
+            // disabled button would drop it), while a second press does nothing.
+            let waiting = p.pressed == Some(*command);
+            b.set_disabled(!c.enabled);
+            if waiting {
+                let _ = b.set_attribute("aria-disabled", "true");
+            } else {
+                let _ = b.remove_attribute("aria-disabled");
+            }
             set_flag(b, "data-primary", c.primary);
-            let _ = b.set_attribute("aria-busy", if c.busy || p.pressed == Some(*command) { "true" } else { "false" });
+            let _ = b.set_attribute("aria-busy", if c.busy || waiting { "true" } else { "false" });
             match c.pressed {
                 Some(on) => {
                     let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });

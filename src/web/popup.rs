@@ -53,6 +53,28 @@ thread_local! {
     static POPUP: RefCell<Option<Popup>> = const { RefCell::new(None) };
 }
 
+/// Opens the side panel: Chromium's `sidePanel.open` for the popup's window, Firefox's
+/// `sidebarAction.open`.
+fn open_side_panel(window: Option<i32>) {
+    let opened = if let Ok(panel) = ext::path(&["sidePanel"]) {
+        let options = js_sys::Object::new();
+        if let Some(id) = window {
+            let _ = js_sys::Reflect::set(&options, &"windowId".into(), &JsValue::from(id));
+        }
+        ext::call(&panel, "open", &[&options])
+    } else {
+        ext::path(&["sidebarAction"]).and_then(|s| ext::call(&s, "open", &[]))
+    };
+    match opened {
+        Ok(p) => wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = ext::settle(p).await {
+                super::warn("side panel", &e);
+            }
+        }),
+        Err(e) => super::warn("side panel", &e),
+    }
+}
+
 /// Entry point of `popup.html`.
 #[wasm_bindgen]
 pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
@@ -125,6 +147,12 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
     let settings_note = el(&doc, "p", &[("class", "note")], &tk("settings_note"))?;
     let open_options = el(&doc, "button", &[("type", "button")], &tk("btn_options"))?;
     append(&settings_section, &[&settings_title, &settings_note, &open_options])?;
+    // The side panel, from the popup (the panel shows this page's sections itself).
+    let in_panel = doc.body().is_some_and(|b| b.class_list().contains("panel"));
+    let open_panel = el(&doc, "button", &[("type", "button")], &tk("btn_side_panel"))?;
+    if !in_panel {
+        append(&settings_section, &[&open_panel])?;
+    }
     append(&root, &[&log_section, &trust_section, &keys_section, &settings_section])?;
     let options_listener = EventListener::new(&open_options, "click", |_| {
         if let Ok(runtime) = ext::path(&["runtime"]) {
@@ -140,7 +168,22 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
         }
     });
 
-    let mut listeners = vec![options_listener];
+    // Chromium opens a side panel for a window, and only in the click's own task: the window
+    // is looked up now. Firefox opens its sidebar in the window of the click.
+    let window_id = std::rc::Rc::new(std::cell::Cell::new(None::<i32>));
+    {
+        let window_id = window_id.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let current = ext::path(&["windows"]).and_then(|w| ext::call(&w, "getCurrent", &[]));
+            if let Ok(p) = current {
+                if let Ok(w) = ext::settle(p).await {
+                    window_id.set(js_sys::Reflect::get(&w, &"id".into()).ok().and_then(|v| v.as_f64()).map(|v| v as i32));
+                }
+            }
+        });
+    }
+    let panel_listener = EventListener::new(&open_panel, "click", move |_| open_side_panel(window_id.get()));
+    let mut listeners = vec![options_listener, panel_listener];
     listeners.push(EventListener::new(&clear, "click", |_| ask_clear(true)));
     listeners.push(EventListener::new(&cancel, "click", |_| ask_clear(false)));
     listeners.push(EventListener::new(&confirm, "keydown", |e| {
@@ -187,6 +230,25 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
         })?,
         ext::on_storage_change(TRUSTED_KEY, |v| render_trusted(&ext::from_js::<Vec<String>>(&v).unwrap_or_default()))?,
     ];
+    // The side panel stays open while the agent moves between tabs and pages: "This tab" follows.
+    let mut storage = storage;
+    if in_panel {
+        let reload = || wasm_bindgen_futures::spawn_local(async {
+            if let Err(e) = load_health().await {
+                super::warn("health", &e);
+            }
+        });
+        storage.push(ext::ApiListener::new(ext::path(&["tabs", "onActivated"])?, move |_, _, _| {
+            reload();
+            JsValue::UNDEFINED
+        })?);
+        storage.push(ext::ApiListener::new(ext::path(&["tabs", "onUpdated"])?, move |_, change, _| {
+            if js_sys::Reflect::get(&change, &"status".into()).ok().and_then(|s| s.as_string()).as_deref() == Some("complete") {
+                reload();
+            }
+            JsValue::UNDEFINED
+        })?);
+    }
     POPUP.with(|p| {
         *p.borrow_mut() = Some(Popup {
             doc,

@@ -2,8 +2,8 @@
 // With a display (and without --headless) the browser stays open for you to click around;
 // headless, it plays one call through the toolbar and saves a screenshot of the page, one of the
 // call with its recording paused (FILE-recording.png), one of a transfer to a speed-dial entry
-// waiting for its confirmation (FILE-transfer.png) and one of the popup for that tab
-// (FILE-popup.png).
+// waiting for its confirmation (FILE-transfer.png), one of the side panel in after-call work
+// (FILE-sidepanel.png) and one of the popup for that tab (FILE-popup.png).
 //   node tests/e2e/demo.mjs [--headless] [--dark] [--out FILE]
 import path from 'node:path';
 import { launch, toolbar, desktop, trust, login, startCall, dialControl, textPoint, mouseTo, openOptions } from './harness.mjs';
@@ -76,6 +76,17 @@ if (!headless) {
   await toolbar(page).getByRole('status').filter({ hasText: 'Desktop state' }).waitFor();
   await page.screenshot({ path: out });
   console.log(`screenshot: ${out}`);
+  // The side panel in after-call work: the desktop tab's toolbar, usable from any tab (a narrow
+  // window, as the browser's panel is).
+  const side = await env.context.newPage();
+  await side.setViewportSize?.({ width: 380, height: 760 });
+  await side.goto(env.popupUrl.replace('popup.html', 'sidepanel.html'));
+  await side.locator('body[data-ready="true"]').waitFor();
+  await side.locator('#live').getByRole('timer').waitFor();
+  const sideOut = out.replace(/\.png$/, '') + '-sidepanel.png';
+  await side.screenshot({ path: sideOut });
+  console.log(`screenshot: ${sideOut}`);
+  await side.close();
   // The popup for that tab (health and log), as the toolbar icon shows it; beside the page shot.
   const helper = await env.context.newPage();
   await helper.goto(env.popupUrl);

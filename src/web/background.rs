@@ -592,7 +592,9 @@ async fn send_to_frame(msg: crate::core::messages::ToContent, tab: i32, frame: i
         let tabs = ext::path(&["tabs"])?;
         let msg = ext::to_js(&msg)?;
         let options = ext::to_js(&serde_json::json!({ "frameId": frame }))?;
-        Ok(ext::settle(ext::call(&tabs, "sendMessage", &[&JsValue::from(tab), &msg, &options])?).await.is_ok())
+        // Taken only when the toolbar says so: a frame whose page no longer has one may still
+        // have a listener (Firefox resolves without an answer then).
+        Ok(ext::settle(ext::call(&tabs, "sendMessage", &[&JsValue::from(tab), &msg, &options])?).await.is_ok_and(|v| v.as_bool() == Some(true)))
     }
     .await;
     result.unwrap_or_else(|e| {

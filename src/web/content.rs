@@ -176,14 +176,15 @@ fn start_watching(prefs: JsValue) -> Result<(), JsValue> {
     let observer = super::dom::Observer::new(&document()?.into(), &init, rescan)?;
     // Keyboard shortcuts arrive from the background as messages to this tab.
     let hotkeys = ext::path(&["runtime", "onMessage"]).and_then(|event| {
-        ext::ApiListener::new(event, |msg, _, _| {
-            // Shortcuts and the context menu's Call, for the toolbar on this page.
+        ext::ApiListener::new(event, |msg, _, respond| {
+            // Shortcuts, the context menu's Call and the side panel's presses, for the toolbar
+            // on this page; answered `true` when a toolbar took it (the side panel says so).
             if let Some(input) = ext::json_of(&msg).as_ref().and_then(ToContent::from_json).and_then(|m| content_input(m, super::now())) {
-                CONTENT.with(|c| {
-                    if let Some(m) = c.borrow().as_ref().and_then(|cs| cs.mounted.as_ref()) {
-                        m.app.dispatch(input);
-                    }
-                });
+                let app = CONTENT.with(|c| c.borrow().as_ref().and_then(|cs| cs.mounted.as_ref()).map(|m| m.app.sink()));
+                if let Some(sink) = app {
+                    sink(input);
+                    super::ext::answer(&respond, true);
+                }
             }
             JsValue::UNDEFINED
         })

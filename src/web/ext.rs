@@ -202,6 +202,13 @@ impl ApiListener {
     }
 }
 
+/// Answers a `runtime.onMessage` message through the listener's `sendResponse`.
+pub fn answer(send_response: &JsValue, value: bool) {
+    if let Some(f) = send_response.dyn_ref::<js_sys::Function>() {
+        let _ = f.call1(&JsValue::UNDEFINED, &JsValue::from_bool(value));
+    }
+}
+
 impl Drop for ApiListener {
     fn drop(&mut self) {
         // The context may already be gone (extension reloaded): nothing to remove then.

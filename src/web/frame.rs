@@ -58,13 +58,14 @@ pub fn start_frame(api: JsValue, port: JsValue, queued: js_sys::Array) -> Result
     // the tab's toolbar). As an extension page this frame also hears what content scripts send
     // to the extension: only a message from outside any tab (the background) is a shortcut.
     let hotkeys = ext::path(&["runtime", "onMessage"]).and_then(|event| {
-        ext::ApiListener::new(event, |msg, sender, _| {
+        ext::ApiListener::new(event, |msg, sender, respond| {
             let from_tab = Reflect::get(&sender, &JsValue::from_str("tab")).map(|t| !t.is_undefined()).unwrap_or(true);
             if from_tab {
                 return JsValue::UNDEFINED;
             }
             if let Some(input) = ext::json_of(&msg).as_ref().and_then(ToContent::from_json).and_then(|m| crate::core::messages::content_input(m, super::now())) {
                 with_app(|app| app.dispatch(input));
+                ext::answer(&respond, true);
             }
             JsValue::UNDEFINED
         })

@@ -38,6 +38,7 @@ test('the panel repeats the desktop tab: status, page, agent and the item_id of 
 test('Wrap up pressed in the panel ends the call once; both the panel and the toolbar show it, the log has it', async () => {
   const item = await live().getByLabel('Interaction ID').evaluate((e) => e.value);
   assert.ok(item);
+  await watchPanel();
   await button('Wrap up').dblclick();
   await expectText(toolbar(page).getByRole('status'), `Wrapped up ${item}.`, 8000);
   await expectText(live().getByRole('status'), `Wrapped up ${item}.`);
@@ -46,6 +47,8 @@ test('Wrap up pressed in the panel ends the call once; both the panel and the to
   assert.deepEqual(await sent('TERMINATE_INTERACTION_FROM_API'), [{ command: 'TERMINATE_INTERACTION_FROM_API', data: item }]);
   assert.deepEqual(await sent('COMPLETE_INTERACTION_FROM_API'), [{ command: 'COMPLETE_INTERACTION_FROM_API', data: item }]);
   assert.equal(await desktop(page).locator('#items li').count(), 0);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual((await panelSaw()).filter((s) => s.status === 'No desktop'), [], 'the desktop tab stayed the desktop tab throughout');
   const rows = (await logRows(panel)).filter((r) => r[1] === 'Wrap up' && r[2] === item).map((r) => r[3]);
   assert.deepEqual(rows, ['done', 'started'], 'logged once, by the desktop tab\'s toolbar');
 });

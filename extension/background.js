@@ -43,6 +43,12 @@ api.runtime.onInstalled.addListener(async ({ reason }) => {
   }
 });
 
+// A mirror toolbar's port (a frame of a CRM page, named with its token): the background feeds
+// it the desktop tab.
+api.runtime.onConnect.addListener((port) => {
+  if (port.name.startsWith('mirror:') && port.sender?.id === api.runtime.id) ready.then(() => wasm_bindgen.background_mirror(api, port));
+});
+
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (sender.id !== api.runtime.id) return false;
   // The answer is a boolean, or a promise of one (a press routed to the desktop tab).

@@ -119,6 +119,8 @@ fn messages_to_the_background_match_serde() {
         ToBackground::Live { live: Some(Box::new(live(None, None))) },
         ToBackground::Live { live: None },
         ToBackground::Desktop { command: "wrap-up".into(), key: "3:0".into(), item_id: "I\"1".into() },
+        ToBackground::ChooseDesktop { key: "4:0".into() },
+        ToBackground::Mirror { token: "0b9c6a52-3f0e-4b7e-9d8a-1c2e3f4a5b6c".into() },
     ];
     for msg in all {
         let ours = msg.to_json().expect("a writer for every message the content script sends");
@@ -196,4 +198,15 @@ fn stored_settings_policy_and_lists_read_as_serde_reads_them() {
     assert_eq!(Placement::from_json(&parse(r#"{"x":1,"y":2}"#).unwrap()), Some(Placement { x: 1.0, y: 2.0, collapsed: false }));
     assert_eq!(strings(&parse(r#"["https://a","https://b"]"#).unwrap()), vec!["https://a".to_string(), "https://b".to_string()]);
     assert!(strings(&parse("{}").unwrap()).is_empty());
+}
+
+#[test]
+fn mirror_tokens_are_short_plain_and_long_enough() {
+    use bp_toolbar::core::messages::valid_token;
+    assert!(valid_token("0b9c6a52-3f0e-4b7e-9d8a-1c2e3f4a5b6c"));
+    assert!(!valid_token(""), "no token");
+    assert!(!valid_token("abc"), "too short to be unguessable");
+    assert!(!valid_token(&"a".repeat(65)), "too long");
+    assert!(!valid_token("0b9c6a52-3f0e-4b7e-9d8a-1c2e3f4a5b6c#x"), "only the token, nothing after it");
+    assert!(!valid_token("0b9c6a52:3f0e:4b7e:9d8a:1c2e3f4a5b6c"), "no port-name separators");
 }

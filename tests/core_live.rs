@@ -134,3 +134,57 @@ fn a_press_from_the_side_panel_acts_only_on_the_interaction_it_showed() {
     assert_eq!(sent.len(), 1);
     assert!(sent[0].contains("TERMINATE_INTERACTION_FROM_API") && sent[0].contains("A1"), "{sent:?}");
 }
+
+mod mirrors {
+    use bp_toolbar::core::live::{match_patterns, mirror_sites, note_seen, SEEN_MAX};
+    use bp_toolbar::core::settings::{overlay, validate, Policy, Settings};
+
+    fn sites(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_crm_sites_are_the_policys_else_the_agents_else_where_the_desktop_was_seen() {
+        let seen = sites(&["crm.example.com"]);
+        let none = overlay(&Settings::default(), &Policy::default());
+        assert_eq!(mirror_sites(&none, &seen), seen, "by default, where the desktop was seen");
+        let agent = Settings { crm_sites: sites(&["*.acme.test"]), ..Settings::default() };
+        let eff = overlay(&agent, &Policy::default());
+        assert_eq!(mirror_sites(&eff, &seen), sites(&["*.acme.test"]), "the agent's list replaces the default");
+        let policy = Policy { crm_sites: Some(sites(&["CRM.Corp.test", "not a host"])), ..Policy::default() };
+        let eff = overlay(&agent, &policy);
+        assert_eq!(mirror_sites(&eff, &seen), sites(&["crm.corp.test"]), "the organisation's list replaces the agent's");
+        assert!(eff.is_locked("crmSites"));
+        assert_eq!(eff.problems.len(), 1, "the unusable entry is named for the administrator");
+        let off = overlay(&agent, &Policy { crm_sites: Some(Vec::new()), ..Policy::default() });
+        assert!(mirror_sites(&off, &seen).is_empty(), "an empty policy list turns mirrors off, whatever was seen");
+    }
+
+    #[test]
+    fn a_seen_site_is_remembered_once_latest_last_and_bounded() {
+        assert_eq!(note_seen(&[], "crm.example.com"), Some(sites(&["crm.example.com"])));
+        assert_eq!(note_seen(&sites(&["crm.example.com"]), "crm.example.com"), None, "already the latest: nothing to write");
+        assert_eq!(note_seen(&sites(&["a.test", "b.test"]), "A.test"), Some(sites(&["b.test", "a.test"])));
+        assert_eq!(note_seen(&[], ""), None);
+        assert_eq!(note_seen(&[], "*.wild.test"), None, "a page's host is never a pattern");
+        let many: Vec<String> = (0..SEEN_MAX).map(|i| format!("s{i}.test")).collect();
+        let next = note_seen(&many, "new.test").unwrap();
+        assert_eq!(next.len(), SEEN_MAX);
+        assert_eq!(next.first().map(String::as_str), Some("s1.test"), "the oldest goes");
+        assert_eq!(next.last().map(String::as_str), Some("new.test"));
+    }
+
+    #[test]
+    fn the_crm_script_matches_exactly_the_listed_sites_on_any_port() {
+        assert_eq!(match_patterns(&sites(&["crm.example.com", "*.acme.test", "127.0.0.1"])), sites(&["*://crm.example.com/*", "*://*.acme.test/*", "*://127.0.0.1/*"]));
+        assert!(match_patterns(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_agents_crm_sites_are_checked_and_normalised_like_blocked_sites() {
+        let ok = validate(&Settings { crm_sites: sites(&["https://CRM.example.com/path", "crm.example.com", "*.acme.test"]), ..Settings::default() }).unwrap();
+        assert_eq!(ok.crm_sites, sites(&["crm.example.com", "*.acme.test"]));
+        let (key, _) = validate(&Settings { crm_sites: sites(&["not a site"]), ..Settings::default() }).unwrap_err();
+        assert_eq!(key, "crmSites");
+    }
+}

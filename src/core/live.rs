@@ -153,3 +153,42 @@ pub fn desktop_of<'a>(reports: impl IntoIterator<Item = (&'a str, &'a Live)>) ->
         .filter_map(|(key, live)| key_parts(key).map(|(tab, frame)| (tab, frame, live)))
         .max_by(|a, b| a.2.since.cmp(&b.2.since).then(b.0.cmp(&a.0)).then(b.1.cmp(&a.1)))
 }
+
+/// Storage key (`storage.local`) of the sites where the agent's desktop tab was seen (host
+/// names, most recent last): the CRM sites when neither the agent nor the organisation named
+/// any.
+pub const SEEN_KEY: &str = "crmSeen";
+/// At most this many sites are remembered as seen (the oldest goes first).
+pub const SEEN_MAX: usize = 20;
+
+/// The sites whose pages mirror the desktop tab: the organisation's list when the policy
+/// sets one (even an empty one: no mirrors), else the agent's, else where the desktop was seen.
+pub fn mirror_sites(eff: &super::settings::Effective, seen: &[String]) -> Vec<String> {
+    if eff.is_locked("crmSites") || !eff.settings.crm_sites.is_empty() {
+        eff.settings.crm_sites.clone()
+    } else {
+        seen.to_vec()
+    }
+}
+
+/// `seen` with `host` (a page's host name, no port) as the latest site; `None` when it is
+/// already the latest (nothing to write) or is no host name.
+pub fn note_seen(seen: &[String], host: &str) -> Option<Vec<String>> {
+    let host = super::settings::parse_site(host).ok().filter(|h| !h.starts_with("*."))?;
+    if seen.last() == Some(&host) {
+        return None;
+    }
+    let mut out: Vec<String> = seen.iter().filter(|s| **s != host).cloned().collect();
+    out.push(host);
+    let extra = out.len().saturating_sub(SEEN_MAX);
+    out.drain(..extra);
+    Some(out)
+}
+
+/// The match patterns of `sites` (`crm.example.com`, `*.example.com`), for registering the
+/// CRM pages' content script: any scheme the extension runs on, any port, any path.
+pub fn match_patterns(sites: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = sites.iter().filter(|s| !s.is_empty()).map(|s| format!("*://{s}/*")).collect();
+    out.dedup();
+    out
+}

@@ -106,6 +106,10 @@ pub struct Settings {
     pub acw_extend_seconds: u32,
     /// The disposition the limit completes with when the agent typed none (empty: none).
     pub default_disposition: String,
+    /// The agent's CRM sites (host names, `*.example.com`): the toolbar mirrors the desktop
+    /// tab on their pages. Empty: the sites where the desktop was seen
+    /// ([`super::live::mirror_sites`]).
+    pub crm_sites: Vec<String>,
 }
 
 impl Default for Settings {
@@ -132,6 +136,7 @@ impl Default for Settings {
             acw_limit_seconds: 0,
             acw_extend_seconds: ACW_EXTEND_DEFAULT_SECONDS,
             default_disposition: String::new(),
+            crm_sites: Vec::new(),
         }
     }
 }
@@ -344,6 +349,12 @@ pub fn overlay(user: &Settings, policy: &Policy) -> Effective {
             Ok(_) => {}
             Err(_) => out.problems.push(format!("crmSites: \"{raw}\" is not a host name or *.domain")),
         }
+    }
+    // The organisation's CRM sites are the agent's too (where the toolbar mirrors the desktop
+    // tab): a policy list replaces the agent's and locks it, even an empty one (no mirrors).
+    if policy.crm_sites.is_some() {
+        out.settings.crm_sites = out.crm_sites.clone();
+        lock("crmSites", &mut out);
     }
     if let Some(v) = policy.disable_trust_prompt {
         out.trust_prompt = !v;
@@ -596,6 +607,16 @@ pub fn validate(input: &Settings) -> Result<Settings, (Key, Msg)> {
         let p = parse_site(raw).map_err(|m| ("blockedSites", m))?;
         if !out.blocked_sites.contains(&p) {
             out.blocked_sites.push(p);
+        }
+    }
+    if input.crm_sites.len() > LIST_MAX {
+        return Err(("crmSites", Msg::with("opt_err_too_many", &["200"])));
+    }
+    out.crm_sites.clear();
+    for raw in &input.crm_sites {
+        let p = parse_site(raw).map_err(|m| ("crmSites", m))?;
+        if !out.crm_sites.contains(&p) {
+            out.crm_sites.push(p);
         }
     }
     Ok(out)

@@ -135,6 +135,8 @@ impl ToBackground {
             }
             ToBackground::Live { live } => obj(vec![tag("live"), ("live", Some(live.as_deref().map(Live::to_json).unwrap_or(Value::Null)))]),
             ToBackground::Desktop { command, key, item_id } => obj(vec![tag("desktop"), ("command", s(command)), ("key", s(key)), ("item_id", s(item_id))]),
+            ToBackground::Mirror { token } => obj(vec![tag("mirror"), ("token", s(token))]),
+            ToBackground::ChooseDesktop { key } => obj(vec![tag("chooseDesktop"), ("key", s(key))]),
             ToBackground::Command { name, tab } => obj(vec![tag("command"), ("name", s(name)), ("tab", tab.map(|t| Value::Num(f64::from(t))))]),
         })
     }
@@ -146,6 +148,7 @@ impl ToContent {
             "hotkey" => Some(ToContent::Hotkey { command: v.str_of("command")? }),
             "dial" => Some(ToContent::Dial { text: v.str_of("text")? }),
             "press" => Some(ToContent::Press { command: v.str_of("command")?, item_id: v.str_of("item_id")? }),
+            "mirror" => Some(ToContent::Mirror),
             _ => None,
         }
     }
@@ -218,6 +221,7 @@ impl Settings {
             acw_limit_seconds: v.u32_of("acwLimitSeconds").unwrap_or(d.acw_limit_seconds),
             acw_extend_seconds: v.u32_of("acwExtendSeconds").unwrap_or(d.acw_extend_seconds),
             default_disposition: v.get("defaultDisposition").and_then(Value::as_str).map_or(d.default_disposition, str::to_string),
+            crm_sites: v.strings_of("crmSites").unwrap_or_default(),
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::core::health::{first_frame, frame_of, report_key, Health, HEALTH_KEY,
 use crate::core::log::{LogEntry, LogRing};
 use crate::core::live::{desktop_of, key_parts, Live, LIVE_KEY};
 use crate::core::messages::{Placement, Settings, ToBackground, LOG_KEY, PLACEMENTS_KEY, SETTINGS_KEY, TRUSTED_KEY};
+use crate::core::messages::valid_token;
 use crate::core::settings::{parse_tenant, POLICY_MIRROR_KEY};
 
 /// At most this many frames' health reports are kept, and at most this many per tab.
@@ -31,6 +32,14 @@ const MAX_HEALTH_PER_TAB: usize = 8;
 /// sends reports only.
 const ORDER_PAGES: &[&str] = &["popup.html", "options.html", "trust.html", "sidepanel.html"];
 const TRUST_PAGES: &[&str] = &["options.html", "trust.html"];
+/// The pages that may press a control of the desktop tab's toolbar: the side panel, and the
+/// mirror toolbar of a CRM page (its presses are checked against the CRM list too:
+/// [`mirror_allowed`]).
+const DESKTOP_PAGES: &[&str] = &["popup.html", "sidepanel.html", "mirror.html"];
+/// The mirror toolbar's page, and the content script of the CRM pages that frames it.
+const MIRROR_PAGE: &str = "mirror.html";
+const CRM_SCRIPT_ID: &str = "crm";
+const CRM_SCRIPT: &str = "crm.js";
 
 /// At most this many sites keep a remembered toolbar placement.
 const MAX_PLACEMENTS: usize = 500;
@@ -54,6 +63,10 @@ struct Sender {
     /// The host (`host[:port]`) of the web page the message came from: the sender's own frame
     /// for a content script, the tab's page for the toolbar frame; empty otherwise.
     page: String,
+    /// The host name (no port) of the tab's top page; empty outside tabs.
+    tab_host: String,
+    /// The origin of the tab's top page (`https://host[:port]`); empty outside tabs.
+    tab_origin: String,
 }
 
 impl Sender {
@@ -70,6 +83,8 @@ impl Sender {
             own_page: own.is_some(),
             own_name: own.map(|path| path.split(['?', '#']).next().unwrap_or_default().to_string()).unwrap_or_default(),
             page: page_host(&url).or_else(|| page_host(&tab_url)).unwrap_or_default(),
+            tab_host: crate::core::detect::Origin::parse(&tab_url).map(|o| o.host).unwrap_or_default(),
+            tab_origin: crate::core::detect::Origin::parse(&tab_url).map(|o| o.serialize()).unwrap_or_default(),
         }
     }
 
@@ -77,6 +92,7 @@ impl Sender {
     fn may(&self, msg: &ToBackground) -> bool {
         let pages = match msg {
             ToBackground::Trust { .. } | ToBackground::Settings { .. } => TRUST_PAGES,
+            ToBackground::Desktop { .. } => DESKTOP_PAGES,
             _ => ORDER_PAGES,
         };
         !msg.privileged() || (self.own_page && pages.contains(&self.own_name.as_str()))
@@ -117,6 +133,8 @@ enum Write {
     Health(String, Option<Health>),
     /// What a frame's toolbar shows (`"<tab>:<frame>"`), `None` when its toolbar or page left.
     Live(String, Option<Live>),
+    /// The agent chose this report (`"<tab>:<frame>"`) as the desktop tab.
+    Choose(String),
     /// An order refused from a content script of this tab.
     Refused(i32),
     /// The tab was closed: its health reports go (the popup and the context menu no longer
@@ -161,6 +179,20 @@ thread_local! {
     /// The badge each frame with a toolbar asked for, by (tab, frame).
     static BADGES: RefCell<Vec<((i32, i32), Badge)>> = const { RefCell::new(Vec::new()) };
     static ASK: RefCell<Option<Ask>> = const { RefCell::new(None) };
+    /// The desktop tab as last written (the mirrors are told when it changes).
+    static DESKTOP_TAB: Cell<Option<i32>> = const { Cell::new(None) };
+    /// The site last noted as the desktop's (saves a storage read per report).
+    static SEEN_LAST: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The match patterns the CRM pages' script is registered for, as last set (`None`: not
+    /// known in this worker yet).
+    static CRM_PATTERNS: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+    /// The mirrors' ports: one per tab.
+    static MIRRORS: RefCell<Vec<MirrorPort>> = const { RefCell::new(Vec::new()) };
+    /// The token of each CRM tab's mirror frame (tab, token), mirrored in `storage.session`
+    /// ([`MIRROR_TOKENS_KEY`]) so that a worker that woke knows them (`None`: not read yet).
+    static MIRROR_TOKENS: RefCell<Option<Vec<(i32, String)>>> = const { RefCell::new(None) };
+    /// Whether the registration is being brought up to date: 0 no, 1 yes, 2 yes and again after.
+    static CRM_SYNC: Cell<u8> = const { Cell::new(0) };
 }
 
 /// The settings in force (the agent's with the policy over them), read once per worker life
@@ -240,7 +272,22 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> JsValue
         return JsValue::FALSE;
     }
     if let ToBackground::Desktop { command, key, item_id } = msg {
-        return wasm_bindgen_futures::future_to_promise(async move { Ok(JsValue::from_bool(press_desktop(command, key, item_id).await)) }).into();
+        return wasm_bindgen_futures::future_to_promise(async move {
+            // A mirror presses only from a CRM page that is not the desktop tab itself.
+            let allowed = from.own_name != MIRROR_PAGE || mirror_allowed(from.tab, &from.tab_host).await;
+            Ok(JsValue::from_bool(allowed && press_desktop(command, key, item_id).await))
+        })
+        .into();
+    }
+    if let ToBackground::Mirror { token } = msg {
+        return wasm_bindgen_futures::future_to_promise(async move {
+            let show = valid_token(&token) && !from.own_page && from.frame == 0 && mirror_allowed(from.tab, &from.tab_host).await;
+            if let (true, Some(tab)) = (show, from.tab) {
+                set_mirror_token(tab, Some(token)).await;
+            }
+            Ok(JsValue::from_bool(show))
+        })
+        .into();
     }
     JsValue::from_bool(handle(from, msg))
 }
@@ -275,12 +322,16 @@ fn handle(from: Sender, msg: ToBackground) -> bool {
         }
         ToBackground::Command { name, tab } => wasm_bindgen_futures::spawn_local(run_command(name, tab)),
         ToBackground::Live { live } => {
+            if live.as_ref().is_some_and(|l| l.desktop) {
+                note_seen(&from.tab_host);
+            }
             if let Some(tab) = from.tab {
                 enqueue(Write::Live(report_key(tab, from.frame), live.map(|l| Live { page: from.page.clone(), ..l.bounded() })));
             }
         }
-        // Answered by `press_desktop` before this.
-        ToBackground::Desktop { .. } => return false,
+        ToBackground::ChooseDesktop { key } => enqueue(Write::Choose(key)),
+        // Answered before this (`press_desktop`, `mirror_allowed`).
+        ToBackground::Desktop { .. } | ToBackground::Mirror { .. } => return false,
         ToBackground::ScreenPop { item_id, fields } => {
             // From a toolbar in a tab: the fields are its call's, the URL is ours to make.
             if let Some(tab) = from.tab {
@@ -503,6 +554,8 @@ pub fn background_settings_changed(api: JsValue) {
     super::trap::install_background();
     settings_changed();
     wasm_bindgen_futures::spawn_local(mirror_policy());
+    wasm_bindgen_futures::spawn_local(sync_crm_script());
+    wasm_bindgen_futures::spawn_local(recheck_mirrors());
 }
 
 /// `tabs.onRemoved`: a closed tab's toolbars are gone with it.
@@ -511,6 +564,7 @@ pub fn background_tab_closed(api: JsValue, tab: i32) {
     ext::set_api(api);
     super::trap::install_background();
     enqueue(Write::TabClosed(tab));
+    wasm_bindgen_futures::spawn_local(set_mirror_token(tab, None));
 }
 
 /// The background started (the browser started, the extension was installed or updated, or
@@ -522,6 +576,7 @@ pub fn background_start(api: JsValue) {
     super::trap::install_background();
     wasm_bindgen_futures::spawn_local(mirror_policy());
     wasm_bindgen_futures::spawn_local(make_menu());
+    wasm_bindgen_futures::spawn_local(sync_crm_script());
 }
 
 /// Copies `storage.managed` to `storage.local` ([`POLICY_MIRROR_KEY`]) when it differs, so that
@@ -549,6 +604,338 @@ pub fn background_command(api: JsValue, name: String) {
 /// every frame of the tab.
 async fn run_command(name: String, tab: Option<i32>) {
     let _ = send_to_toolbar(crate::core::messages::ToContent::Hotkey { command: name }, tab).await;
+}
+
+/// The mirror toolbars of the agent's CRM pages.
+///
+/// A content script ([`CRM_SCRIPT`]) is registered for the CRM sites only
+/// ([`crate::core::live::mirror_sites`]), so that other sites run nothing more than the
+/// detector. On a CRM page it asks once whether to show the mirror ([`ToBackground::Mirror`])
+/// and is told when a desktop tab appears ([`ToContent::Mirror`]); the mirror itself is an
+/// extension page in a frame ([`MIRROR_PAGE`]) that shows what the background stored and
+/// presses through it.
+///
+/// Whether the page of `tab` (host `host`) may show a mirror: it is on the CRM list and not a
+/// blocked site, and a tab other than it is the desktop tab.
+async fn mirror_allowed(tab: Option<i32>, host: &str) -> bool {
+    let Some(tab) = tab else { return false };
+    if !crm_page(host).await {
+        return false;
+    }
+    let reports = live_reports().await;
+    desktop_of(reports.iter().map(|(k, v)| (k.as_str(), v))).is_some_and(|(desktop, _, _)| desktop != tab)
+}
+
+/// A mirror's port, as the background keeps it.
+struct MirrorPort {
+    tab: i32,
+    /// The origin of the tab's page: the only one the mirror tells its height to.
+    origin: String,
+    /// Its page is on the CRM list under the settings in force (rechecked when they change):
+    /// a page taken off the list is sent nothing of the desktop tab until it is back.
+    listed: bool,
+    port: JsValue,
+    _on_disconnect: Closure<dyn FnMut(JsValue)>,
+}
+
+/// Storage key (`storage.session`) of the mirror frames' tokens.
+const MIRROR_TOKENS_KEY: &str = "mirrorTokens";
+
+/// The token of `tab`'s mirror frame, if its CRM page's script gave one.
+async fn mirror_token(tab: i32) -> Option<String> {
+    load_mirror_tokens().await;
+    MIRROR_TOKENS.with(|t| t.borrow().as_ref().and_then(|t| t.iter().find(|(x, _)| *x == tab).map(|(_, k)| k.clone())))
+}
+
+async fn load_mirror_tokens() {
+    if MIRROR_TOKENS.with(|t| t.borrow().is_some()) {
+        return;
+    }
+    let stored: Vec<(i32, String)> = match ext::session_get(MIRROR_TOKENS_KEY).await {
+        Ok(Some(v)) => ext::from_js(&v).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    MIRROR_TOKENS.with(|t| {
+        t.borrow_mut().get_or_insert(stored);
+    });
+}
+
+/// Records `tab`'s mirror token (`None`: the tab is gone), the newest page's replacing the last.
+async fn set_mirror_token(tab: i32, token: Option<String>) {
+    load_mirror_tokens().await;
+    let changed = MIRROR_TOKENS.with(|t| {
+        let mut guard = t.borrow_mut();
+        let list = guard.get_or_insert_with(Vec::new);
+        let old = list.iter().position(|(x, _)| *x == tab).map(|i| list.remove(i));
+        let added = token.is_some();
+        if let Some(token) = token {
+            if list.len() >= MAX_HEALTH {
+                list.remove(0);
+            }
+            list.push((tab, token));
+        }
+        (old.is_some() || added).then(|| list.clone())
+    });
+    if let Some(list) = changed {
+        let result = match ext::to_js(&list) {
+            Ok(v) => ext::session_set(MIRROR_TOKENS_KEY, &v).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            warn("mirror tokens", &e);
+        }
+    }
+}
+
+/// Tells a port it is refused (nothing to show, nothing to keep) and lets it go.
+fn refuse_mirror(port: &JsValue) {
+    let refused = super::panel::MirrorUpdate { refused: true, ..Default::default() };
+    if let Ok(msg) = ext::to_js(&refused) {
+        let _ = ext::call(port, "postMessage", &[&msg]);
+    }
+    let _ = ext::call(port, "disconnect", &[]);
+}
+
+/// `runtime.onConnect` for a mirror's port (the loader passes only ports named
+/// [`super::panel::MIRROR_PORT`]`:<token>` from this extension): the mirror page framed by
+/// the CRM pages' script of a CRM tab, naming the token that script gave
+/// ([`ToBackground::Mirror`]), gets the desktop tab's report now and on every change; any
+/// other frame (one a page made itself, in any tab) is refused. One port per tab: a newer
+/// one replaces the last.
+#[wasm_bindgen]
+pub fn background_mirror(api: JsValue, port: JsValue) {
+    ext::set_api(api);
+    super::trap::install_background();
+    let from = Sender::of(&js_sys::Reflect::get(&port, &JsValue::from_str("sender")).unwrap_or(JsValue::UNDEFINED));
+    let name = js_sys::Reflect::get(&port, &JsValue::from_str("name")).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    let token = name.strip_prefix(super::panel::MIRROR_PORT).and_then(|t| t.strip_prefix(':')).filter(|t| valid_token(t)).map(str::to_string);
+    wasm_bindgen_futures::spawn_local(async move {
+        let tab = from.tab.filter(|_| from.own_page && from.own_name == MIRROR_PAGE);
+        let allowed = match (tab, &token) {
+            (Some(tab), Some(token)) => mirror_token(tab).await.as_ref() == Some(token) && crm_page(&from.tab_host).await,
+            _ => false,
+        };
+        let Some(tab) = tab.filter(|_| allowed) else {
+            refuse_mirror(&port);
+            return;
+        };
+        // A worker that just woke reads the reports first.
+        if let Err(e) = load().await {
+            warn("mirror", &e);
+        }
+        let on_disconnect = Closure::<dyn FnMut(JsValue)>::new(move |gone: JsValue| {
+            // Dropped after this call returns, not during it.
+            wasm_bindgen_futures::spawn_local(async move {
+                MIRRORS.with(|m| m.borrow_mut().retain(|p| !js_sys::Object::is(&p.port, &gone)));
+            });
+        });
+        if let Ok(event) = js_sys::Reflect::get(&port, &JsValue::from_str("onDisconnect")) {
+            let _ = ext::call(&event, "addListener", &[on_disconnect.as_ref()]);
+        }
+        let replaced = MIRRORS.with(|m| {
+            let mut m = m.borrow_mut();
+            let old = m.iter().position(|p| p.tab == tab).map(|i| m.remove(i));
+            if m.len() >= MAX_HEALTH {
+                m.remove(0);
+            }
+            m.push(MirrorPort { tab, origin: from.tab_origin.clone(), listed: true, port, _on_disconnect: on_disconnect });
+            old
+        });
+        if let Some(old) = replaced {
+            let _ = ext::call(&old.port, "disconnect", &[]);
+        }
+        update_mirrors();
+    });
+}
+
+/// Sends every mirror the desktop tab's report as it now stands (a port that is gone is
+/// dropped).
+fn update_mirrors() {
+    if MIRRORS.with(|m| m.borrow().is_empty()) {
+        return;
+    }
+    let desktop = STORE.with(|s| {
+        s.borrow().live.as_ref().and_then(|l| desktop_of(l.iter().map(|(k, v)| (k.as_str(), v))).map(|(tab, frame, live)| (tab, report_key(tab, frame), live.clone())))
+    });
+    MIRRORS.with(|m| {
+        m.borrow_mut().retain(|p| {
+            let shown = desktop.as_ref().filter(|_| p.listed);
+            let update = super::panel::MirrorUpdate {
+                own: desktop.as_ref().is_some_and(|(t, _, _)| *t == p.tab),
+                key: shown.map(|(_, k, _)| k.clone()),
+                live: shown.map(|(_, _, l)| l.clone()),
+                origin: p.origin.clone(),
+                off: !p.listed,
+                refused: false,
+            };
+            ext::to_js(&update).is_ok_and(|msg| ext::call(&p.port, "postMessage", &[&msg]).is_ok())
+        })
+    });
+}
+
+/// The settings changed: a mirror whose page is no longer on the CRM list (or is now blocked)
+/// is sent nothing more at once, not just refused its next press; one whose page is back on
+/// it shows the desktop tab again.
+async fn recheck_mirrors() {
+    let tabs: Vec<i32> = MIRRORS.with(|m| m.borrow().iter().map(|p| p.tab).collect());
+    for tab in tabs {
+        let host = match ext::path(&["tabs"]).and_then(|t| ext::call(&t, "get", &[&JsValue::from(tab)])) {
+            Ok(p) => ext::settle(p).await.ok().and_then(|t| js_sys::Reflect::get(&t, &JsValue::from_str("url")).ok()).and_then(|u| u.as_string()),
+            Err(_) => None,
+        }
+        .and_then(|url| crate::core::detect::Origin::parse(&url).ok().map(|o| o.host))
+        .unwrap_or_default();
+        let listed = crm_page(&host).await;
+        MIRRORS.with(|m| {
+            for p in m.borrow_mut().iter_mut().filter(|p| p.tab == tab) {
+                p.listed = listed;
+            }
+        });
+    }
+    update_mirrors();
+}
+
+/// Whether a page on `host` is on the CRM list (and not a blocked site).
+async fn crm_page(host: &str) -> bool {
+    if host.is_empty() {
+        return false;
+    }
+    let eff = ext::effective().await;
+    let sites = crate::core::live::mirror_sites(&eff, &seen_sites().await);
+    crate::core::settings::is_blocked(host, &sites) && !crate::core::settings::is_blocked(host, &eff.settings.blocked_sites)
+}
+
+/// The sites where the desktop was seen, as stored.
+async fn seen_sites() -> Vec<String> {
+    match ext::storage_get(crate::core::live::SEEN_KEY).await {
+        Ok(Some(v)) => ext::from_js(&v).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// A desktop report came from a page on `host`: the site is remembered as a CRM site (the
+/// default list), and the CRM pages' script registered for it.
+fn note_seen(host: &str) {
+    if host.is_empty() || SEEN_LAST.with(|s| *s.borrow() == host) {
+        return;
+    }
+    SEEN_LAST.with(|s| *s.borrow_mut() = host.to_string());
+    let host = host.to_string();
+    wasm_bindgen_futures::spawn_local(async move {
+        let Some(next) = crate::core::live::note_seen(&seen_sites().await, &host) else { return };
+        let stored = match ext::to_js(&next) {
+            Ok(v) => ext::storage_set(crate::core::live::SEEN_KEY, &v).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = stored {
+            warn("crm sites", &e);
+        }
+        sync_crm_script().await;
+    });
+}
+
+/// Registers the CRM pages' content script for the CRM sites as they now stand (or removes it
+/// when there are none), and runs it in the open tabs of a site that was not covered before:
+/// a page loaded before its site was on the list mirrors too.
+async fn sync_crm_script() {
+    // One at a time (the browser refuses a second registration of the same script): a change
+    // that comes meanwhile runs it once more when it ends.
+    if CRM_SYNC.with(|s| s.replace(2)) != 0 {
+        return;
+    }
+    while CRM_SYNC.with(|s| s.replace(1)) == 2 {
+        sync_crm_script_once().await;
+    }
+    CRM_SYNC.with(|s| s.set(0));
+}
+
+async fn sync_crm_script_once() {
+    let eff = ext::effective().await;
+    let patterns = crate::core::live::match_patterns(&crate::core::live::mirror_sites(&eff, &seen_sites().await));
+    let result: WebResult<()> = async {
+        let scripting = ext::path(&["scripting"])?;
+        let known = match CRM_PATTERNS.with(|p| p.borrow().clone()) {
+            Some(p) => p,
+            None => {
+                let filter = ext::to_js(&serde_json::json!({ "ids": [CRM_SCRIPT_ID] }))?;
+                let found = ext::settle(ext::call(&scripting, "getRegisteredContentScripts", &[&filter])?).await?;
+                let first = js_sys::Reflect::get(&found, &JsValue::from_f64(0.0))?;
+                // Not registered: no patterns.
+                if first.is_undefined() {
+                    Vec::new()
+                } else {
+                    ext::from_js::<Vec<String>>(&js_sys::Reflect::get(&first, &JsValue::from_str("matches")).unwrap_or(JsValue::NULL)).unwrap_or_default()
+                }
+            }
+        };
+        if known == patterns {
+            CRM_PATTERNS.with(|p| *p.borrow_mut() = Some(patterns.clone()));
+            return Ok(());
+        }
+        if !known.is_empty() {
+            let ids = ext::to_js(&serde_json::json!({ "ids": [CRM_SCRIPT_ID] }))?;
+            ext::settle(ext::call(&scripting, "unregisterContentScripts", &[&ids])?).await?;
+        }
+        if !patterns.is_empty() {
+            let script = ext::to_js(&serde_json::json!([{
+                "id": CRM_SCRIPT_ID,
+                "matches": patterns,
+                "excludeMatches": ["*://*/agentdesktop/*"],
+                "js": [CRM_SCRIPT],
+                "runAt": "document_idle",
+                "allFrames": false,
+                "persistAcrossSessions": true,
+            }]))?;
+            ext::settle(ext::call(&scripting, "registerContentScripts", &[&script])?).await?;
+        }
+        CRM_PATTERNS.with(|p| *p.borrow_mut() = Some(patterns.clone()));
+        let added: Vec<&String> = patterns.iter().filter(|p| !known.contains(p)).collect();
+        if !added.is_empty() {
+            for tab in crm_tabs(&added).await? {
+                let target = ext::to_js(&serde_json::json!({ "target": { "tabId": tab }, "files": [CRM_SCRIPT] }))?;
+                // A page the browser does not let extensions script stays as it is.
+                let _ = ext::settle(ext::call(&scripting, "executeScript", &[&target])?).await;
+            }
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        warn("crm script", &e);
+    }
+}
+
+/// The ids of the open tabs whose pages match `patterns`.
+async fn crm_tabs(patterns: &[&String]) -> WebResult<Vec<i32>> {
+    if patterns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tabs = ext::path(&["tabs"])?;
+    let query = ext::to_js(&serde_json::json!({ "url": patterns }))?;
+    let found = ext::settle(ext::call(&tabs, "query", &[&query])?).await?;
+    Ok(js_sys::Array::from(&found).iter().filter_map(|t| js_sys::Reflect::get(&t, &JsValue::from_str("id")).ok()?.as_f64()).map(|id| id as i32).collect())
+}
+
+/// A desktop tab appeared (`desktop`): every other open CRM page is told, so that one that
+/// shows no mirror yet shows one.
+async fn tell_mirrors(desktop: i32) {
+    let patterns = CRM_PATTERNS.with(|p| p.borrow().clone()).unwrap_or_default();
+    let result: WebResult<()> = async {
+        let tabs = ext::path(&["tabs"])?;
+        let msg = ext::to_js(&crate::core::messages::ToContent::Mirror)?;
+        let options = ext::to_js(&serde_json::json!({ "frameId": 0 }))?;
+        for tab in crm_tabs(&patterns.iter().collect::<Vec<_>>()).await? {
+            if tab != desktop {
+                // A page without the script has no listener: that rejection is expected.
+                let _ = ext::settle(ext::call(&tabs, "sendMessage", &[&JsValue::from(tab), &msg, &options])?).await;
+            }
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        warn("mirrors", &e);
+    }
 }
 
 /// What each toolbar shows: the writer's copy when this worker has one (it is ahead of
@@ -1037,6 +1424,17 @@ async fn apply(batch: Vec<Write>) {
                     }
                     dirty.live |= *live != before;
                 }
+                Write::Choose(key) => {
+                    // The chosen desktop becomes the latest one: the desktop tab until another
+                    // tab logs in (the order is the background's own clock, as for a login).
+                    let latest = live.iter().filter(|(k, l)| l.desktop && *k != key).map(|(_, l)| l.since).max().unwrap_or(0);
+                    if let Some((_, l)) = live.iter_mut().find(|(k, l)| *k == key && l.desktop) {
+                        if l.since <= latest {
+                            l.since = (super::now() as i64).max(latest + 1);
+                            dirty.live = true;
+                        }
+                    }
+                }
                 Write::TabClosed(tab) => {
                     let before = health.len();
                     health.retain(|(k, _)| frame_of(k, tab).is_none());
@@ -1105,6 +1503,15 @@ async fn apply(batch: Vec<Write>) {
         let obj = STORE.with(|s| as_object(s.borrow().live.iter().flatten()));
         if let Err(e) = ext::session_set(LIVE_KEY, &obj).await {
             warn("live", &e);
+        }
+        update_mirrors();
+        // A desktop tab that is new (there was none, or another): the CRM pages that show no
+        // mirror yet are told, once.
+        let desktop = STORE.with(|s| s.borrow().live.as_ref().and_then(|l| desktop_of(l.iter().map(|(k, v)| (k.as_str(), v))).map(|(tab, _, _)| tab)));
+        if DESKTOP_TAB.with(|d| d.replace(desktop)) != desktop {
+            if let Some(tab) = desktop {
+                wasm_bindgen_futures::spawn_local(tell_mirrors(tab));
+            }
         }
     }
     if dirty.refused {

@@ -8,6 +8,8 @@ pub mod app;
 pub mod background;
 #[cfg(feature = "content")]
 pub mod channel;
+#[cfg(feature = "pages")]
+pub mod chooser;
 #[cfg(feature = "content")]
 pub mod content;
 pub mod dom;
@@ -75,7 +77,9 @@ impl std::fmt::Display for WebError {
         match self {
             // No Debug formatting of the value: it would bring float formatting into the module.
             WebError::Js(v) => {
-                let text = v.as_string().or_else(|| js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()));
+                // An Error's message (it would stringify as `{}`), else the value as JSON.
+                let message = || wasm_bindgen::JsCast::dyn_ref::<js_sys::Error>(v).map(|e| String::from(e.message()));
+                let text = v.as_string().or_else(message).or_else(|| js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()));
                 write!(f, "{}", text.as_deref().unwrap_or("(a JavaScript value)"))
             }
             WebError::Serde(s) => write!(f, "{s}"),

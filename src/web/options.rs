@@ -35,6 +35,7 @@ struct Options {
     reasons: ListSection,
     dispositions: ListSection,
     speed_dial: ListSection,
+    crm: ListSection,
     fields: Vec<Field>,
     settings_error: Element,
     settings_status: Element,
@@ -134,6 +135,8 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
         &tk("opt_speed_dial_placeholder"),
     )?;
     listeners.extend(speed_dial.on_add(|f| add_entry(f, &SPEED_DIAL)));
+    let crm = ListSection::build(&doc, "crm-site", ["opt_crm_title", "opt_crm_note", "opt_crm_label", "opt_btn_add_crm"], "crm.example.com")?;
+    listeners.extend(crm.on_add(|f| add_entry(f, &CRM_SITES)));
 
     // Settings.
     let settings_section = el(&doc, "section", &[("aria-labelledby", "settings-title")], "")?;
@@ -184,7 +187,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
 
     // What the policy set that could not be used (for the administrator).
     let problems = el(&doc, "section", &[("aria-labelledby", "problems-title"), ("hidden", "")], "")?;
-    append(&root, &[&tenants.section, &sites.section, &pops.section, &reasons.section, &dispositions.section, &speed_dial.section, &settings_section, &problems])?;
+    append(&root, &[&tenants.section, &sites.section, &crm.section, &pops.section, &reasons.section, &dispositions.section, &speed_dial.section, &settings_section, &problems])?;
     listeners.push(EventListener::new(&save, "click", |_| save_settings()));
     let storage = vec![
         ext::on_storage_change(TRUSTED_KEY, |v| {
@@ -211,6 +214,7 @@ pub fn start_options(api: JsValue) -> Result<(), JsValue> {
             reasons,
             dispositions,
             speed_dial,
+            crm,
             fields,
             settings_error,
             settings_status,
@@ -338,6 +342,15 @@ const DISPOSITIONS: NameList = NameList {
     parse: crate::core::settings::parse_disposition,
     remove_label: "opt_btn_remove_disposition",
     empty: "opt_dispositions_empty",
+};
+
+const CRM_SITES: NameList = NameList {
+    key: "crmSites",
+    section: |o| &o.crm,
+    list: |s| &mut s.crm_sites,
+    parse: crate::core::settings::parse_site,
+    remove_label: "opt_btn_remove_crm",
+    empty: "opt_crm_empty",
 };
 
 const SPEED_DIAL: NameList = NameList {
@@ -627,6 +640,7 @@ fn render() {
             render_names(o, &eff, &REASONS, &mut listeners)?;
             render_names(o, &eff, &DISPOSITIONS, &mut listeners)?;
             render_names(o, &eff, &SPEED_DIAL, &mut listeners)?;
+            render_names(o, &eff, &CRM_SITES, &mut listeners)?;
 
             clear(&o.problems)?;
             set_flag(&o.problems, "hidden", eff.problems.is_empty());

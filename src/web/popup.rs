@@ -89,6 +89,7 @@ pub fn start_popup(api: JsValue) -> Result<(), JsValue> {
     let last_pop = el(&doc, "p", &[("class", "last-pop"), ("hidden", "")], "")?;
     append(&health_section, &[&health_title, &health, &last_pop])?;
     append(&root, &[&health_section])?;
+    super::chooser::build(&doc, &root)?;
     {
         let line = last_pop.clone();
         wasm_bindgen_futures::spawn_local(async move { render_last_pop(&line).await });

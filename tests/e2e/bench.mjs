@@ -223,6 +223,8 @@ try {
   results.chromium.load_ms_without = median(pairs.map((p) => p.b.load));
   results.chromium.script_ms = Math.max(0, median(pairs.map((p) => p.a.script)) - median(pairs.map((p) => p.b.script)));
   results.chromium.memory_kb = median(pairs.map((p) => p.a.heapKb)) - median(pairs.map((p) => p.b.heapKb));
+  results.chromium.script_ms_without = median(pairs.map((p) => p.b.script));
+  results.chromium.heap_kb_without = median(pairs.map((p) => p.b.heapKb));
   await without.close();
 
   if (args.includes('--page-only')) { await withExt.close(); throw PAGE_ONLY; }
@@ -269,6 +271,30 @@ try {
   results.chromium.capture_dom_latency_ms = dom.length ? median(dom) : undefined;
   results.chromium.capture_dom_share = dom.length / Math.max(1, (await page.evaluate(() => window.__capture)).length);
   results.chromium.capture_hop_ms = median(await page.evaluate(() => window.__captureHop));
+  // --- a page of the agent's CRM site (where the desktop was just seen) in another tab, the
+  // desktop tab still logged in: what ours adds there (the detector, the CRM pages' script and
+  // the mirror's frame; the frame's own script runs in the extension's process) and how soon the
+  // mirror shows after the page's load event.
+  {
+    const crmTab = await withExt.context.newPage();
+    const crmCdp = await withExt.context.newCDPSession(crmTab);
+    await crmCdp.send('Performance.enable');
+    const tab = { page: crmTab, cdp: crmCdp };
+    const loads = [];
+    const shown = [];
+    for (let i = 0; i < Math.max(5, RUNS / 3); i++) {
+      loads.push(await measureLoad(tab, `${servers.crm}/plain.html?mirror`));
+      shown.push(await crmTab.waitForFunction(() => {
+        const f = document.querySelector('bp-call-toolbar-mirror');
+        if (!f || f.getBoundingClientRect().height === 0) return null;
+        return performance.now() - performance.getEntriesByType('navigation')[0].loadEventEnd;
+      }, null, { timeout: 10000 }).then((h) => h.jsonValue()));
+    }
+    results.chromium.crm_script_ms = Math.max(0, median(loads.map((l) => l.script)) - results.chromium.script_ms_without);
+    results.chromium.crm_memory_kb = median(loads.map((l) => l.heapKb)) - results.chromium.heap_kb_without;
+    results.chromium.mirror_shown_ms = median(shown);
+    await crmTab.close();
+  }
   const chromiumPoll = async (p, fn, arg) => (await p.waitForFunction(fn, arg, { timeout: 15000 })).jsonValue();
   Object.assign(results.chromium, await dialFigures(page, `${servers.crm}/bigtable.html`, chromiumPoll, mouseTo));
   await withExt.close();
@@ -371,7 +397,7 @@ if (!args.includes('--chromium-only') && !args.includes('--page-only')) {
 }
 
 // Each shipped module: `content` is what a CRM page loads, `pages` the popup and background.
-for (const f of ['pkg/content_bg.wasm', 'pkg/content.js', 'pkg/pages_bg.wasm', 'pkg/pages.js', 'detect.js', 'relay.js']) {
+for (const f of ['pkg/content_bg.wasm', 'pkg/content.js', 'pkg/pages_bg.wasm', 'pkg/pages.js', 'detect.js', 'relay.js', 'crm.js']) {
   const bytes = await readFile(path.join(EXT, f)).catch(() => Buffer.alloc(0));
   results.files[f] = { raw_kb: bytes.length / 1024, gzip_kb: gzipSync(bytes, { level: 9 }).length / 1024 };
 }
@@ -404,9 +430,12 @@ const rows = [
   ['capture_hop_ms', results.chromium.capture_hop_ms, 'the same event heard by a page script: the browser\'s hop from the desktop\'s process to the CRM\'s'],
   ['point_ms', results.chromium.point_ms, 'click-to-dial on a large CRM list view (1,000 rows × 10 columns, 10,000 text nodes, a number in each row; never read as a whole): the pointer onto a number → the Call control beside it'],
   ['rerender_ms_per_10k', results.chromium.rerender_ms_per_10k, 'the same list rebuilt by the page while a control is up (the only time mutations are watched): the content script\'s time, per 10,000 text nodes'],
+  ['crm_script_ms', results.chromium.crm_script_ms, 'a page of a CRM site in another tab than the desktop\'s, the mirror shown: script time ours adds in the page (the mirror\'s own runs in the extension\'s process; against the no-extension loads above)'],
+  ['crm_memory_kb', results.chromium.crm_memory_kb, 'the same: JS heap ours adds in the page'],
+  ['mirror_shown_ms', results.chromium.mirror_shown_ms, 'the same: the page\'s load event -> the mirror toolbar drawn (crm.js at document_idle, one question to the background, the frame loading the pages module)'],
   ['wasm_raw_kb', results.wasm_raw_kb, 'content module (content script, toolbar frame)'],
   ['wasm_gzip_kb', results.wasm_gzip_kb, 'the same, gzip -9'],
-  ['pages_wasm_raw_kb', results.pages_wasm_raw_kb, 'pages module (popup, background): never loaded by a CRM page'],
+  ['pages_wasm_raw_kb', results.pages_wasm_raw_kb, 'pages module (popup, background, side panel; the mirror\'s frame on a CRM page)'],
   ['pages_wasm_gzip_kb', results.pages_wasm_gzip_kb, 'the same, gzip -9'],
 ];
 const show = (k, v) => (v === undefined ? '—' : v.toFixed(k.endsWith('ratio') ? 3 : k.includes('script_ms') && Math.abs(v) < 10 ? 2 : 1));

@@ -67,7 +67,7 @@ test('the toolbar moves and collapses in its frame too', async () => {
 test('a blocked site gets no toolbar on a strict-CSP page either', async () => {
   const options = await openOptions(env);
   const host = new URL(env.crm).hostname;
-  await options.getByLabel('Host name or *.domain').fill(host);
+  await options.getByLabel('Host name or *.domain', { exact: true }).fill(host);
   await options.getByRole('button', { name: 'Add site', exact: true }).click();
   await expectText(options.locator('ul.list').nth(1), new RegExp(host.replace(/\./g, '\\.')));
   await page.bringToFront();

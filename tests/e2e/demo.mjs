@@ -3,10 +3,11 @@
 // headless, it plays one call through the toolbar and saves a screenshot of the page, one of the
 // call with its recording paused (FILE-recording.png), one of a transfer to a speed-dial entry
 // waiting for its confirmation (FILE-transfer.png), one of the side panel in after-call work
-// (FILE-sidepanel.png) and one of the popup for that tab (FILE-popup.png).
+// (FILE-sidepanel.png), one of another CRM tab with the mirror toolbar (FILE-mirror.png) and one
+// of the popup for that tab (FILE-popup.png).
 //   node tests/e2e/demo.mjs [--headless] [--dark] [--out FILE]
 import path from 'node:path';
-import { launch, toolbar, desktop, trust, login, startCall, dialControl, textPoint, mouseTo, openOptions } from './harness.mjs';
+import { launch, toolbar, desktop, trust, login, startCall, dialControl, textPoint, mouseTo, openOptions, extensionFrame } from './harness.mjs';
 
 const args = process.argv.slice(2);
 const headless = args.includes('--headless') || !process.env.DISPLAY;
@@ -87,6 +88,16 @@ if (!headless) {
   await side.screenshot({ path: sideOut });
   console.log(`screenshot: ${sideOut}`);
   await side.close();
+  // Another tab of the CRM (a customer's record, no Agent Desktop there): the mirror toolbar,
+  // the desktop tab's toolbar acting through that tab.
+  const other = await env.context.newPage();
+  await other.goto(`${env.crm}/record.html`);
+  await extensionFrame(other, '/mirror.html', 'bp-call-toolbar-mirror').getByRole('timer').waitFor();
+  await other.waitForTimeout(300);
+  const mirrorOut = out.replace(/\.png$/, '') + '-mirror.png';
+  await other.screenshot({ path: mirrorOut });
+  console.log(`screenshot: ${mirrorOut}`);
+  await other.close();
   // The popup for that tab (health and log), as the toolbar icon shows it; beside the page shot.
   const helper = await env.context.newPage();
   await helper.goto(env.popupUrl);

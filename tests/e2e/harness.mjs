@@ -172,8 +172,8 @@ export async function pressKey(page, key) {
 /** The toolbar frame's body (Chromium, strict-CSP pages): the frame sits in the host's closed
  *  root, so it is found among the page's frames by its URL rather than by a selector. */
 class FrameToolbar {
-  constructor(page, chain = []) { this.page = page; this.chain = chain; }
-  _with(...call) { return new FrameToolbar(this.page, [...this.chain, call]); }
+  constructor(page, chain = [], url = '/toolbar.html') { this.page = page; this.chain = chain; this.url = url; }
+  _with(...call) { return new FrameToolbar(this.page, [...this.chain, call], this.url); }
   locator(css) { return this._with('locator', css); }
   getByRole(role, opts) { return this._with('getByRole', role, opts); }
   getByLabel(label, opts) { return this._with('getByLabel', label, opts); }
@@ -184,7 +184,7 @@ class FrameToolbar {
   async _base(timeout = 10000) {
     const deadline = Date.now() + timeout;
     for (;;) {
-      const frame = this.page.frames().find((f) => f.url().includes('/toolbar.html'));
+      const frame = this.page.frames().find((f) => (typeof this.url === 'function' ? this.url(f.url()) : f.url().includes(this.url)));
       if (frame) return this.chain.reduce((l, [m, ...a]) => l[m](...a), frame.locator('body'));
       if (Date.now() > deadline) return null;
       await new Promise((r) => setTimeout(r, 50));
@@ -205,6 +205,30 @@ FrameToolbar.prototype.dragBy = async function (dx, dy) { return dragBy(this.pag
  *  sits apart from the toolbar, in a closed root of its own). */
 export function channel(page) {
   return page.locator('bp-call-toolbar-channel');
+}
+
+/** The closed shadow root of the page's host `host`, as the suite reaches it (not a page). */
+export function closedRoot(page, host) {
+  return page.evaluateAsync ? page.locator(host) : new ShadowLocator(page, [], host);
+}
+
+/** The body of an extension page framed in a closed shadow root of the page (Chromium: found
+ *  among the page's frames by its URL, a part of it or a test of it; Firefox: through the
+ *  host named `host`). */
+export function extensionFrame(page, url, host) {
+  return page.evaluateAsync ? page.locator(host).frameLocator('iframe') : new FrameToolbar(page, [], url);
+}
+
+/** Stops the extension's service worker as Chromium does when it is idle (CDP closes its
+ *  target); resolves with how many are left (0 once it is stopped). */
+export async function stopWorker(env) {
+  const cdp = await env.context.browser().newBrowserCDPSession();
+  const workers = async () => (await cdp.send('Target.getTargets')).targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://'));
+  for (const t of await workers()) await cdp.send('Target.closeTarget', { targetId: t.targetId });
+  for (let i = 0; i < 100 && (await workers()).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  const left = (await workers()).length;
+  await cdp.detach();
+  return left;
 }
 
 /** The simulated Agent Desktop inside the repeater iframe. */

@@ -75,7 +75,7 @@ test('a required disposition: Complete waits for it, then sends it', async () =>
 test('a blocked site never gets the toolbar; removing it brings it back', async () => {
   const options = await openOptions(env);
   const host = new URL(env.crm).hostname;
-  await options.getByLabel('Host name or *.domain').fill(`http://${host}:1234/some/page`); // a pasted URL
+  await options.getByLabel('Host name or *.domain', { exact: true }).fill(`http://${host}:1234/some/page`); // a pasted URL
   await options.getByRole('button', { name: 'Add site', exact: true }).click();
   await expectText(options.locator('ul.list').nth(1), new RegExp(host.replace(/\./g, '\\.')));
   for (let i = 0; i < 30 && !((await stored(options, 'settings'))?.blockedSites ?? []).length; i++) await options.waitForTimeout(100);

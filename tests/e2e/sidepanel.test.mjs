@@ -6,7 +6,7 @@
 // and offers nothing, and comes back by itself with the desktop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BROWSER, setup, toolbar, desktop, startCall, expectText, received, trust, login, logRows, openPopup, inExtension } from './harness.mjs';
+import { BROWSER, setup, toolbar, desktop, startCall, expectText, received, trust, login, logRows, openPopup, inExtension, stopWorker } from './harness.mjs';
 
 let env, page, panel;
 before(async () => {
@@ -76,12 +76,7 @@ test('a press for a report that is not the desktop tab, or a click the browser d
 test('the background stopped mid-call (Chromium stops an idle service worker): the panel keeps the call, and Wrap up from it still ends it once', { skip: BROWSER === 'firefox' && "Chromium stops its service worker when idle; a test cannot stop Firefox ESR's event page" }, async () => {
   const item = await startCall(page);
   await expectText(live().getByLabel('Interaction ID'), item);
-  const cdp = await env.context.browser().newBrowserCDPSession();
-  const workers = async () => (await cdp.send('Target.getTargets')).targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://'));
-  for (const t of await workers()) await cdp.send('Target.closeTarget', { targetId: t.targetId });
-  for (let i = 0; i < 100 && (await workers()).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
-  assert.equal((await workers()).length, 0, 'the worker is stopped');
-  await cdp.detach();
+  assert.equal(await stopWorker(env), 0, 'the worker is stopped');
   await expectText(status(), 'Busy');
   await button('Wrap up').click();
   await expectText(toolbar(page).getByRole('status'), `Wrapped up ${item}.`, 8000);

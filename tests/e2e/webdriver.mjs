@@ -64,8 +64,8 @@ export class Session {
 }
 
 /** Hosts whose closed shadow roots the suite reaches through the automation channel (what a
- *  page script cannot do): the toolbar's and the page's Call control's. */
-export const SHADOW_HOSTS = 'bp-call-toolbar, bp-call-dial';
+ *  page script cannot do): the toolbar's, the page's Call control's and the mirror's. */
+export const SHADOW_HOSTS = 'bp-call-toolbar, bp-call-dial, bp-call-toolbar-mirror';
 
 // In-page helpers, sent with each query. Deep CSS: each space-separated part is matched in the
 // scope's whole composed subtree (open shadow roots included, and the closed ones in `closed`,

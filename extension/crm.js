@@ -1,0 +1,113 @@
+// The content script of the agent's CRM sites only (the background registers it for them, and
+// for no other site): the mirror toolbar, on a page of the CRM while another tab is the
+// desktop tab. It asks the background whether to show it (once, and again when the background
+// says a desktop tab is there), naming a token that only it and the mirror frame know. The
+// mirror is an extension page in a frame (mirror.html): it shows only what the background
+// sends a frame that names the token and presses only through the background, so nothing
+// here, and nothing the page can reach, sends a command.
+(() => {
+  'use strict';
+  if (window !== window.top || Object.hasOwn(globalThis, '__bpCallToolbarCrm')) return;
+  globalThis.__bpCallToolbarCrm = true;
+  const api = Object.hasOwn(globalThis, 'browser') ? globalThis.browser : globalThis.chrome;
+  if (!api?.runtime?.id) return;
+  // In the frame's URL only, inside a closed root: the page never sees it, so a mirror frame
+  // it makes itself (it can guess the extension's URL) gets nothing from the background.
+  const token = crypto.randomUUID();
+  const origin = new URL(api.runtime.getURL('')).origin;
+  // Layout only, as for the toolbar's host (content.rs HOST_STYLE, relay.js): a page that
+  // would make the card transparent, move it or shrink it under the agent's pointer finds
+  // every such property set, and set back (below).
+  const HOST = {
+    display: 'block', position: 'fixed', 'z-index': '2147483647', top: 'auto', left: 'auto', bottom: '16px', right: '16px',
+    width: '400px', height: 'auto', 'max-height': 'calc(100vh - 32px)', margin: '0', padding: '0', border: '0',
+    background: 'transparent', overflow: 'hidden', visibility: 'visible', opacity: '1', 'pointer-events': 'auto',
+    transform: 'none', filter: 'none', 'clip-path': 'none', float: 'none', mask: 'none', '-webkit-mask': 'none', scale: 'none',
+    translate: 'none', rotate: 'none', zoom: '1', 'offset-path': 'none', 'content-visibility': 'visible',
+    'mix-blend-mode': 'normal', 'backdrop-filter': 'none', 'color-scheme': 'normal',
+  };
+  let m = null; // { host, frame, guard }
+  let removals = 0;
+  let removedAt = 0;
+  let waiting = null;
+
+  // The frame, once: fixed at the bottom right, above the page (top layer where the browser has
+  // popovers), its height the one the mirror asks for (0 while it has nothing to show here).
+  function show() {
+    // A page with a repeater of its own has its own toolbar (and may be the desktop tab).
+    if (m !== null || waiting !== null || !api.runtime?.id || document.querySelector('iframe[src*="UniversalRepeater.jsp"], bp-call-toolbar')) return;
+    // Made in a document of no browsing context (as detect.js does): a page's own definition
+    // of the element name cannot reach its closed root.
+    const host = document.implementation.createHTMLDocument('').createElement('bp-call-toolbar-mirror');
+    for (const [k, v] of Object.entries(HOST)) host.style.setProperty(k, v, 'important');
+    const root = host.attachShadow({ mode: 'closed' });
+    const frame = document.createElement('iframe');
+    frame.src = `${api.runtime.getURL('mirror.html')}#${token}`;
+    frame.title = api.i18n.getMessage('mirror_frame_title');
+    for (const [k, v] of Object.entries({ display: 'block', width: '400px', height: '0', margin: '0', padding: '0', border: '0', background: 'transparent', 'color-scheme': 'normal' })) {
+      frame.style.setProperty(k, v, 'important');
+    }
+    root.append(frame);
+    const mine = { host, frame, guard: null };
+    // The page can navigate the frame (window.frames[i].location) to a page of its own, which
+    // would then sit where the agent expects the toolbar: a second load is that, and the
+    // frame goes (a new one is made, with the backoff below).
+    let loads = 0;
+    frame.addEventListener('load', (e) => { if (e.isTrusted && ++loads > 1 && m === mine) drop(); });
+    document.documentElement.append(host);
+    if (host.showPopover) { host.popover = 'manual'; host.showPopover(); }
+    // Keep the host as made: a page that changes its style, its popover, or hides it gets it
+    // back before the next paint.
+    const style = host.getAttribute('style');
+    mine.guard = new MutationObserver(() => {
+      if (host.getAttribute('style') !== style) host.setAttribute('style', style);
+      for (const a of ['hidden', 'inert']) if (host.hasAttribute(a)) host.removeAttribute(a);
+      if (host.showPopover && host.getAttribute('popover') !== 'manual') { host.popover = 'manual'; try { host.showPopover(); } catch { /* open */ } }
+    });
+    mine.guard.observe(host, { attributes: true, attributeFilter: ['style', 'popover', 'hidden', 'inert'] });
+    host.addEventListener('toggle', () => {
+      if (host.isConnected && host.showPopover && !host.matches(':popover-open')) { try { host.showPopover(); } catch { /* gone */ } }
+    });
+    m = mine;
+  }
+
+  // The frame gone (taken out by the page, or navigated): made again, at once the first time,
+  // then after 1, 2, 4… up to 30 s while it keeps happening, so that a page doing it in a loop
+  // costs next to nothing.
+  function drop() {
+    if (m === null) return;
+    m.guard.disconnect();
+    m.host.remove();
+    m = null;
+    const now = Date.now();
+    removals = now - removedAt > 60000 ? 1 : removals + 1;
+    removedAt = now;
+    const later = removals > 1 ? Math.min(1000 * 2 ** Math.min(removals - 2, 5), 30000) : 0;
+    waiting = setTimeout(() => { waiting = null; ask(); }, later);
+  }
+  new MutationObserver(() => {
+    if (m !== null && m.host.parentNode !== document.documentElement) drop();
+    if (!api.runtime?.id && m !== null) { m.guard.disconnect(); m.host.remove(); m = null; } // extension reloaded
+  }).observe(document.documentElement, { childList: true });
+
+  // The mirror's height, from the mirror itself: a trusted message from our frame's window and
+  // the extension's origin (a page script can forge neither isTrusted nor, for a real message,
+  // the source), and only a number within bounds.
+  window.addEventListener('message', (e) => {
+    if (m === null || !e.isTrusted || e.source !== m.frame.contentWindow || e.origin !== origin) return;
+    const h = e.data?.bpMirrorHeight;
+    if (typeof h !== 'number' || !(h >= 0 && h <= 2000)) return;
+    m.frame.style.setProperty('height', `${Math.ceil(h)}px`, 'important');
+  });
+
+  // Whether to show it: the background registers the token for this tab when it says yes.
+  function ask() {
+    if (!api.runtime?.id) return;
+    api.runtime.sendMessage({ type: 'mirror', token }).then((r) => { if (r?.ok === true) show(); }, () => {});
+  }
+  api.runtime.onMessage.addListener((msg) => {
+    if (msg?.type === 'mirror') ask();
+    return false;
+  });
+  ask();
+})();

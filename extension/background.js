@@ -51,7 +51,8 @@ api.runtime.onConnect.addListener((port) => {
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (sender.id !== api.runtime.id) return false;
-  // The answer is a boolean, or a promise of one (a press routed to the desktop tab).
-  ready.then(() => wasm_bindgen.background_handle(api, msg, sender)).then((ok) => sendResponse({ ok }), (e) => sendResponse({ ok: false, error: String(e) }));
+  // The answer is a boolean, or a promise of one (a press routed to the desktop tab), or of
+  // the answer itself (the mirror question: `{ ok, title }`).
+  ready.then(() => wasm_bindgen.background_handle(api, msg, sender)).then((ok) => sendResponse(typeof ok === 'object' && ok !== null ? ok : { ok }), (e) => sendResponse({ ok: false, error: String(e) }));
   return true;
 });

@@ -18,14 +18,16 @@
   // Layout only, as for the toolbar's host (content.rs HOST_STYLE, relay.js): a page that
   // would make the card transparent, move it or shrink it under the agent's pointer finds
   // every such property set, and set back (below).
-  const HOST = {
+  const css = (o) => Object.entries(o).map(([k, v]) => `${k}:${v}!important`).join(';');
+  const HOST = css({
     display: 'block', position: 'fixed', 'z-index': '2147483647', top: 'auto', left: 'auto', bottom: '16px', right: '16px',
     width: '400px', height: 'auto', 'max-height': 'calc(100vh - 32px)', margin: '0', padding: '0', border: '0',
     background: 'transparent', overflow: 'hidden', visibility: 'visible', opacity: '1', 'pointer-events': 'auto',
     transform: 'none', filter: 'none', 'clip-path': 'none', float: 'none', mask: 'none', '-webkit-mask': 'none', scale: 'none',
     translate: 'none', rotate: 'none', zoom: '1', 'offset-path': 'none', 'content-visibility': 'visible',
     'mix-blend-mode': 'normal', 'backdrop-filter': 'none', 'color-scheme': 'normal',
-  };
+  });
+  const FRAME = css({ display: 'block', width: '400px', height: '0', margin: '0', padding: '0', border: '0', background: 'transparent', 'color-scheme': 'normal' });
   let m = null; // { host, frame, guard }
   let removals = 0;
   let removedAt = 0;
@@ -33,20 +35,19 @@
 
   // The frame, once: fixed at the bottom right, above the page (top layer where the browser has
   // popovers), its height the one the mirror asks for (0 while it has nothing to show here).
-  function show() {
+  function show(title) {
     // A page with a repeater of its own has its own toolbar (and may be the desktop tab).
     if (m !== null || waiting !== null || !api.runtime?.id || document.querySelector('iframe[src*="UniversalRepeater.jsp"], bp-call-toolbar')) return;
     // Made in a document of no browsing context (as detect.js does): a page's own definition
     // of the element name cannot reach its closed root.
     const host = document.implementation.createHTMLDocument('').createElement('bp-call-toolbar-mirror');
-    for (const [k, v] of Object.entries(HOST)) host.style.setProperty(k, v, 'important');
+    // One style attribute each (a property at a time costs a style change each).
+    host.setAttribute('style', HOST);
     const root = host.attachShadow({ mode: 'closed' });
     const frame = document.createElement('iframe');
     frame.src = `${api.runtime.getURL('mirror.html')}#${token}`;
-    frame.title = api.i18n.getMessage('mirror_frame_title');
-    for (const [k, v] of Object.entries({ display: 'block', width: '400px', height: '0', margin: '0', padding: '0', border: '0', background: 'transparent', 'color-scheme': 'normal' })) {
-      frame.style.setProperty(k, v, 'important');
-    }
+    frame.title = title;
+    frame.setAttribute('style', FRAME);
     root.append(frame);
     const mine = { host, frame, guard: null };
     // The page can navigate the frame (window.frames[i].location) to a page of its own, which
@@ -69,6 +70,7 @@
       if (host.isConnected && host.showPopover && !host.matches(':popover-open')) { try { host.showPopover(); } catch { /* gone */ } }
     });
     m = mine;
+    listen();
   }
 
   // The frame gone (taken out by the page, or navigated): made again, at once the first time,
@@ -85,25 +87,32 @@
     const later = removals > 1 ? Math.min(1000 * 2 ** Math.min(removals - 2, 5), 30000) : 0;
     waiting = setTimeout(() => { waiting = null; ask(); }, later);
   }
-  new MutationObserver(() => {
-    if (m !== null && m.host.parentNode !== document.documentElement) drop();
-    if (!api.runtime?.id && m !== null) { m.guard.disconnect(); m.host.remove(); m = null; } // extension reloaded
-  }).observe(document.documentElement, { childList: true });
+  // Both listen only once there is a mirror (a CRM page without one pays for neither).
+  let listening = false;
+  function listen() {
+    if (listening) return;
+    listening = true;
+    new MutationObserver(() => {
+      if (m !== null && m.host.parentNode !== document.documentElement) drop();
+      if (!api.runtime?.id && m !== null) { m.guard.disconnect(); m.host.remove(); m = null; } // extension reloaded
+    }).observe(document.documentElement, { childList: true });
+    window.addEventListener('message', onHeight);
+  }
 
   // The mirror's height, from the mirror itself: a trusted message from our frame's window and
   // the extension's origin (a page script can forge neither isTrusted nor, for a real message,
   // the source), and only a number within bounds.
-  window.addEventListener('message', (e) => {
+  function onHeight(e) {
     if (m === null || !e.isTrusted || e.source !== m.frame.contentWindow || e.origin !== origin) return;
     const h = e.data?.bpMirrorHeight;
     if (typeof h !== 'number' || !(h >= 0 && h <= 2000)) return;
     m.frame.style.setProperty('height', `${Math.ceil(h)}px`, 'important');
-  });
+  }
 
   // Whether to show it: the background registers the token for this tab when it says yes.
   function ask() {
     if (!api.runtime?.id) return;
-    api.runtime.sendMessage({ type: 'mirror', token }).then((r) => { if (r?.ok === true) show(); }, () => {});
+    api.runtime.sendMessage({ type: 'mirror', token }).then((r) => { if (r?.ok === true && typeof r.title === 'string') show(r.title.slice(0, 200)); }, () => {});
   }
   api.runtime.onMessage.addListener((msg) => {
     if (msg?.type === 'mirror') ask();

@@ -282,10 +282,12 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> JsValue
     if let ToBackground::Mirror { token } = msg {
         return wasm_bindgen_futures::future_to_promise(async move {
             let show = valid_token(&token) && !from.own_page && from.frame == 0 && mirror_allowed(from.tab, &from.tab_host).await;
-            if let (true, Some(tab)) = (show, from.tab) {
-                set_mirror_token(tab, Some(token)).await;
-            }
-            Ok(JsValue::from_bool(show))
+            let Some(tab) = from.tab.filter(|_| show) else { return Ok(JsValue::FALSE) };
+            set_mirror_token(tab, Some(token)).await;
+            // With the frame's title in the agent's language: the page's script then needs no
+            // message bundle of its own (in Chromium, a content script's first getMessage is a
+            // synchronous round trip to the browser).
+            ext::to_js(&serde_json::json!({ "ok": true, "title": crate::web::i18n::tk("mirror_frame_title") })).map_err(JsValue::from)
         })
         .into();
     }

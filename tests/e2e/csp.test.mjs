@@ -2,7 +2,7 @@
 // applies it to content scripts, so the toolbar runs in its extension frame behind the relay.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, CSP_MODE, toolbar, desktop, trust, login, startCall, expectText, received, openOptions, openPopup, inExtension, LIVE_STATUS } from './harness.mjs';
+import { setup, CSP_MODE, toolbar, desktop, trust, login, startCall, expectText, received, openOptions, openPopup, inExtension, LIVE_STATUS, optionsList } from './harness.mjs';
 
 let env, page;
 before(async () => {
@@ -69,7 +69,7 @@ test('a blocked site gets no toolbar on a strict-CSP page either', async () => {
   const host = new URL(env.crm).hostname;
   await options.getByLabel('Host name or *.domain', { exact: true }).fill(host);
   await options.getByRole('button', { name: 'Add site', exact: true }).click();
-  await expectText(options.locator('ul.list').nth(1), new RegExp(host.replace(/\./g, '\\.')));
+  await expectText(optionsList(options, 'site'), new RegExp(host.replace(/\./g, '\\.')));
   await page.bringToFront();
   await page.reload();
   await expectText(page.locator('#csp-check'), 'page CSP forbids wasm');

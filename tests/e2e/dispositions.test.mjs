@@ -5,7 +5,7 @@
 // reason, unless the agent's settings allow free text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, startCall, expectText, received, openPopup, openOptions, logRows } from './harness.mjs';
+import { setup, toolbar, desktop, startCall, expectText, received, openPopup, openOptions, logRows, optionsList } from './harness.mjs';
 
 let env, page;
 before(async () => {
@@ -15,7 +15,7 @@ before(async () => {
     await options.getByLabel('Disposition', { exact: true }).fill(d);
     await options.getByRole('button', { name: 'Add disposition', exact: true }).click();
   }
-  await expectText(options.locator('ul.list').nth(4), 'Resolved | 100RemoveCallback | 200RemoveOffer rejectedRemove');
+  await expectText(optionsList(options, 'disposition'), 'Resolved | 100RemoveCallback | 200RemoveOffer rejectedRemove');
   await options.close();
   await page.bringToFront();
   await desktop(page).getByRole('button', { name: 'Ready', exact: true }).click();

@@ -359,6 +359,12 @@ export async function openOptions(env) {
   return page;
 }
 
+/** The options page's list named `name` (the prefix of its input's id: `tenant`, `site`,
+ *  `crm-site`, `pop`, `reason`, `disposition`, `speed-dial`). */
+export function optionsList(options, name) {
+  return options.locator(`section:has(#${name}-input) ul.list`);
+}
+
 /** The popup's log rows as arrays of cell texts, newest first. */
 export async function logRows(popup) {
   return popup.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));

@@ -43,6 +43,7 @@ test('a CRM tab without the desktop shows the desktop tab\'s toolbar: status, ag
   assert.equal(await visible(button('Wrap up')), true);
   assert.ok((await frameHeight(crm)) > 60, 'the frame is as tall as its card');
   assert.equal(await frames(page), 0, 'the desktop tab has its own toolbar and no mirror');
+  assert.equal(await closedRoot(crm, MIRROR).locator('iframe').getAttribute('title'), 'Call Toolbar: the desktop tab\'s toolbar', 'the frame is named for assistive technology');
 });
 
 test('Wrap up pressed in the CRM tab ends the call once; both tabs show it and the log has it once', async () => {

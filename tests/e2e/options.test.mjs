@@ -3,7 +3,7 @@
 // disposition), all through the page's own controls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, login, startCall, expectText, received, openOptions, inExtension, channel } from './harness.mjs';
+import { setup, toolbar, desktop, login, startCall, expectText, received, openOptions, inExtension, channel, optionsList } from './harness.mjs';
 
 let env, page;
 before(async () => { ({ env, page } = await setup('crm.html')); });
@@ -24,7 +24,7 @@ test('a bad tenant origin gets a clear message and nothing is saved; a good one 
   // The simulator's tenant (loopback http is allowed for a local desktop).
   await field.fill(env.tenant);
   await options.getByRole('button', { name: 'Add tenant', exact: true }).click();
-  await expectText(options.locator('ul.list').first(), new RegExp(env.tenant.replace(/[.:/]/g, '\\$&')));
+  await expectText(optionsList(options, 'tenant'), new RegExp(env.tenant.replace(/[.:/]/g, '\\$&')));
   for (let i = 0; i < 30 && !(await stored(options, 'trustedOrigins')); i++) await options.waitForTimeout(100);
   assert.deepEqual(await stored(options, 'trustedOrigins'), [env.tenant]);
   await options.close();
@@ -77,7 +77,7 @@ test('a blocked site never gets the toolbar; removing it brings it back', async 
   const host = new URL(env.crm).hostname;
   await options.getByLabel('Host name or *.domain', { exact: true }).fill(`http://${host}:1234/some/page`); // a pasted URL
   await options.getByRole('button', { name: 'Add site', exact: true }).click();
-  await expectText(options.locator('ul.list').nth(1), new RegExp(host.replace(/\./g, '\\.')));
+  await expectText(optionsList(options, 'site'), new RegExp(host.replace(/\./g, '\\.')));
   for (let i = 0; i < 30 && !((await stored(options, 'settings'))?.blockedSites ?? []).length; i++) await options.waitForTimeout(100);
   assert.deepEqual((await stored(options, 'settings')).blockedSites, [host]);
   await page.bringToFront();

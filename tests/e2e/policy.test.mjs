@@ -3,7 +3,7 @@
 // can be turned off, and locked settings take effect and show as locked on the options page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, toolbar, desktop, login, startCall, expectText, openOptions, installPolicy, channel } from './harness.mjs';
+import { launch, toolbar, desktop, login, startCall, expectText, openOptions, installPolicy, channel, optionsList } from './harness.mjs';
 import { freePort } from './webdriver.mjs';
 
 // The browsers read policy from system paths only; the set-up runs as root, so does CI. Not
@@ -125,9 +125,10 @@ test('the options page shows what the policy set, locked, and what it could not 
   assert.equal(await required.evaluate((e) => e.checked), true);
   assert.equal(await required.isDisabled(), true);
   assert.equal(await options.getByLabel('Log size limit (entries)').isDisabled(), false, 'not managed: still the agent\'s');
-  const lists = await options.locator('ul.list').allTextContents();
-  assert.match(lists[0], new RegExp(`${tenant.replace(/[.:/]/g, '\\$&')}Set by your organization`));
-  assert.match(lists[1], /blocked\.exampleSet by your organization/);
+  const lists = {};
+  for (const name of ['tenant', 'site', 'reason', 'disposition', 'speed-dial']) lists[name] = await optionsList(options, name).textContent();
+  assert.match(lists['tenant'], new RegExp(`${tenant.replace(/[.:/]/g, '\\$&')}Set by your organization`));
+  assert.match(lists['site'], /blocked\.exampleSet by your organization/);
   assert.equal(await options.getByLabel('Tenant origin').isDisabled(), true, 'agents cannot add tenants');
   await expectText(options.locator('ul.problems'), /trustedTenants: "not an origin" is not an https origin/);
   const country = options.getByLabel(/^Country of numbers written without a country code/);
@@ -136,13 +137,13 @@ test('the options page shows what the policy set, locked, and what it could not 
   assert.equal(await options.getByLabel(/^Outbound service selected before each call/).isDisabled(), true);
   assert.equal(await options.getByLabel(/^Dial in national format/).isDisabled(), false, 'not managed: still the agent\'s');
   await expectText(options.locator('ul.problems'), /dialPrefix: "nine" is not up to 4 digits/);
-  assert.match(lists[3], /^LunchSet by your organizationCoachingSet by your organization$/, 'the organisation\'s reasons, locked');
-  assert.match(lists[4], /^Resolved \| 100Set by your organizationCallbackSet by your organization$/, 'and its dispositions');
+  assert.match(lists['reason'], /^LunchSet by your organizationCoachingSet by your organization$/, 'the organisation\'s reasons, locked');
+  assert.match(lists['disposition'], /^Resolved \| 100Set by your organizationCallbackSet by your organization$/, 'and its dispositions');
   assert.equal(await options.getByLabel('Disposition', { exact: true }).isDisabled(), true, 'agents cannot add dispositions');
   assert.equal(await options.getByLabel('Reason', { exact: true }).isDisabled(), true, 'agents cannot add reasons');
   assert.equal(await options.getByRole('button', { name: 'Add reason', exact: true }).isDisabled(), true);
   await expectText(options.locator('ul.problems'), /notReadyReasons: " " cannot be used \(empty, too long, on several lines, or not in the form the list takes\)/);
-  assert.match(lists[5], /^Billing \| 1020Set by your organization$/, 'the organisation\'s speed dial, the usable entries');
+  assert.match(lists['speed-dial'], /^Billing \| 1020Set by your organization$/, 'the organisation\'s speed dial, the usable entries');
   assert.equal(await options.getByLabel('Entry', { exact: true }).isDisabled(), true, 'agents cannot add speed-dial entries');
   await expectText(options.locator('ul.problems'), /speedDial: "Payroll" cannot be used/);
   for (const [label, value] of [

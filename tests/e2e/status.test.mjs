@@ -5,7 +5,7 @@
 // ignores status changes during a call, as a desktop may); a double click sends one command.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, startCall, expectText, received, openPopup, openOptions, logRows, shortcut } from './harness.mjs';
+import { setup, toolbar, desktop, startCall, expectText, received, openPopup, openOptions, logRows, shortcut, optionsList } from './harness.mjs';
 
 let env, page;
 before(async () => {
@@ -15,7 +15,7 @@ before(async () => {
   for (const reason of ['Lunch', 'Coffee', 'Break']) {
     await options.getByLabel('Reason', { exact: true }).fill(reason);
     await options.getByRole('button', { name: 'Add reason', exact: true }).click();
-    await expectText(options.locator('ul.list').nth(3), new RegExp(reason));
+    await expectText(optionsList(options, 'reason'), new RegExp(reason));
   }
   await options.close();
   await page.bringToFront();

@@ -6,7 +6,7 @@
 // to nobody), and adds a conference's party without a word.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, toolbar, desktop, startCall, expectText, received, openPopup, openOptions, logRows } from './harness.mjs';
+import { setup, toolbar, desktop, startCall, expectText, received, openPopup, openOptions, logRows, optionsList } from './harness.mjs';
 
 let env, page;
 before(async () => {
@@ -16,7 +16,7 @@ before(async () => {
     await options.getByLabel('Entry', { exact: true }).fill(entry);
     await options.getByRole('button', { name: 'Add entry', exact: true }).click();
   }
-  await expectText(options.locator('ul.list').nth(5), 'Billing | 1020RemoveHead office | +44 20 7946 0018Remove');
+  await expectText(optionsList(options, 'speed-dial'), 'Billing | 1020RemoveHead office | +44 20 7946 0018Remove');
   await options.getByLabel('Entry', { exact: true }).fill('Payroll');
   await options.getByRole('button', { name: 'Add entry', exact: true }).click();
   await expectText(options.locator('#speed-dial-error'), '“Payroll” is not a name and a number after a vertical bar (Billing | 1020).');

@@ -14,7 +14,6 @@
   // In the frame's URL only, inside a closed root: the page never sees it, so a mirror frame
   // it makes itself (it can guess the extension's URL) gets nothing from the background.
   const token = crypto.randomUUID();
-  const origin = new URL(api.runtime.getURL('')).origin;
   // Layout only, as for the toolbar's host (content.rs HOST_STYLE, relay.js): a page that
   // would make the card transparent, move it or shrink it under the agent's pointer finds
   // every such property set, and set back (below).
@@ -88,10 +87,10 @@
     waiting = setTimeout(() => { waiting = null; ask(); }, later);
   }
   // Both listen only once there is a mirror (a CRM page without one pays for neither).
-  let listening = false;
+  let origin = null; // the extension's, for the mirror's messages
   function listen() {
-    if (listening) return;
-    listening = true;
+    if (origin !== null) return;
+    origin = new URL(api.runtime.getURL('')).origin;
     new MutationObserver(() => {
       if (m !== null && m.host.parentNode !== document.documentElement) drop();
       if (!api.runtime?.id && m !== null) { m.guard.disconnect(); m.host.remove(); m = null; } // extension reloaded

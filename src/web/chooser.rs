@@ -49,13 +49,9 @@ pub fn build(doc: &Document, root: &Element) -> WebResult<()> {
             choose(picked.value());
         }
     })];
-    let storage = vec![ext::on_area_change("session", LIVE_KEY, |v| show(&v))?];
+    // The first reading and every change come later, with the section in place.
+    let storage = vec![ext::follow_session(LIVE_KEY, show)?];
     CHOOSER.with(|c| *c.borrow_mut() = Some(Chooser { section, select, options: Vec::new(), _listeners: listeners, _storage: storage }));
-    wasm_bindgen_futures::spawn_local(async {
-        if let Ok(Some(v)) = ext::session_get(LIVE_KEY).await {
-            show(&v);
-        }
-    });
     Ok(())
 }
 

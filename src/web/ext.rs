@@ -235,6 +235,17 @@ pub fn on_area_change(area_name: &'static str, key: &'static str, mut f: impl Fn
     })
 }
 
+/// Calls `show` with `key` of `storage.session` as it is now (once read) and on every change.
+pub fn follow_session(key: &'static str, show: fn(&JsValue)) -> WebResult<ApiListener> {
+    let listener = on_area_change("session", key, move |v| show(&v))?;
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(Some(v)) = session_get(key).await {
+            show(&v);
+        }
+    });
+    Ok(listener)
+}
+
 /// The trusted-origins list from storage (empty if unset or unreadable).
 pub async fn trusted_origins() -> Vec<String> {
     match storage_get(crate::core::messages::TRUSTED_KEY).await {

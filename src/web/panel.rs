@@ -123,6 +123,8 @@ thread_local! {
     /// Whether the browser tells the card's visibility, and since when it has been in full view.
     static VISIBLE: Cell<(bool, Option<f64>)> = const { Cell::new((false, None)) };
     static OBSERVER: RefCell<Option<(web_sys::IntersectionObserver, Closure<dyn FnMut(js_sys::Array)>)>> = const { RefCell::new(None) };
+    /// The reconnection due after the port was lost.
+    static RECONNECT: RefCell<Option<Timeout>> = const { RefCell::new(None) };
 }
 
 /// Entry point of `mirror.html`: the live toolbar alone, in a frame of a CRM page (hidden
@@ -214,7 +216,7 @@ fn connect() {
             let ours = PORT.with(|p| p.borrow_mut().take()).is_some();
             // The extension gone (reloaded, removed): its page is too, nothing to reconnect to.
             if ours && ext::context_alive() {
-                Timeout::new(100, connect).forget();
+                RECONNECT.with(|r| *r.borrow_mut() = Some(Timeout::new(100, connect)));
             }
         });
         for (event, f) in [("onMessage", &on_message), ("onDisconnect", &on_disconnect)] {
@@ -261,7 +263,9 @@ fn build(doc: &Document, mirror: bool) -> WebResult<()> {
     }
     let notice = el(doc, "p", &[("class", "notice"), ("role", "status")], "")?;
     append(&section, &[&head, &none, &place, &item_line, &acw, &controls, &notice])?;
-    let storage = if mirror { Vec::new() } else { vec![ext::on_area_change("session", LIVE_KEY, |v| show(&v))?] };
+    // The side panel reads the reports itself (the first reading and every change come after
+    // `render` below); a mirror is sent them.
+    let storage = if mirror { Vec::new() } else { vec![ext::follow_session(LIVE_KEY, show)?] };
     PANEL.with(|p| {
         *p.borrow_mut() = Some(Panel {
             mirror,
@@ -285,13 +289,6 @@ fn build(doc: &Document, mirror: bool) -> WebResult<()> {
         })
     });
     render();
-    if !mirror {
-        wasm_bindgen_futures::spawn_local(async {
-            if let Ok(Some(v)) = ext::session_get(LIVE_KEY).await {
-                show(&v);
-            }
-        });
-    }
     Ok(())
 }
 

@@ -44,7 +44,13 @@ api.runtime.onInstalled.addListener(async ({ reason }) => {
 });
 
 // A mirror toolbar's port (a frame of a CRM page, named with its token): the background feeds
-// it the desktop tab.
+// it the desktop tab once the CRM pages' script of that tab claims the token. The question is
+// this function, run by scripting.executeScript in that script's world (the page's cannot
+// reach it, nor define what it reads); on the global scope so that the Rust can name it.
+globalThis.bpMirrorClaim = (token, title) => {
+  const crm = Object.hasOwn(globalThis, '__bpCallToolbarCrm') ? globalThis.__bpCallToolbarCrm : null;
+  return typeof crm?.claim === 'function' && crm.claim(token, title) === true;
+};
 api.runtime.onConnect.addListener((port) => {
   if (port.name.startsWith('mirror:') && port.sender?.id === api.runtime.id) ready.then(() => wasm_bindgen.background_mirror(api, port));
 });

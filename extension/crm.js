@@ -1,19 +1,38 @@
-// The content script of the agent's CRM sites only (the background registers it for them, and
-// for no other site): the mirror toolbar, on a page of the CRM while another tab is the
-// desktop tab. It asks the background whether to show it (once, and again when the background
-// says a desktop tab is there), naming a token that only it and the mirror frame know. The
-// mirror is an extension page in a frame (mirror.html): it shows only what the background
-// sends a frame that names the token and presses only through the background, so nothing
-// here, and nothing the page can reach, sends a command.
+// The content script of the agent's CRM sites only, and only while a desktop tab is open (the
+// background registers it for those sites then, runs it in their open tabs when a desktop tab
+// appears, and for no other site): the mirror toolbar, on a page of the CRM while another tab
+// is the desktop tab. The mirror is an extension page in a frame (mirror.html) that names a
+// token only this script and the frame know: the background feeds the frame only once this
+// script, asked in its own world (scripting.executeScript, out of the page's reach), says the
+// token is its own; the frame presses only through the background, so nothing here, and
+// nothing the page can reach, sends a command. The page pays for no extension messaging: this
+// script sends none and listens for none.
 (() => {
   'use strict';
-  if (window !== window.top || Object.hasOwn(globalThis, '__bpCallToolbarCrm')) return;
-  globalThis.__bpCallToolbarCrm = true;
+  if (window !== window.top) return;
+  // Run again (a desktop tab appeared after none): a page that had a repeater of its own then
+  // and has none now shows the mirror.
+  // (A copy of an older version of the extension, gone with it, leaves no such function.)
+  if (typeof (Object.hasOwn(globalThis, '__bpCallToolbarCrm') && globalThis.__bpCallToolbarCrm.again) === 'function') {
+    globalThis.__bpCallToolbarCrm.again();
+    return;
+  }
   const api = Object.hasOwn(globalThis, 'browser') ? globalThis.browser : globalThis.chrome;
-  if (!api?.runtime?.id) return;
+  const page = api?.runtime?.getURL?.('mirror.html');
+  if (!page) return;
   // In the frame's URL only, inside a closed root: the page never sees it, so a mirror frame
   // it makes itself (it can guess the extension's URL) gets nothing from the background.
   const token = crypto.randomUUID();
+  // What the background asks, in this script's world (the page's cannot see it): whether a
+  // frame's token is this page's, with the frame's title in the agent's language.
+  globalThis.__bpCallToolbarCrm = Object.freeze({
+    claim(t, title) {
+      if (m === null || t !== token) return false;
+      if (typeof title === 'string') m.frame.title = title.slice(0, 200);
+      return true;
+    },
+    again() { show(); },
+  });
   // Layout only, as for the toolbar's host (content.rs HOST_STYLE, relay.js): a page that
   // would make the card transparent, move it or shrink it under the agent's pointer finds
   // every such property set, and set back (below).
@@ -34,7 +53,7 @@
 
   // The frame, once: fixed at the bottom right, above the page (top layer where the browser has
   // popovers), its height the one the mirror asks for (0 while it has nothing to show here).
-  function show(title) {
+  function show() {
     // A page with a repeater of its own has its own toolbar (and may be the desktop tab).
     if (m !== null || waiting !== null || !api.runtime?.id || document.querySelector('iframe[src*="UniversalRepeater.jsp"], bp-call-toolbar')) return;
     // Made in a document of no browsing context (as detect.js does): a page's own definition
@@ -44,8 +63,7 @@
     host.setAttribute('style', HOST);
     const root = host.attachShadow({ mode: 'closed' });
     const frame = document.createElement('iframe');
-    frame.src = `${api.runtime.getURL('mirror.html')}#${token}`;
-    frame.title = title;
+    frame.src = `${page}#${token}`;
     frame.setAttribute('style', FRAME);
     root.append(frame);
     const mine = { host, frame, guard: null };
@@ -84,13 +102,13 @@
     removals = now - removedAt > 60000 ? 1 : removals + 1;
     removedAt = now;
     const later = removals > 1 ? Math.min(1000 * 2 ** Math.min(removals - 2, 5), 30000) : 0;
-    waiting = setTimeout(() => { waiting = null; ask(); }, later);
+    waiting = setTimeout(() => { waiting = null; show(); }, later);
   }
   // Both listen only once there is a mirror (a CRM page without one pays for neither).
   let origin = null; // the extension's, for the mirror's messages
   function listen() {
     if (origin !== null) return;
-    origin = new URL(api.runtime.getURL('')).origin;
+    origin = new URL(api.runtime.getURL('')).origin; // not the frame URL's: a dynamic one (use_dynamic_url)
     new MutationObserver(() => {
       if (m !== null && m.host.parentNode !== document.documentElement) drop();
       if (!api.runtime?.id && m !== null) { m.guard.disconnect(); m.host.remove(); m = null; } // extension reloaded
@@ -108,14 +126,5 @@
     m.frame.style.setProperty('height', `${Math.ceil(h)}px`, 'important');
   }
 
-  // Whether to show it: the background registers the token for this tab when it says yes.
-  function ask() {
-    if (!api.runtime?.id) return;
-    api.runtime.sendMessage({ type: 'mirror', token }).then((r) => { if (r?.ok === true && typeof r.title === 'string') show(r.title.slice(0, 200)); }, () => {});
-  }
-  api.runtime.onMessage.addListener((msg) => {
-    if (msg?.type === 'mirror') ask();
-    return false;
-  });
-  ask();
+  show();
 })();

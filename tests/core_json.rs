@@ -120,7 +120,6 @@ fn messages_to_the_background_match_serde() {
         ToBackground::Live { live: None },
         ToBackground::Desktop { command: "wrap-up".into(), key: "3:0".into(), item_id: "I\"1".into() },
         ToBackground::ChooseDesktop { key: "4:0".into() },
-        ToBackground::Mirror { token: "0b9c6a52-3f0e-4b7e-9d8a-1c2e3f4a5b6c".into() },
     ];
     for msg in all {
         let ours = msg.to_json().expect("a writer for every message the content script sends");

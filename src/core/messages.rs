@@ -74,13 +74,6 @@ pub enum ToBackground {
     /// Make the report `key` the desktop tab (the agent's choice between two desktops in the
     /// popup or the side panel): it stays the desktop tab until another tab logs in.
     ChooseDesktop { key: String },
-    /// A page of one of the agent's CRM sites asks whether to show the mirror toolbar (the CRM
-    /// pages' content script, once per page): answered `true` while another tab is the desktop
-    /// tab and this page is on the CRM list. The mirror itself shows only what the background
-    /// stored and acts only through it. `token` is the one the script put in its mirror
-    /// frame's URL (out of the page's reach): the background feeds only a frame that names it
-    /// ([`valid_token`]).
-    Mirror { token: String },
     /// A call to pop the CRM record for (a content script's toolbar, on offer or answer): the
     /// background fills its own templates with these fields, checks the URL and opens it in a
     /// tab of its own, never the sender's.
@@ -123,13 +116,10 @@ pub enum ToContent {
     /// The agent pressed a control of this toolbar in the side panel, seeing `item_id` as the
     /// current interaction.
     Press { command: String, item_id: String },
-    /// A desktop tab is there now: a CRM page that shows no mirror yet shows one (the CRM
-    /// pages' content script; a toolbar ignores it).
-    Mirror,
 }
 
 /// Whether `token` is one a mirror may name: 16 to 64 characters of `[0-9A-Za-z-]` (the CRM
-/// pages' script sends a `crypto.randomUUID()`).
+/// pages' script makes a `crypto.randomUUID()`).
 pub fn valid_token(token: &str) -> bool {
     (16..=64).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
@@ -155,7 +145,6 @@ pub fn content_input(msg: ToContent, now: f64) -> Option<crate::core::session::I
         ToContent::Hotkey { command } => button_for_command(&command).map(|button| Input::Click { button, now }),
         ToContent::Dial { text } => Some(Input::Dial { text: menu_text(&text), now }),
         ToContent::Press { command, item_id } => button_for_command(&command).map(|button| Input::Press { button, item_id, now }),
-        ToContent::Mirror => None,
     }
 }
 

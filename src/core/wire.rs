@@ -135,7 +135,6 @@ impl ToBackground {
             }
             ToBackground::Live { live } => obj(vec![tag("live"), ("live", Some(live.as_deref().map(Live::to_json).unwrap_or(Value::Null)))]),
             ToBackground::Desktop { command, key, item_id } => obj(vec![tag("desktop"), ("command", s(command)), ("key", s(key)), ("item_id", s(item_id))]),
-            ToBackground::Mirror { token } => obj(vec![tag("mirror"), ("token", s(token))]),
             ToBackground::ChooseDesktop { key } => obj(vec![tag("chooseDesktop"), ("key", s(key))]),
             ToBackground::Command { name, tab } => obj(vec![tag("command"), ("name", s(name)), ("tab", tab.map(|t| Value::Num(f64::from(t))))]),
         })
@@ -148,7 +147,6 @@ impl ToContent {
             "hotkey" => Some(ToContent::Hotkey { command: v.str_of("command")? }),
             "dial" => Some(ToContent::Dial { text: v.str_of("text")? }),
             "press" => Some(ToContent::Press { command: v.str_of("command")?, item_id: v.str_of("item_id")? }),
-            "mirror" => Some(ToContent::Mirror),
             _ => None,
         }
     }

@@ -179,7 +179,7 @@ thread_local! {
     /// The badge each frame with a toolbar asked for, by (tab, frame).
     static BADGES: RefCell<Vec<((i32, i32), Badge)>> = const { RefCell::new(Vec::new()) };
     static ASK: RefCell<Option<Ask>> = const { RefCell::new(None) };
-    /// The desktop tab as last written (the mirrors are told when it changes).
+    /// The desktop tab as last written (the CRM pages' script is registered while there is one).
     static DESKTOP_TAB: Cell<Option<i32>> = const { Cell::new(None) };
     /// The site last noted as the desktop's (saves a storage read per report).
     static SEEN_LAST: RefCell<String> = const { RefCell::new(String::new()) };
@@ -188,9 +188,6 @@ thread_local! {
     static CRM_PATTERNS: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
     /// The mirrors' ports: one per tab.
     static MIRRORS: RefCell<Vec<MirrorPort>> = const { RefCell::new(Vec::new()) };
-    /// The token of each CRM tab's mirror frame (tab, token), mirrored in `storage.session`
-    /// ([`MIRROR_TOKENS_KEY`]) so that a worker that woke knows them (`None`: not read yet).
-    static MIRROR_TOKENS: RefCell<Option<Vec<(i32, String)>>> = const { RefCell::new(None) };
     /// Whether the registration is being brought up to date: 0 no, 1 yes, 2 yes and again after.
     static CRM_SYNC: Cell<u8> = const { Cell::new(0) };
 }
@@ -279,18 +276,6 @@ pub fn background_handle(api: JsValue, msg: JsValue, sender: JsValue) -> JsValue
         })
         .into();
     }
-    if let ToBackground::Mirror { token } = msg {
-        return wasm_bindgen_futures::future_to_promise(async move {
-            let show = valid_token(&token) && !from.own_page && from.frame == 0 && mirror_allowed(from.tab, &from.tab_host).await;
-            let Some(tab) = from.tab.filter(|_| show) else { return Ok(JsValue::FALSE) };
-            set_mirror_token(tab, Some(token)).await;
-            // With the frame's title in the agent's language: the page's script then needs no
-            // message bundle of its own (in Chromium, a content script's first getMessage is a
-            // synchronous round trip to the browser).
-            ext::to_js(&serde_json::json!({ "ok": true, "title": crate::web::i18n::tk("mirror_frame_title") })).map_err(JsValue::from)
-        })
-        .into();
-    }
     JsValue::from_bool(handle(from, msg))
 }
 
@@ -333,7 +318,7 @@ fn handle(from: Sender, msg: ToBackground) -> bool {
         }
         ToBackground::ChooseDesktop { key } => enqueue(Write::Choose(key)),
         // Answered before this (`press_desktop`, `mirror_allowed`).
-        ToBackground::Desktop { .. } | ToBackground::Mirror { .. } => return false,
+        ToBackground::Desktop { .. } => return false,
         ToBackground::ScreenPop { item_id, fields } => {
             // From a toolbar in a tab: the fields are its call's, the URL is ours to make.
             if let Some(tab) = from.tab {
@@ -566,7 +551,6 @@ pub fn background_tab_closed(api: JsValue, tab: i32) {
     ext::set_api(api);
     super::trap::install_background();
     enqueue(Write::TabClosed(tab));
-    wasm_bindgen_futures::spawn_local(set_mirror_token(tab, None));
 }
 
 /// The background started (the browser started, the extension was installed or updated, or
@@ -611,14 +595,16 @@ async fn run_command(name: String, tab: Option<i32>) {
 /// The mirror toolbars of the agent's CRM pages.
 ///
 /// A content script ([`CRM_SCRIPT`]) is registered for the CRM sites only
-/// ([`crate::core::live::mirror_sites`]), so that other sites run nothing more than the
-/// detector. On a CRM page it asks once whether to show the mirror ([`ToBackground::Mirror`])
-/// and is told when a desktop tab appears ([`ToContent::Mirror`]); the mirror itself is an
-/// extension page in a frame ([`MIRROR_PAGE`]) that shows what the background stored and
-/// presses through it.
+/// ([`crate::core::live::mirror_sites`]) and only while a tab is the desktop tab, so that
+/// other sites, and CRM pages while there is no desktop, run nothing more than the detector;
+/// when a desktop tab appears it is run in the CRM pages already open. It frames the mirror,
+/// an extension page ([`MIRROR_PAGE`]) that shows what the background stored and presses
+/// through it, and asks the background nothing (the page pays for no extension messaging):
+/// the frame's port names a token, which the script claims when the background asks it
+/// ([`claim_mirror`]).
 ///
-/// Whether the page of `tab` (host `host`) may show a mirror: it is on the CRM list and not a
-/// blocked site, and a tab other than it is the desktop tab.
+/// Whether the page of `tab` (host `host`) may press through a mirror: it is on the CRM list
+/// and not a blocked site, and a tab other than it is the desktop tab.
 async fn mirror_allowed(tab: Option<i32>, host: &str) -> bool {
     let Some(tab) = tab else { return false };
     if !crm_page(host).await {
@@ -640,53 +626,29 @@ struct MirrorPort {
     _on_disconnect: Closure<dyn FnMut(JsValue)>,
 }
 
-/// Storage key (`storage.session`) of the mirror frames' tokens.
-const MIRROR_TOKENS_KEY: &str = "mirrorTokens";
-
-/// The token of `tab`'s mirror frame, if its CRM page's script gave one.
-async fn mirror_token(tab: i32) -> Option<String> {
-    load_mirror_tokens().await;
-    MIRROR_TOKENS.with(|t| t.borrow().as_ref().and_then(|t| t.iter().find(|(x, _)| *x == tab).map(|(_, k)| k.clone())))
-}
-
-async fn load_mirror_tokens() {
-    if MIRROR_TOKENS.with(|t| t.borrow().is_some()) {
-        return;
-    }
-    let stored: Vec<(i32, String)> = match ext::session_get(MIRROR_TOKENS_KEY).await {
-        Ok(Some(v)) => ext::from_js(&v).unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    MIRROR_TOKENS.with(|t| {
-        t.borrow_mut().get_or_insert(stored);
-    });
-}
-
-/// Records `tab`'s mirror token (`None`: the tab is gone), the newest page's replacing the last.
-async fn set_mirror_token(tab: i32, token: Option<String>) {
-    load_mirror_tokens().await;
-    let changed = MIRROR_TOKENS.with(|t| {
-        let mut guard = t.borrow_mut();
-        let list = guard.get_or_insert_with(Vec::new);
-        let old = list.iter().position(|(x, _)| *x == tab).map(|i| list.remove(i));
-        let added = token.is_some();
-        if let Some(token) = token {
-            if list.len() >= MAX_HEALTH {
-                list.remove(0);
-            }
-            list.push((tab, token));
+/// Whether the CRM pages' script in the top frame of `tab` made the mirror frame that names
+/// `token`: asked in that script's world (`scripting.executeScript`, the loader's
+/// `bpMirrorClaim`), where the page can neither read the token nor answer for the script. The
+/// script then gives the frame its title in the agent's language.
+async fn claim_mirror(tab: i32, token: &str) -> bool {
+    let result: WebResult<bool> = async {
+        let scripting = ext::path(&["scripting"])?;
+        let claim = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("bpMirrorClaim"))?;
+        if !claim.is_function() {
+            return Ok(false);
         }
-        (old.is_some() || added).then(|| list.clone())
-    });
-    if let Some(list) = changed {
-        let result = match ext::to_js(&list) {
-            Ok(v) => ext::session_set(MIRROR_TOKENS_KEY, &v).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = result {
-            warn("mirror tokens", &e);
-        }
+        let details = ext::to_js(&serde_json::json!({
+            "target": { "tabId": tab, "frameIds": [0] },
+            "args": [token, crate::web::i18n::tk("mirror_frame_title")],
+        }))?;
+        js_sys::Reflect::set(&details, &JsValue::from_str("func"), &claim)?;
+        let found = ext::settle(ext::call(&scripting, "executeScript", &[&details])?).await?;
+        let first = js_sys::Reflect::get(&found, &JsValue::from_f64(0.0))?;
+        Ok(!first.is_undefined() && js_sys::Reflect::get(&first, &JsValue::from_str("result"))?.as_bool() == Some(true))
     }
+    .await;
+    // A page the browser does not let extensions script, or one that is gone: not claimed.
+    result.unwrap_or(false)
 }
 
 /// Tells a port it is refused (nothing to show, nothing to keep) and lets it go.
@@ -700,10 +662,10 @@ fn refuse_mirror(port: &JsValue) {
 
 /// `runtime.onConnect` for a mirror's port (the loader passes only ports named
 /// [`super::panel::MIRROR_PORT`]`:<token>` from this extension): the mirror page framed by
-/// the CRM pages' script of a CRM tab, naming the token that script gave
-/// ([`ToBackground::Mirror`]), gets the desktop tab's report now and on every change; any
-/// other frame (one a page made itself, in any tab) is refused. One port per tab: a newer
-/// one replaces the last.
+/// the CRM pages' script of a CRM tab, naming the token that script claims
+/// ([`claim_mirror`]), gets the desktop tab's report now and on every change; any other frame
+/// (one a page made itself, in any tab) is refused. One port per tab: a newer one replaces
+/// the last.
 #[wasm_bindgen]
 pub fn background_mirror(api: JsValue, port: JsValue) {
     ext::set_api(api);
@@ -714,7 +676,7 @@ pub fn background_mirror(api: JsValue, port: JsValue) {
     wasm_bindgen_futures::spawn_local(async move {
         let tab = from.tab.filter(|_| from.own_page && from.own_name == MIRROR_PAGE);
         let allowed = match (tab, &token) {
-            (Some(tab), Some(token)) => mirror_token(tab).await.as_ref() == Some(token) && crm_page(&from.tab_host).await,
+            (Some(tab), Some(token)) => crm_page(&from.tab_host).await && claim_mirror(tab, token).await,
             _ => false,
         };
         let Some(tab) = tab.filter(|_| allowed) else {
@@ -836,9 +798,10 @@ fn note_seen(host: &str) {
     });
 }
 
-/// Registers the CRM pages' content script for the CRM sites as they now stand (or removes it
-/// when there are none), and runs it in the open tabs of a site that was not covered before:
-/// a page loaded before its site was on the list mirrors too.
+/// Registers the CRM pages' content script for the CRM sites as they now stand while a tab is
+/// the desktop tab (or removes it when there are none, or no desktop), and runs it in the open
+/// tabs of a site that was not covered before: a page loaded before its site was on the list,
+/// or before the desktop tab was there, mirrors too.
 async fn sync_crm_script() {
     // One at a time (the browser refuses a second registration of the same script): a change
     // that comes meanwhile runs it once more when it ends.
@@ -853,7 +816,12 @@ async fn sync_crm_script() {
 
 async fn sync_crm_script_once() {
     let eff = ext::effective().await;
-    let patterns = crate::core::live::match_patterns(&crate::core::live::mirror_sites(&eff, &seen_sites().await));
+    let live = live_reports().await;
+    let patterns = if desktop_of(live.iter().map(|(k, v)| (k.as_str(), v))).is_some() {
+        crate::core::live::match_patterns(&crate::core::live::mirror_sites(&eff, &seen_sites().await))
+    } else {
+        Vec::new()
+    };
     let result: WebResult<()> = async {
         let scripting = ext::path(&["scripting"])?;
         let known = match CRM_PATTERNS.with(|p| p.borrow().clone()) {
@@ -916,28 +884,6 @@ async fn crm_tabs(patterns: &[&String]) -> WebResult<Vec<i32>> {
     let query = ext::to_js(&serde_json::json!({ "url": patterns }))?;
     let found = ext::settle(ext::call(&tabs, "query", &[&query])?).await?;
     Ok(js_sys::Array::from(&found).iter().filter_map(|t| js_sys::Reflect::get(&t, &JsValue::from_str("id")).ok()?.as_f64()).map(|id| id as i32).collect())
-}
-
-/// A desktop tab appeared (`desktop`): every other open CRM page is told, so that one that
-/// shows no mirror yet shows one.
-async fn tell_mirrors(desktop: i32) {
-    let patterns = CRM_PATTERNS.with(|p| p.borrow().clone()).unwrap_or_default();
-    let result: WebResult<()> = async {
-        let tabs = ext::path(&["tabs"])?;
-        let msg = ext::to_js(&crate::core::messages::ToContent::Mirror)?;
-        let options = ext::to_js(&serde_json::json!({ "frameId": 0 }))?;
-        for tab in crm_tabs(&patterns.iter().collect::<Vec<_>>()).await? {
-            if tab != desktop {
-                // A page without the script has no listener: that rejection is expected.
-                let _ = ext::settle(ext::call(&tabs, "sendMessage", &[&JsValue::from(tab), &msg, &options])?).await;
-            }
-        }
-        Ok(())
-    }
-    .await;
-    if let Err(e) = result {
-        warn("mirrors", &e);
-    }
 }
 
 /// What each toolbar shows: the writer's copy when this worker has one (it is ahead of
@@ -1507,13 +1453,11 @@ async fn apply(batch: Vec<Write>) {
             warn("live", &e);
         }
         update_mirrors();
-        // A desktop tab that is new (there was none, or another): the CRM pages that show no
-        // mirror yet are told, once.
+        // A desktop tab now, or none any more: the CRM pages' script is registered (and run in
+        // the open CRM pages) or taken away.
         let desktop = STORE.with(|s| s.borrow().live.as_ref().and_then(|l| desktop_of(l.iter().map(|(k, v)| (k.as_str(), v))).map(|(tab, _, _)| tab)));
-        if DESKTOP_TAB.with(|d| d.replace(desktop)) != desktop {
-            if let Some(tab) = desktop {
-                wasm_bindgen_futures::spawn_local(tell_mirrors(tab));
-            }
+        if DESKTOP_TAB.with(|d| d.replace(desktop)).is_some() != desktop.is_some() {
+            wasm_bindgen_futures::spawn_local(sync_crm_script());
         }
     }
     if dirty.refused {

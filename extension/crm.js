@@ -31,7 +31,7 @@
       if (typeof title === 'string') m.frame.title = title.slice(0, 200);
       return true;
     },
-    again() { show(); },
+    again() { start(); },
   });
   // Layout only, as for the toolbar's host (content.rs HOST_STYLE, relay.js): a page that
   // would make the card transparent, move it or shrink it under the agent's pointer finds
@@ -83,8 +83,10 @@
       if (host.showPopover && host.getAttribute('popover') !== 'manual') { host.popover = 'manual'; try { host.showPopover(); } catch { /* open */ } }
     });
     mine.guard.observe(host, { attributes: true, attributeFilter: ['style', 'popover', 'hidden', 'inert'] });
-    host.addEventListener('toggle', () => {
-      if (host.isConnected && host.showPopover && !host.matches(':popover-open')) { try { host.showPopover(); } catch { /* gone */ } }
+    // (The event's own newState: asking the element whether it is open would recompute the
+    // page's style first, a millisecond on a large page.)
+    host.addEventListener('toggle', (e) => {
+      if (e.newState === 'closed' && host.isConnected) { try { host.showPopover(); } catch { /* gone */ } }
     });
     m = mine;
     listen();
@@ -126,5 +128,20 @@
     m.frame.style.setProperty('height', `${Math.ceil(h)}px`, 'important');
   }
 
-  show();
+  // Not in a tab the agent has not looked at yet (opened in the background): no frame, and no
+  // mirror page loaded for it, until the tab is shown.
+  let unseen = false;
+  function start() {
+    if (document.visibilityState !== 'hidden') { show(); return; }
+    if (unseen) return;
+    unseen = true;
+    const seen = (e) => {
+      if (!e.isTrusted || document.visibilityState === 'hidden') return;
+      document.removeEventListener('visibilitychange', seen);
+      unseen = false;
+      show();
+    };
+    document.addEventListener('visibilitychange', seen);
+  }
+  start();
 })();

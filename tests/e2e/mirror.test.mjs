@@ -61,6 +61,28 @@ test('Wrap up pressed in the CRM tab ends the call once; both tabs show it and t
   await popup.close();
 });
 
+test('a CRM page loaded in a tab behind another makes no mirror until the agent looks at it', { skip: BROWSER !== 'firefox' && 'Playwright keeps every Chromium tab visible; Firefox hides the tabs behind the selected one' }, async () => {
+  // The CRM tab goes on to another page of the site while the desktop tab is in front.
+  await crm.evaluate((url) => setTimeout(() => { location.href = url; }, 500), `${env.crm}/later.html`);
+  await page.bringToFront();
+  await wait(3000);
+  // Looking at it (the tab selected) is when its mirror may be made.
+  await crm.bringToFront();
+  let seen = null;
+  for (let i = 0; i < 30 && !seen?.shown; i++) {
+    if (i) await wait(100);
+    seen = await crm.evaluate(() => ({ path: location.pathname, shown: window.__shown }));
+  }
+  assert.equal(seen.path, '/later.html');
+  assert.ok(seen.shown > 1500, `loaded behind the desktop tab and shown only now (${seen.shown} ms after its start)`);
+  await expectText(status(), /^(Ready|Not ready)$/, 10000);
+  const { shown, mirrorAt } = await crm.evaluate(() => ({ shown: window.__shown, mirrorAt: window.__mirrorAt }));
+  assert.ok(mirrorAt !== null && mirrorAt >= shown, `the mirror made once the tab was shown (${mirrorAt} ms), not before (${shown} ms)`);
+  await crm.goto(`${env.crm}/plain.html`);
+  await expectText(status(), /^(Ready|Not ready)$/, 10000);
+  await wait(600);
+});
+
 test('a site that is not a CRM site gets no mirror; a page script cannot press through a mirror frame it made itself', async () => {
   // The same pages under another host name: not where the desktop was seen.
   const other = await env.context.newPage();

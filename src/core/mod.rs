@@ -13,6 +13,7 @@ pub mod log;
 pub mod messages;
 pub mod phone;
 pub mod protocol;
+pub mod protocol2;
 pub mod requests;
 pub mod scan;
 pub mod screenpop;

@@ -7,9 +7,10 @@
 //! Parsing is lenient (unknown keys ignored, optional fields optional, command names
 //! compared case-insensitively) because the desktop's payloads are only partly documented.
 //!
-//! A second protocol (Agent Desktop 2.0, structured-clone packets) would live beside this
-//! module behind the same [`FromDesktop`] vocabulary; nothing outside this file knows the
-//! JSON shape. Must not import anything from the browser side.
+//! The second protocol (Agent Desktop 2.0, structured-clone packets) lives beside this module,
+//! in [`super::protocol2`], behind the same [`ToDesktop`] and [`FromDesktop`] vocabulary;
+//! nothing outside these two files knows either JSON shape. Must not import anything from the
+//! browser side.
 
 use serde::Serialize;
 
@@ -399,7 +400,7 @@ fn text_field(obj: &Value, key: &str) -> Option<String> {
 }
 
 /// A string, or a whole number as its digits.
-fn scalar(v: &Value) -> Option<String> {
+pub(super) fn scalar(v: &Value) -> Option<String> {
     match v {
         Value::Str(s) if s.len() <= MAX_FIELD_LEN => Some(s.clone()),
         // Whole numbers only: ids are never fractional, and this keeps float formatting out of

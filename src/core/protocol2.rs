@@ -99,7 +99,10 @@ struct Snapshot {
 #[derive(Debug, Clone)]
 pub struct Adapter {
     instance: String,
-    /// The uids' generator (xorshift): a page that sees our packets cannot guess the next uid.
+    /// The uids' generator (xorshift, seeded per channel): not a count another sender would
+    /// reuse. It is no secret (a page that read one of our packets could compute the next):
+    /// what holds is that an answer must match the uid and the request's type, and that the
+    /// glue reads only our own channel's window.
     rng: u64,
     connected: bool,
     queued: Vec<String>,

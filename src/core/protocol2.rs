@@ -105,7 +105,8 @@ pub struct Adapter {
     /// glue reads only our own channel's window.
     rng: u64,
     connected: bool,
-    queued: Vec<String>,
+    /// (uid, packet) waiting for the handshake.
+    queued: Vec<(String, String)>,
     /// (uid, request type, what it asked).
     pending: Vec<(String, &'static str, Asked)>,
     snapshots: Vec<Snapshot>,
@@ -218,7 +219,7 @@ impl Adapter {
             if self.connected {
                 out.push(packet);
             } else {
-                self.queued.push(packet);
+                self.queued.push((uid, packet));
             }
         }
         out
@@ -247,18 +248,18 @@ impl Adapter {
         // widget: nothing asked of the last one will be answered.
         if kind == "HELLO" {
             self.connected = true;
-            self.pending.retain(|(u, _, _)| self.queued.iter().any(|q| q.contains(&format!("\"uid\":\"{u}\""))));
+            self.pending.retain(|(u, _, _)| self.queued.iter().any(|(q, _)| q == u));
             self.snapshots.retain(|s| self.pending.iter().any(|(_, _, a)| matches!(a, Asked::Login(r) | Asked::Agent(r) | Asked::Interactions(r) if *r == s.request_id)));
             let hi = json::obj(vec![("instanceId", json::s(&self.instance))]);
             out.send.push(self.packet(&uid, "hi", Value::Arr(vec![hi])));
-            out.send.append(&mut self.queued);
+            out.send.extend(self.queued.drain(..).map(|(_, p)| p));
             return Ok(out);
         }
         // 2.0's lifecycle packets: the widget is there and takes requests.
         if kind == "READY" || kind == "COMM-WIDGET-READY" {
             if !self.connected {
                 self.connected = true;
-                out.send.append(&mut self.queued);
+                out.send.extend(self.queued.drain(..).map(|(_, p)| p));
             }
             return Ok(out);
         }
@@ -545,11 +546,9 @@ fn interaction(d: &Value) -> Option<InteractionInfo> {
 
 /// The disposition of a removed interaction: a string, or an object with a `name` or `code`.
 fn disposition(d: &Value) -> Option<String> {
-    match d.get("disposition")? {
-        Value::Obj(_) => {
-            let v = d.get("disposition")?;
-            v.get("name").or_else(|| v.get("code")).and_then(scalar)
-        }
+    let v = d.get("disposition")?;
+    match v {
+        Value::Obj(_) => v.get("name").or_else(|| v.get("code")).and_then(scalar),
         v => scalar(v),
     }
     .filter(|s| !s.is_empty())

@@ -159,7 +159,7 @@ fn an_agent_not_logged_in_is_logged_out_and_other_errors_fail_the_get_state() {
 
     let asked = get_state(&mut a, "r3");
     let d = a.decode(&answer(&asked[1].1, "GET_AGENT_STATE", r#"{"status":"error","error":{"code":8}}"#)).unwrap();
-    assert_eq!(d.failures, vec![Failure { command: "GET_STATE".into(), item_id: None, code: Some(8), name: "timeout".into() }], "the name from the code when the widget gave none");
+    assert_eq!(d.failures, vec![Failure { command: "GET_STATE".into(), item_id: None, code: Some(8), name: "timeout".into(), request_id: Some("r3".into()) }], "the name from the code when the widget gave none");
     // The other two answers of that Get State then make nothing.
     let late = a.decode(&answer(&asked[0].1, "GET_LOGIN_STATE", r#"{"status":"success","data":{"isLoggedIn":true}}"#)).unwrap();
     assert!(late.events.is_empty() && late.failures.is_empty());
@@ -170,7 +170,7 @@ fn a_refused_command_is_a_failure_with_its_interaction_and_a_success_says_nothin
     let mut a = connected();
     let p = one(&mut a, &ToDesktop::Complete { data: "5B07EFE4".into() });
     let d = a.decode(&answer(&uid(&p), "COMPLETE_INTERACTION", r#"{"status":"error","error":{"code":15,"name":"not_suitable_state"}}"#)).unwrap();
-    assert_eq!(d.failures, vec![Failure { command: "COMPLETE_INTERACTION".into(), item_id: Some("5B07EFE4".into()), code: Some(15), name: "not_suitable_state".into() }]);
+    assert_eq!(d.failures, vec![Failure { command: "COMPLETE_INTERACTION".into(), item_id: Some("5B07EFE4".into()), code: Some(15), name: "not_suitable_state".into(), request_id: None }]);
     let p = one(&mut a, &ToDesktop::Terminate { data: "X".into() });
     let d = a.decode(&answer(&uid(&p), "LEAVE_INTERACTION", r#"{"status":"success","data":null}"#)).unwrap();
     assert!(d.events.is_empty() && d.failures.is_empty(), "the events say what happened");

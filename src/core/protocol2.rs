@@ -56,6 +56,8 @@ pub struct Failure {
     pub code: Option<u32>,
     /// The error's name (`not_suitable_state`), or `unknown_error` when it gave none.
     pub name: String,
+    /// For a part of Get State: the session's request it answered.
+    pub request_id: Option<String>,
 }
 
 /// What one packet from the widget comes to.
@@ -365,21 +367,21 @@ impl Adapter {
             Asked::Command { command, item_id } => {
                 if !ok || no_call {
                     let name = if no_call { data.and_then(|d| d.get("error")).and_then(|e| e.get("name").or(Some(e))).and_then(scalar).filter(|n| !n.is_empty() && n.len() <= 64).unwrap_or(name) } else { name };
-                    out.failures.push(Failure { command: command.to_string(), item_id: item_id.clone(), code, name });
+                    out.failures.push(Failure { command: command.to_string(), item_id: item_id.clone(), code, name, request_id: None });
                 }
             }
             Asked::Mute { item_id, mute } => {
                 if ok {
                     out.events.push(FromDesktop::CallRecording { item_id: Some(item_id.clone()), call_id: None, recording: Some(true), muted: Some(*mute) });
                 } else {
-                    out.failures.push(Failure { command: request.to_string(), item_id: Some(item_id.clone()), code, name });
+                    out.failures.push(Failure { command: request.to_string(), item_id: Some(item_id.clone()), code, name, request_id: None });
                 }
             }
             Asked::Recording(item_id) => {
                 if let Some(i) = ok.then(|| interactions(data)).into_iter().flatten().find(|(i, _)| i.item_id == *item_id) {
                     out.events.push(FromDesktop::CallRecording { item_id: Some(item_id.clone()), call_id: None, recording: i.1, muted: None });
                 } else if !ok {
-                    out.failures.push(Failure { command: request.to_string(), item_id: Some(item_id.clone()), code, name });
+                    out.failures.push(Failure { command: request.to_string(), item_id: Some(item_id.clone()), code, name, request_id: None });
                 }
             }
             Asked::Login(id) | Asked::Agent(id) | Asked::Interactions(id) => {
@@ -425,12 +427,12 @@ impl Adapter {
                 if failed && !ok_part && !not_logged_in {
                     self.snapshots.remove(at);
                     self.pending.retain(|(_, _, a)| !matches!(a, Asked::Login(r) | Asked::Agent(r) | Asked::Interactions(r) if *r == id));
-                    out.failures.push(Failure { command: "GET_STATE".to_string(), item_id: None, code, name });
+                    out.failures.push(Failure { command: "GET_STATE".to_string(), item_id: None, code, name, request_id: Some(id) });
                     return;
                 }
                 if let (Some(login), Some(agent), Some(items)) = (s.login.clone(), s.agent.clone(), s.interactions.clone()) {
                     let s = self.snapshots.remove(at);
-                    let logged_in = login.as_ref().map_or(true, |(l, _)| *l);
+                    let logged_in = login.as_ref().is_none_or(|(l, _)| *l);
                     let (status, reason) = match agent {
                         Some(a) if logged_in => a,
                         _ => ("logged_out".to_string(), String::new()),

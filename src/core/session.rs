@@ -7,6 +7,7 @@ use super::detect::Trust;
 use super::log::LogEntry;
 use super::phone::{self, DialRules};
 use super::protocol::{AgentSnapshot, FromDesktop, InteractionInfo, ToDesktop};
+use super::protocol2::{self, Decoded, Failure};
 use super::requests::{self, Pending, PendingRequest, RequestIds};
 use super::status::{self, Outcome, PendingStatus, Wanted, STATUS_GUARD_MS as STATUS_GUARD};
 use super::text::{Arg, Msg};
@@ -376,6 +377,16 @@ impl WrapFields {
     }
 }
 
+/// Which wire the page's desktop speaks. The session's commands and events are the same for
+/// both: only the translation differs.
+#[derive(Debug, Clone)]
+pub enum Wire {
+    /// Agent Desktop 1.0 (`UniversalRepeater.jsp`): JSON strings, [`super::protocol`].
+    Legacy,
+    /// Agent Desktop 2.0's Communicator Widget: packets, [`protocol2::Adapter`].
+    Widget(Box<protocol2::Adapter>),
+}
+
 /// The whole toolbar state for one tenant on one page.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -454,6 +465,7 @@ pub struct Session {
     lost_streak: u32,
     /// When a channel lost again and again is reopened.
     reopen_at: Option<f64>,
+    wire: Wire,
 }
 
 impl Session {
@@ -508,7 +520,20 @@ impl Session {
             lost_at: None,
             lost_streak: 0,
             reopen_at: None,
+            wire: Wire::Legacy,
         }
+    }
+
+    /// A session for a page that embeds Agent Desktop 2.0's Communicator Widget.
+    pub fn new_widget(tenant: &str, page: &str, trust: Trust, seed: u32) -> Self {
+        let mut s = Session::new(tenant, page, trust, seed);
+        s.wire = Wire::Widget(Box::new(protocol2::Adapter::new(seed.rotate_left(16) ^ 0x5bd1_e995)));
+        s
+    }
+
+    /// Whether the page's desktop is Agent Desktop 2.0's widget.
+    pub fn is_widget(&self) -> bool {
+        matches!(self.wire, Wire::Widget(_))
     }
 
     /// Called once after construction: opens the channel if the tenant is trusted.
@@ -830,6 +855,10 @@ impl Session {
         if self.channel == Channel::Closed {
             self.reopen_at = None;
             self.channel = Channel::Opening;
+            // A new proxy greets us afresh; nothing asked of the last one will be answered.
+            if let Wire::Widget(a) = &mut self.wire {
+                a.reset();
+            }
             fx.push(Effect::OpenChannel);
         }
     }
@@ -976,7 +1005,10 @@ impl Session {
                 }
             }
         }
-        fx.push(Effect::Post(cmd.to_wire()));
+        match &mut self.wire {
+            Wire::Legacy => fx.push(Effect::Post(cmd.to_wire())),
+            Wire::Widget(a) => fx.extend(a.encode(&cmd).into_iter().map(Effect::Post)),
+        }
     }
 
     fn on_click(&mut self, button: Button, now: f64, fx: &mut Vec<Effect>) {
@@ -1547,18 +1579,103 @@ impl Session {
     }
 
     fn on_message(&mut self, text: &str, now: f64, fx: &mut Vec<Effect>) {
-        let msg = match FromDesktop::parse(text) {
-            Ok(m) => m,
-            Err(_) => {
-                self.ignored = self.ignored.saturating_add(1);
-                return;
-            }
+        let decoded = match &mut self.wire {
+            Wire::Legacy => FromDesktop::parse(text).map(|m| Decoded { events: vec![m], ..Decoded::default() }),
+            Wire::Widget(a) => a.decode(text),
         };
+        let Ok(decoded) = decoded else {
+            self.ignored = self.ignored.saturating_add(1);
+            return;
+        };
+        // The page's own adapter's traffic with the same widget: legitimate, not ours.
+        if decoded.neighbour {
+            self.neighbours = self.neighbours.saturating_add(1);
+            return;
+        }
         self.last_heard = Some(now);
         // The desktop is speaking: a "waiting for the desktop" line no longer holds.
         if matches!(&self.notice, Some(n) if n.kind == NoticeKind::Waiting) {
             self.notice = None;
         }
+        fx.extend(decoded.send.into_iter().map(Effect::Post));
+        for msg in decoded.events {
+            self.on_event(msg, now, fx);
+        }
+        for f in decoded.failures {
+            self.on_failure(f, now, fx);
+        }
+    }
+
+    /// A request the desktop answered with an error (2.0 answers every request): what was
+    /// waiting for it stops waiting, and the agent reads what the error means.
+    fn on_failure(&mut self, f: Failure, now: f64, fx: &mut Vec<Effect>) {
+        let item = f.item_id.clone().unwrap_or_default();
+        let why = refusal_key(f.code, &f.name);
+        let result = match f.code {
+            Some(c) => format!("refused: {} ({c})", f.name),
+            None => format!("refused: {}", f.name),
+        };
+        let (action, key): (String, &'static str) = match f.command.as_str() {
+            "GET_STATE" => {
+                let asked = f.request_id.as_deref().and_then(|id| self.pending.take(id));
+                let agent = asked.as_ref().is_none_or(|r| r.origin == requests::Origin::Agent);
+                if !agent {
+                    fx.push(self.log_entry(now, "Get State (auto)", "", &result, None));
+                    return;
+                }
+                ("Get State".to_string(), "btn_get_state")
+            }
+            "LEAVE_INTERACTION" | "COMPLETE_INTERACTION" => {
+                let kind = if f.command == "LEAVE_INTERACTION" { CommandKind::Terminate } else { CommandKind::Complete };
+                let waited = self.commands.iter().any(|c| c.kind == kind && c.item_id == item);
+                self.commands.retain(|c| !(c.kind == kind && c.item_id == item));
+                fx.push(self.log_entry(now, kind.label(), &item, &result, None));
+                if waited && self.wrap.as_ref().is_some_and(|w| w.item_id == item) {
+                    self.wrap_event(WrapEvent::Refused(kind), now, fx);
+                }
+                let key = if kind == CommandKind::Terminate { "btn_terminate" } else { "btn_complete" };
+                self.notice = Some(refused(key, why, &item));
+                return;
+            }
+            // Sent ahead of Complete: its own refusal comes next, with what it means.
+            "SET_DISPOSITION" => ("Complete".to_string(), "disposition_label"),
+            "REPLACE_NOTE" => ("Complete".to_string(), "notes_label"),
+            "START_CALL" => {
+                let number = self.dial.take().map(|d| d.number).unwrap_or_default();
+                (format!("Dial {number}"), "btn_call")
+            }
+            "BLIND_TRANSFER" | "INVITE_TO_CALL_CONFERENCE" => {
+                let shown = self.transfer.take().map(|t| t.target.shown).unwrap_or_default();
+                if f.command == "BLIND_TRANSFER" {
+                    (format!("Transfer to {shown}"), "btn_transfer")
+                } else {
+                    (format!("Conference {shown}"), "btn_conference")
+                }
+            }
+            "SET_CALL_RECORDING_MUTE" | "GET_INTERACTIONS_STATE" => {
+                let resume = self.rec_pending.take_if(|p| p.item_id == item).is_some_and(|p| !p.mute);
+                if resume {
+                    ("Resume recording".to_string(), "log_a_resume_recording")
+                } else {
+                    ("Pause recording".to_string(), "btn_rec_pause")
+                }
+            }
+            "SET_AGENT_STATE" => {
+                let ready = self.status_pending.take().is_some_and(|p| p.wanted.ready);
+                if ready {
+                    ("Ready".to_string(), "btn_ready")
+                } else {
+                    ("Not Ready".to_string(), "btn_not_ready")
+                }
+            }
+            "SET_SERVICE" => ("Select service".to_string(), "log_a_select_service"),
+            other => (other.chars().take(64).collect(), "notice_refused_other"),
+        };
+        fx.push(self.log_entry(now, &action, &item, &result, None));
+        self.notice = Some(refused(key, why, &item));
+    }
+
+    fn on_event(&mut self, msg: FromDesktop, now: f64, fx: &mut Vec<Effect>) {
         match msg {
             FromDesktop::StateReply { request_id, state } => self.on_state_reply(&request_id, state, now, fx),
             FromDesktop::StateChanged { agent_id, status, reason } => {
@@ -2013,4 +2130,34 @@ fn status_summary(status: &str, reason: &str) -> String {
     } else {
         format!("status {status} ({reason})")
     }
+}
+
+/// What a 2.0 result error means to the agent, as a message key: the documented codes first,
+/// else the name the widget gave.
+fn refusal_key(code: Option<u32>, name: &str) -> &'static str {
+    let name = code.and_then(protocol2::error_name).unwrap_or(name);
+    match name {
+        "not_enough_privileges" | "no_permissions_did_sms" | "no_permissions_did_call" => "notice_why_privileges",
+        "not_logged_in" => "notice_why_logged_out",
+        "invalid_args" | "invalid_request" | "empty_number" => "notice_why_invalid",
+        "logged_without_phone" => "notice_why_no_phone",
+        "api_not_answer" | "timeout" => "notice_why_timeout",
+        "no_service" | "no_channel_in_service" | "no_chat_in_service" => "notice_why_no_service",
+        "self_call" => "notice_why_self_call",
+        "no_interaction" | "object_not_found" => "notice_why_no_interaction",
+        "api_method_not_implemented" => "notice_why_not_implemented",
+        "not_suitable_state" => "notice_why_state",
+        "no_disposition" => "notice_why_no_disposition",
+        _ => "notice_why_unknown",
+    }
+}
+
+/// "The desktop refused <what> (<item>): <why>."
+fn refused(what: &'static str, why: &'static str, item: &str) -> Notice {
+    let key = if item.is_empty() { "notice_refused" } else { "notice_refused_item" };
+    let mut args = vec![Arg::Key(what), Arg::Key(why)];
+    if !item.is_empty() {
+        args.push(Arg::Text(item.to_string()));
+    }
+    Notice { kind: NoticeKind::Error, text: Msg::args(key, args) }
 }

@@ -28,6 +28,8 @@ pub enum WrapEvent {
     Confirmed(CommandKind),
     /// A command for our item was not confirmed in time.
     TimedOut(CommandKind),
+    /// The desktop answered a command for our item with an error (2.0 answers every request).
+    Refused(CommandKind),
     /// The interaction was completed by someone else (desktop timeout, another tab).
     CompletedElsewhere,
     /// The agent logged out or trust was withdrawn: the sequence cannot go on.
@@ -97,7 +99,9 @@ impl WrapUp {
             }
             (Phase::Completing, WrapEvent::Confirmed(CommandKind::Complete)) => Some(WrapAction::Finished),
             (Phase::Terminating, WrapEvent::TimedOut(CommandKind::Terminate))
-            | (Phase::Completing, WrapEvent::TimedOut(CommandKind::Complete)) => Some(WrapAction::Failed(self.phase)),
+            | (Phase::Completing, WrapEvent::TimedOut(CommandKind::Complete))
+            | (Phase::Terminating, WrapEvent::Refused(CommandKind::Terminate))
+            | (Phase::Completing, WrapEvent::Refused(CommandKind::Complete)) => Some(WrapAction::Failed(self.phase)),
             _ => None,
         }
     }

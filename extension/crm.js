@@ -55,7 +55,7 @@
   // popovers), its height the one the mirror asks for (0 while it has nothing to show here).
   function show() {
     // A page with a repeater of its own has its own toolbar (and may be the desktop tab).
-    if (m !== null || waiting !== null || !api.runtime?.id || document.querySelector('iframe[src*="UniversalRepeater.jsp"], bp-call-toolbar')) return;
+    if (m !== null || waiting !== null || !api.runtime?.id || document.querySelector('iframe[src*="UniversalRepeater.jsp"], iframe[src*="/agent/crmembedded/"]:not([src*="/adapters/"]), bp-call-toolbar')) return;
     // Made in a document of no browsing context (as detect.js does): a page's own definition
     // of the element name cannot reach its closed root.
     const host = document.implementation.createHTMLDocument('').createElement('bp-call-toolbar-mirror');

@@ -1,5 +1,6 @@
 // The content script: the only code on every page and frame the agent opens. It watches for an
-// <iframe> whose URL names the Agent Desktop repeater and does nothing else; only then does it
+// <iframe> whose URL names an embedded Agent Desktop (the 1.0 repeater, or Agent Desktop 2.0's
+// Communicator Widget under /agent/crmembedded/) and does nothing else; only then does it
 // load the toolbar: the Rust glue (pkg/content.js, an ES module) and the wasm, or on a page
 // whose CSP refuses WebAssembly, the relay for the toolbar frame (relay.js). Pages without
 // the desktop load none of them.
@@ -8,12 +9,15 @@
   // Not inside the tenant's own frames (the manifest excludes them; a re-injection after an
   // update reaches every frame), and once per copy of the extension.
   const url = document.URL;
-  if (Object.hasOwn(globalThis, '__bpCallToolbarLoaded') || url.startsWith('/agentdesktop/', url.indexOf('/', url.indexOf('//') + 2))) return;
+  const path = url.indexOf('/', url.indexOf('//') + 2);
+  if (Object.hasOwn(globalThis, '__bpCallToolbarLoaded') || ['/agentdesktop/', '/agent/crmembedded/', '/agent/communicator/'].some((p) => url.startsWith(p, path))) return;
   globalThis.__bpCallToolbarLoaded = true;
   // The extension API object is made on first use: only once there is something to do.
   // Own properties only: an element a page names `browser` is a property of the window too.
   const ext = () => (Object.hasOwn(globalThis, 'browser') ? globalThis.browser : globalThis.chrome);
-  const isCandidate = (f) => f.src.includes('/agentdesktop/UniversalRepeater.jsp'); // Rust checks the exact path and origin
+  // Rust checks the exact path and origin. A 2.0 widget's adapter frames (the page's own
+  // api-proxy.html) are not the desktop.
+  const isCandidate = (f) => f.src.includes('/agentdesktop/UniversalRepeater.jsp') || (f.src.includes('/agent/crmembedded/') && !f.src.includes('/agent/crmembedded/adapters/'));
 
   // Take-over after the extension is reloaded or updated under an open page. A copy whose
   // extension context is gone (Chromium keeps such scripts running) leaves when a newer copy
@@ -29,7 +33,7 @@
   // frame pays one query, a small batch on a huge page a few small ones). The selector is
   // loose (the file name anywhere in the attribute, whatever the base URL or dot segments):
   // the resolved URL decides what is a repeater (drawShell here, the Rust for the toolbar).
-  const REPEATER = 'iframe[src*="UniversalRepeater.jsp"]';
+  const REPEATER = 'iframe[src*="UniversalRepeater.jsp"], iframe[src*="/agent/crmembedded/"]:not([src*="/adapters/"])';
   const observer = new MutationObserver((records) => {
     let parents = 0;
     for (const r of records) {
@@ -131,7 +135,8 @@
     const repeater = [...document.querySelectorAll(REPEATER)].find((f) => {
       try {
         const u = new URL(f.src);
-        return (u.protocol === 'https:' || u.protocol === 'http:') && u.pathname === '/agentdesktop/UniversalRepeater.jsp' && !u.username && !u.password;
+        const desktop = u.pathname === '/agentdesktop/UniversalRepeater.jsp' || (u.pathname.startsWith('/agent/crmembedded/') && !u.pathname.startsWith('/agent/crmembedded/adapters/') && !u.pathname.includes('%'));
+        return (u.protocol === 'https:' || u.protocol === 'http:') && desktop && !u.username && !u.password;
       } catch {
         return false;
       }

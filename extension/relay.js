@@ -7,6 +7,12 @@
 // the toolbar frame or the proxy. The relay decides nothing else; the Rust in the frame does.
 const MAX_MESSAGE = 262144; // core::protocol::MAX_MESSAGE_LEN
 const PROXY_PATH = '/agentdesktop/AgentDesktopSdkProxy.jsp';
+// Agent Desktop 2.0's endpoint (core::detect::WIDGET_PROXY_PATH): its packets are objects, not
+// strings; the frame's Rust reads and writes them as JSON text, the relay converts. The page's
+// own AdApi takes every packet of the tenant's origin for its own: ours are stopped in the
+// capture phase before it can see them.
+const WIDGET_PROXY_PATH = '/agent/crmembedded/adapters/api-proxy.html';
+const isPacket = (d) => d !== null && typeof d === 'object' && typeof d.type === 'string';
 // What a page script would imitate to press the toolbar (see src/web/guard.rs).
 const INPUT_EVENTS = ['click', 'dblclick', 'auxclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'keydown', 'keyup', 'keypress', 'beforeinput', 'input', 'change', 'submit'];
 // A string that claims to be a desktop message (core::protocol::looks_like_desktop_message),
@@ -55,7 +61,7 @@ export function relay(api, isCandidate) {
     clearTimeout(m.report);
     m.guard?.disconnect();
     closeProxy(m);
-    window.removeEventListener('message', m.onMessage);
+    window.removeEventListener('message', m.onMessage, true);
     try { m.port?.disconnect(); } catch { /* context gone */ }
     m.host.remove();
   }
@@ -86,7 +92,7 @@ export function relay(api, isCandidate) {
       frame.style.setProperty(k, v, 'important');
     }
     root.append(frame);
-    const m = { repeater, src: repeater.src, host, root, frame, port: null, proxy: null, origin: null, onMessage: null, ignored: 0, forged: 0, neighbours: 0, report: null };
+    const m = { repeater, src: repeater.src, host, root, frame, port: null, proxy: null, origin: null, objects: false, onMessage: null, ignored: 0, forged: 0, neighbours: 0, report: null };
     // Counts go to the frame at most every 100 ms: a flood costs the port one message.
     const count = (kind) => {
       m[kind]++;
@@ -103,17 +109,30 @@ export function relay(api, isCandidate) {
       if (!m.port || m.origin === null) return;
       // Forged: counted if it even claims to be a desktop message (other libraries' synthetic
       // events are not an attack on us).
-      if (!ev.isTrusted) return typeof ev.data === 'string' && ev.data.includes('"command"') ? count('forged') : undefined;
-      const text = typeof ev.data === 'string' ? ev.data : null;
+      if (!ev.isTrusted) return (typeof ev.data === 'string' ? ev.data.includes('"command"') : isPacket(ev.data) && typeof ev.data.uid === 'string') ? count('forged') : undefined;
       const tenant = m.origin !== null && ev.origin === m.origin;
-      if (tenant && m.proxy && ev.source === m.proxy.contentWindow) {
+      const ours = tenant && m.proxy && ev.source === m.proxy.contentWindow;
+      if (m.objects) {
+        if (ours) {
+          ev.stopImmediatePropagation();
+          let text = null;
+          if (ev.data !== null && typeof ev.data === 'object') try { text = JSON.stringify(ev.data); } catch { /* not JSON: ignored */ }
+          m.port.postMessage({ t: 'message', data: text !== null && text.length <= MAX_MESSAGE ? text : null });
+        } else if (isPacket(ev.data)) {
+          if (tenant) count('neighbours');
+          else if (typeof ev.data.uid === 'string') count('ignored');
+        }
+        return;
+      }
+      const text = typeof ev.data === 'string' ? ev.data : null;
+      if (ours) {
         m.port.postMessage({ t: 'message', data: text !== null && text.length <= MAX_MESSAGE ? text : null });
       } else if (text !== null && looksLikeDesktop(text)) {
         // The tenant's other frames (the page's own SDK) are legitimate, unless malformed.
         count(tenant && wellFormed(text) ? 'neighbours' : 'ignored');
       }
     };
-    window.addEventListener('message', m.onMessage);
+    window.addEventListener('message', m.onMessage, true);
     for (const type of INPUT_EVENTS) host.addEventListener(type, (ev) => { if (!ev.isTrusted) count('forged'); });
     frame.addEventListener('load', (ev) => {
       if (!ev.isTrusted || mounted !== m || m.port) return;
@@ -161,8 +180,9 @@ export function relay(api, isCandidate) {
     switch (msg?.t) {
       case 'open': {
         // Only the tenant's SDK proxy page, named by the frame that decided to trust it.
-        if (typeof msg.origin !== 'string' || msg.url !== msg.origin + PROXY_PATH) break;
+        if (typeof msg.origin !== 'string' || (msg.url !== msg.origin + PROXY_PATH && msg.url !== msg.origin + WIDGET_PROXY_PATH)) break;
         closeProxy(m);
+        m.objects = msg.url === msg.origin + WIDGET_PROXY_PATH;
         // In a hidden host of its own with a closed root, never the toolbar's: a page that
         // navigates the proxy to a document of its own reaches the proxy's root through
         // frameElement, and there must be nothing else in it (as channel.rs does).
@@ -198,7 +218,11 @@ export function relay(api, isCandidate) {
         break;
       }
       case 'post':
-        if (m.proxy?.contentWindow && m.origin) m.proxy.contentWindow.postMessage(msg.text, m.origin);
+        if (m.proxy?.contentWindow && m.origin && typeof msg.text === 'string') {
+          let packet = msg.text;
+          if (m.objects) try { packet = JSON.parse(msg.text); } catch { break; }
+          m.proxy.contentWindow.postMessage(packet, m.origin);
+        }
         break;
       case 'close':
         closeProxy(m);

@@ -120,7 +120,13 @@ echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start 
 # The live report for the side panel (issue 15: what the toolbar shows, sent on each visible
 # change and withdrawn when the page is hidden or left) added 2.0 KB; a press from the panel
 # checked against the interaction it showed, 0.3 KB.
-CONTENT_GZIP_BUDGET=111500
+# Agent Desktop 2.0 (issue 16) added 11.6 KB: a second wire protocol behind the same session
+# (core::protocol2: the widget's packets both ways, the hello/hi handshake and its queue, answers
+# by uid and type, Get State from three answers, the error names; twiggy: Session::apply +13 KB
+# raw with the decoder inlined, Session::send +3.4 KB with the encoder), the structured-clone
+# channel and which desktop a frame is. A 1.0 tenant still loads it: splitting the protocols into
+# modules of their own is issue 12's.
+CONTENT_GZIP_BUDGET=123500
 content_gzip=$(gzip -9 -c "$PKG/content_bg.wasm" | wc -c)
 if [ "$content_gzip" -gt "$CONTENT_GZIP_BUDGET" ]; then
   echo "content module is $content_gzip B gzip -9, over its budget of $CONTENT_GZIP_BUDGET B (scripts/build.sh)" >&2

@@ -307,3 +307,42 @@ fn answers_must_match_type_and_uid_and_say_what_happened() {
     let d = a.decode(&answer(&asked[1].1, "GET_AGENT_STATE", r#"{"status":"success","data":{}}"#)).unwrap();
     assert_eq!(d.failures.len(), 1, "{d:?}");
 }
+
+#[test]
+fn which_desktop_a_frame_is_and_where_its_channel_opens() {
+    use bp_toolbar::core::detect::{desktop_of, Desktop};
+    let yes = [
+        ("https://acme.brightpattern.com/agentdesktop/UniversalRepeater.jsp", "https://acme.brightpattern.com", Desktop::Legacy),
+        ("https://acme.brightpattern.com/agent/crmembedded/", "https://acme.brightpattern.com", Desktop::Widget),
+        ("https://cc.example.ru:8443/agent/crmembedded/?adcUrl=x&case=1", "https://cc.example.ru:8443", Desktop::Widget),
+        ("https://acme.brightpattern.com/agent/crmembedded/no-ui/", "https://acme.brightpattern.com", Desktop::Widget),
+        ("http://localhost:8101/agent/communicator/", "http://localhost:8101", Desktop::Communicator),
+    ];
+    for (src, origin, desktop) in yes {
+        assert_eq!(desktop_of(src), Some((origin.to_string(), desktop)), "{src}");
+    }
+    for src in [
+        // 1.0 shares the prefix without the slash; the full 2.0 app is not embedded.
+        "https://acme.brightpattern.com/agentdesktop/",
+        "https://acme.brightpattern.com/agent/",
+        "https://acme.brightpattern.com/agent",
+        "https://acme.brightpattern.com/agent/crmembedded",
+        // The page adapter's own hidden endpoint, and its scripts, are not the desktop.
+        "https://acme.brightpattern.com/agent/crmembedded/adapters/api-proxy.html",
+        "https://acme.brightpattern.com/agent/communicator/adapters/api.js",
+        // A path that names one thing and reaches another.
+        "https://acme.brightpattern.com/agent/crmembedded/../../crm/page",
+        "https://acme.brightpattern.com/agent/crmembedded/%2e%2e/x",
+        "https://crm.example.com/x/agent/crmembedded/",
+        "https://crm.example.com/?u=/agent/crmembedded/",
+        "https://evil@acme.brightpattern.com/agent/crmembedded/",
+        "javascript:1//agent/crmembedded/",
+    ] {
+        assert_eq!(desktop_of(src), None, "{src}");
+    }
+    let o = "https://a.brightpattern.com";
+    assert_eq!(Desktop::Widget.proxy_url(o).as_deref(), Some("https://a.brightpattern.com/agent/crmembedded/adapters/api-proxy.html"));
+    assert_eq!(Desktop::Legacy.proxy_url(o).as_deref(), Some("https://a.brightpattern.com/agentdesktop/AgentDesktopSdkProxy.jsp"));
+    assert_eq!(Desktop::Communicator.proxy_url(o), None);
+    assert!(Desktop::Widget.objects() && !Desktop::Legacy.objects());
+}

@@ -7,6 +7,12 @@ use super::CoreError;
 pub const REPEATER_PATH: &str = "/agentdesktop/UniversalRepeater.jsp";
 /// The path of the SDK's hidden message endpoint on the same tenant.
 pub const PROXY_PATH: &str = "/agentdesktop/AgentDesktopSdkProxy.jsp";
+/// Agent Desktop 2.0: the Communicator Widget a CRM embeds (the UI frame, or `no-ui/` when
+/// the page runs the widget without one), and its hidden message endpoint.
+pub const WIDGET_PREFIX: &str = "/agent/crmembedded/";
+pub const WIDGET_PROXY_PATH: &str = "/agent/crmembedded/adapters/api-proxy.html";
+/// The first Communicator Widget (2020): one frame that is both UI and endpoint.
+pub const COMMUNICATOR_PREFIX: &str = "/agent/communicator/";
 /// Tenant hosts under this domain are trusted without asking (over https, on the default port
 /// only), unless the organisation's policy turns that rule off.
 pub const TRUSTED_DOMAIN: &str = ".brightpattern.com";
@@ -94,6 +100,58 @@ pub fn repeater_origin(src: &str) -> Option<String> {
 /// The URL of our own proxy frame on a tenant.
 pub fn proxy_url(origin: &str) -> String {
     format!("{origin}{PROXY_PATH}")
+}
+
+/// Which Agent Desktop a frame belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Desktop {
+    /// Agent Desktop 1.0: `UniversalRepeater.jsp`, JSON strings through `AgentDesktopSdkProxy.jsp`.
+    Legacy,
+    /// Agent Desktop 2.0's Communicator Widget (`/agent/crmembedded/`): packets through
+    /// `adapters/api-proxy.html`.
+    Widget,
+    /// The first Communicator Widget (`/agent/communicator/`): no endpoint of its own beside
+    /// the page adapter's; not reachable without taking the page's handshake over.
+    Communicator,
+}
+
+impl Desktop {
+    /// The URL of our own proxy frame for this desktop on `origin`, if it has one.
+    pub fn proxy_url(self, origin: &str) -> Option<String> {
+        match self {
+            Desktop::Legacy => Some(proxy_url(origin)),
+            Desktop::Widget => Some(format!("{origin}{WIDGET_PROXY_PATH}")),
+            Desktop::Communicator => None,
+        }
+    }
+
+    /// Packets are structured-clone objects (2.0), not JSON strings (1.0).
+    pub fn objects(self) -> bool {
+        self != Desktop::Legacy
+    }
+}
+
+/// The tenant origin and the desktop of a frame whose URL is an embedded Agent Desktop: the
+/// 1.0 repeater (exact path), or a 2.0 widget frame (`/agent/crmembedded/…` or
+/// `/agent/communicator/…`, with the slash, so `/agentdesktop/` stays 1.0). A widget's own
+/// adapter frames (`…/adapters/`, the page adapter's `api-proxy.html`) are not the desktop.
+pub fn desktop_of(src: &str) -> Option<(String, Desktop)> {
+    let origin = Origin::parse(src).ok()?;
+    let after_scheme = super::split_str(src, "://")?.1;
+    let path_start = after_scheme.find('/')?;
+    let path = after_scheme.get(path_start..)?.split(['?', '#']).next()?;
+    let desktop = if path == REPEATER_PATH {
+        Desktop::Legacy
+    } else {
+        let (prefix, desktop) = [(WIDGET_PREFIX, Desktop::Widget), (COMMUNICATOR_PREFIX, Desktop::Communicator)].into_iter().find(|(p, _)| path.starts_with(p))?;
+        let rest = path.get(prefix.len()..)?;
+        // Dot segments or encoded slashes would let a URL name another path than it shows.
+        if rest.starts_with("adapters/") || rest.split('/').any(|seg| seg == "." || seg == "..") || path.contains('%') {
+            return None;
+        }
+        desktop
+    };
+    Some((origin.serialize(), desktop))
 }
 
 /// How the extension stands towards a tenant origin.

@@ -77,6 +77,7 @@ impl App {
         doc: &Document,
         root: &Node,
         tenant: &str,
+        desktop: crate::core::detect::Desktop,
         page: &str,
         (eff, trusted, unconfirmed): (Effective, Vec<String>, bool),
         make_channel: impl FnOnce(Sink) -> Box<dyn Channel>,
@@ -94,7 +95,10 @@ impl App {
         // A policy that is only the background's copy decides nothing yet about trust: nothing
         // is sent to the tenant until storage.managed confirms it (the refresh below).
         let trust = if unconfirmed { crate::core::detect::Trust::Pending } else { eff.trust(tenant, &trusted) };
-        let mut session = Session::new(tenant, page, trust, seed);
+        let mut session = match desktop {
+            crate::core::detect::Desktop::Legacy => Session::new(tenant, page, trust, seed),
+            _ => Session::new_widget(tenant, page, trust, seed),
+        };
         for input in settings_inputs(&eff.settings) {
             session.apply(input);
         }

@@ -850,7 +850,7 @@ async fn sync_crm_script_once() {
             let script = ext::to_js(&serde_json::json!([{
                 "id": CRM_SCRIPT_ID,
                 "matches": patterns,
-                "excludeMatches": ["*://*/agentdesktop/*"],
+                "excludeMatches": ["*://*/agentdesktop/*", "*://*/agent/crmembedded/*", "*://*/agent/communicator/*"],
                 "js": [CRM_SCRIPT],
                 "runAt": "document_idle",
                 "allFrames": false,

@@ -4,6 +4,13 @@
 //! the browser delivered them (`isTrusted`: a page script can build a `MessageEvent` with our
 //! proxy's window as `source` and the tenant as `origin`, but not a trusted one).
 //!
+//! Agent Desktop 2.0's Communicator Widget takes the same shape with its own endpoint
+//! (`adapters/api-proxy.html`) and structured-clone objects instead of strings: each object
+//! from our proxy is turned into JSON text for the core, each packet the core gives is parsed
+//! into an object before it is posted. The page's own `AdApi` listens on the same window and
+//! takes every packet of the tenant's origin for its own (it checks no `source`): ours are
+//! caught in the capture phase and stopped there, so the page's adapter never sees them.
+//!
 //! Two carriers: [`DirectChannel`] when the Rust runs in the page's content script, and
 //! [`RelayChannel`] when it runs in the toolbar frame and the content script only relays.
 
@@ -18,7 +25,7 @@ use web_sys::{HtmlIFrameElement, MessageEvent, Node};
 
 use super::dom::{document, window};
 use super::{ext, WebError, WebResult};
-use crate::core::detect::proxy_url;
+use crate::core::detect::Desktop;
 use crate::core::messages::ToRelay;
 use crate::core::protocol::{is_well_formed, looks_like_desktop_message, MAX_MESSAGE_LEN};
 use crate::core::session::Input;
@@ -65,6 +72,28 @@ pub fn classify(from: From, data: Option<String>, now: f64) -> Option<Input> {
     }
 }
 
+/// Classifies one trusted inbound 2.0 packet (a structured-clone object) by its sender. From our
+/// proxy: an object becomes JSON text for the core (within the size bound), anything else is
+/// counted as ignored. From another frame of the tenant (the page adapter's proxy or widget):
+/// a packet (an object with a string `type`) is a neighbour. From elsewhere: a packet is
+/// counted as ignored; unrelated page traffic is dropped.
+fn classify_packet(from: From, data: &JsValue, now: f64) -> Option<Input> {
+    let packet = || data.is_object() && js_sys::Reflect::get(data, &JsValue::from_str("type")).is_ok_and(|t| t.is_string());
+    match from {
+        From::Ours if data.is_object() => {
+            let text = js_sys::JSON::stringify(data).ok().and_then(|s| s.as_string());
+            Some(match text {
+                Some(text) if text.len() <= MAX_MESSAGE_LEN => Input::Message { text, now },
+                _ => Input::Ignored,
+            })
+        }
+        From::Ours => Some(Input::Ignored),
+        From::Tenant if packet() => Some(Input::Neighbour),
+        From::Elsewhere if packet() && js_sys::Reflect::get(data, &JsValue::from_str("uid")).is_ok_and(|u| u.is_string()) => Some(Input::Ignored),
+        _ => None,
+    }
+}
+
 /// Tag of the element that holds our proxy iframe (in a closed shadow root of its own).
 pub const CHANNEL_TAG: &str = "bp-call-toolbar-channel";
 
@@ -86,9 +115,13 @@ const CHANNEL_STYLE: &[(&str, &str)] = &[
 /// Whether a string is worth counting as a forged desktop message (an untrusted `message`
 /// event that does not even claim to be one is somebody else's business, not an attack on us).
 fn desktop_like(e: &web_sys::Event) -> bool {
-    e.dyn_ref::<MessageEvent>()
-        .and_then(|m| m.data().dyn_ref::<js_sys::JsString>().map(|s| s.includes("\"command\"", 0)))
-        .unwrap_or(false)
+    let Some(m) = e.dyn_ref::<MessageEvent>() else { return false };
+    let data = m.data();
+    match data.dyn_ref::<js_sys::JsString>() {
+        Some(s) => s.includes("\"command\"", 0),
+        // A 2.0 packet: an object with a string `type` and `uid`.
+        None => data.is_object() && ["type", "uid"].iter().all(|k| js_sys::Reflect::get(&data, &JsValue::from_str(k)).is_ok_and(|v| v.is_string())),
+    }
 }
 
 /// Our proxy iframe, in a hidden host of its own with a closed shadow root (never the
@@ -97,6 +130,7 @@ fn desktop_like(e: &web_sys::Event) -> bool {
 /// window's `message` listener.
 pub struct DirectChannel {
     tenant: String,
+    desktop: Desktop,
     sink: Sink,
     host: Option<web_sys::Element>,
     proxy: Option<HtmlIFrameElement>,
@@ -107,9 +141,10 @@ pub struct DirectChannel {
 }
 
 impl DirectChannel {
-    pub fn new(tenant: &str, sink: Sink) -> Self {
+    pub fn new(tenant: &str, desktop: Desktop, sink: Sink) -> Self {
         DirectChannel {
             tenant: tenant.to_string(),
+            desktop,
             sink,
             host: None,
             proxy: None,
@@ -133,7 +168,7 @@ impl Channel for DirectChannel {
         }
         host.set_attribute("aria-hidden", "true")?;
         let frame: HtmlIFrameElement = doc.create_element("iframe")?.dyn_into().map_err(|_| WebError::Missing("iframe"))?;
-        frame.set_src(&proxy_url(&self.tenant));
+        frame.set_src(&self.desktop.proxy_url(&self.tenant).ok_or(WebError::Missing("a channel for this desktop"))?);
         frame.set_title("Agent Desktop SDK channel");
         frame.set_attribute("tabindex", "-1")?;
         for (k, v) in [("width", "1px"), ("height", "1px"), ("border", "0")] {
@@ -184,7 +219,8 @@ impl Channel for DirectChannel {
                 }
             })
         };
-        self._message = Some(guard::on(&window()?.into(), "message", &forged_message, move |e| {
+        let objects = self.desktop.objects();
+        let on_message = move |e: &web_sys::Event| {
             let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
             let from_proxy = match (e.source(), proxy_window.borrow().as_ref()) {
                 (Some(src), Some(ours)) => JsValue::from(src) == *ours,
@@ -197,6 +233,16 @@ impl Channel for DirectChannel {
                 (_, true) => From::Tenant,
                 _ => From::Elsewhere,
             };
+            if objects {
+                if from == From::Ours {
+                    // Ours alone: the page's adapter would take it for an answer of its own.
+                    e.stop_immediate_propagation();
+                }
+                if let Some(input) = classify_packet(from, &data, now) {
+                    sink(input);
+                }
+                return;
+            }
             let input = match data.dyn_ref::<js_sys::JsString>() {
                 // Unrelated page traffic is dropped without copying it into wasm memory.
                 Some(s) if from != From::Ours && !s.includes("\"command\"", 0) => None,
@@ -208,7 +254,10 @@ impl Channel for DirectChannel {
             if let Some(input) = input {
                 sink(input);
             }
-        }));
+        };
+        // 2.0: in the capture phase, ahead of the page adapter's listener on the same window.
+        let target: web_sys::EventTarget = window()?.into();
+        self._message = Some(if objects { guard::on_capture(&target, "message", &forged_message, on_message) } else { guard::on(&target, "message", &forged_message, on_message) });
         self.proxy = Some(frame);
         self.host = Some(host);
         Ok(())
@@ -216,7 +265,8 @@ impl Channel for DirectChannel {
 
     fn post(&self, text: &str) -> WebResult<()> {
         let win = self.proxy.as_ref().and_then(|f| f.content_window()).ok_or(WebError::Missing("proxy window"))?;
-        win.post_message(&JsValue::from_str(text), &self.tenant)?;
+        let packet = if self.desktop.objects() { js_sys::JSON::parse(text)? } else { JsValue::from_str(text) };
+        win.post_message(&packet, &self.tenant)?;
         Ok(())
     }
 
@@ -243,11 +293,12 @@ impl Drop for DirectChannel {
 pub struct RelayChannel {
     port: JsValue,
     tenant: String,
+    desktop: Desktop,
 }
 
 impl RelayChannel {
-    pub fn new(port: JsValue, tenant: &str) -> Self {
-        RelayChannel { port, tenant: tenant.to_string() }
+    pub fn new(port: JsValue, tenant: &str, desktop: Desktop) -> Self {
+        RelayChannel { port, tenant: tenant.to_string(), desktop }
     }
 
     fn send(&self, msg: &ToRelay) -> WebResult<()> {
@@ -258,7 +309,8 @@ impl RelayChannel {
 
 impl Channel for RelayChannel {
     fn open(&mut self) -> WebResult<()> {
-        self.send(&ToRelay::Open { origin: self.tenant.clone(), url: proxy_url(&self.tenant) })
+        let url = self.desktop.proxy_url(&self.tenant).ok_or(WebError::Missing("a channel for this desktop"))?;
+        self.send(&ToRelay::Open { origin: self.tenant.clone(), url })
     }
 
     fn post(&self, text: &str) -> WebResult<()> {

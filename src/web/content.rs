@@ -23,7 +23,7 @@ use super::channel::DirectChannel;
 use super::guard;
 use super::dom::{document, window};
 use super::{ext, warn, WebError, WebResult};
-use crate::core::detect::repeater_origin;
+use crate::core::detect::{desktop_of, Desktop};
 use crate::core::messages::{content_input, Placement, ToBackground, ToContent};
 use crate::core::session::Input;
 use crate::core::view::View;
@@ -285,12 +285,13 @@ fn reattach(host: &Element) {
     }
 }
 
-/// The first iframe on the page whose URL is an Agent Desktop repeater.
+/// The first iframe on the page whose URL is an embedded Agent Desktop we can open a channel
+/// to: a 1.0 repeater or a 2.0 Communicator Widget.
 fn find_repeater() -> WebResult<Option<HtmlIFrameElement>> {
     let frames = document()?.get_elements_by_tag_name("iframe");
     for i in 0..frames.length() {
         if let Some(f) = frames.item(i).and_then(|e| e.dyn_into::<HtmlIFrameElement>().ok()) {
-            if repeater_origin(&f.src()).is_some() {
+            if desktop_of(&f.src()).is_some_and(|(_, d)| d != Desktop::Communicator) {
                 return Ok(Some(f));
             }
         }
@@ -460,7 +461,7 @@ fn restore_placement(site: String) {
 
 fn mount(repeater: HtmlIFrameElement, prefs: (crate::core::settings::Effective, Vec<String>, bool)) -> WebResult<Mounted> {
     let src = repeater.src();
-    let tenant = repeater_origin(&src).ok_or(WebError::Missing("tenant origin"))?;
+    let (tenant, desktop) = desktop_of(&src).ok_or(WebError::Missing("tenant origin"))?;
     let doc = document()?;
     // The shell detect.js drew when the repeater appeared becomes the toolbar's host: the agent
     // saw a toolbar in that frame already, and it is filled in place.
@@ -494,9 +495,10 @@ fn mount(repeater: HtmlIFrameElement, prefs: (crate::core::settings::Effective, 
         &doc,
         &root,
         &tenant,
+        desktop,
         &page,
         prefs,
-        move |sink| Box::new(DirectChannel::new(&channel_tenant, sink)),
+        move |sink| Box::new(DirectChannel::new(&channel_tenant, desktop, sink)),
         Box::new(page_host),
     )
     .inspect_err(|_| host.remove())?;

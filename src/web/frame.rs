@@ -17,7 +17,7 @@ use std::cell::Cell;
 use super::channel::{classify, From, RelayChannel};
 use super::dom::document;
 use super::{ext, warn, WebError, WebResult};
-use crate::core::detect::repeater_origin;
+use crate::core::detect::{desktop_of, Desktop};
 use crate::core::messages::{FromRelay, ToContent, ToRelay};
 use crate::core::session::Input;
 
@@ -101,7 +101,7 @@ fn on_relay_message(raw: &JsValue) {
         FromRelay::Repeater { src, page } => {
             let old = FRAME.with(|f| f.borrow_mut().as_mut().and_then(|fr| fr.app.take()));
             drop(old);
-            let Some(tenant) = src.as_deref().and_then(repeater_origin) else { return };
+            let Some((tenant, desktop)) = src.as_deref().and_then(desktop_of).filter(|(_, d)| d.proxy_url("").is_some()) else { return };
             // A site the agent or the organisation blocked: leave, and the relay removes the
             // frame (it does not retry a repeater whose frame went away).
             wasm_bindgen_futures::spawn_local(async move {
@@ -116,7 +116,7 @@ fn on_relay_message(raw: &JsValue) {
                     return;
                 }
                 let trusted = ext::trusted_origins().await;
-                match mount(&tenant, &page, (eff, trusted, false)) {
+                match mount(&tenant, desktop, &page, (eff, trusted, false)) {
                     Ok(app) => {
                         FRAME.with(|f| {
                             if let Some(fr) = f.borrow_mut().as_mut() {
@@ -217,7 +217,7 @@ impl Host for FrameHost {
     }
 }
 
-fn mount(tenant: &str, page: &str, prefs: (crate::core::settings::Effective, Vec<String>, bool)) -> WebResult<App> {
+fn mount(tenant: &str, desktop: Desktop, page: &str, prefs: (crate::core::settings::Effective, Vec<String>, bool)) -> WebResult<App> {
     let doc = document()?;
     let body = doc.body().ok_or(WebError::Missing("body"))?;
     let port = port().ok_or(WebError::Missing("relay port"))?;
@@ -226,9 +226,10 @@ fn mount(tenant: &str, page: &str, prefs: (crate::core::settings::Effective, Vec
         &doc,
         &root,
         tenant,
+        desktop,
         page,
         prefs,
-        move |_sink| Box::new(RelayChannel::new(port, tenant)),
+        move |_sink| Box::new(RelayChannel::new(port, tenant, desktop)),
         Box::new(FrameHost { body, last_size: Cell::new((0, 0)) }),
     )
 }

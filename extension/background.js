@@ -34,10 +34,13 @@ api.contextMenus?.onClicked.addListener(onMenuClick);
 api.tabs.onRemoved.addListener((tabId) => ready.then(() => wasm_bindgen.background_tab_closed(api, tabId)));
 
 // After an update or reload, open pages still run the old content script (Chromium does not
-// inject the new one into them). Inject it now; the loader makes the old copy leave.
+// inject the new one into them). Inject it now (early.js first, then the detector); the loader
+// makes the old copy leave. early.js comes late there, after the page's own listeners: a 2.0
+// page adapter may then stop our proxy's packets until the page is reloaded (the toolbar says
+// the desktop does not answer).
 api.runtime.onInstalled.addListener(async ({ reason }) => {
   if (reason !== 'update' && reason !== 'install') return;
-  const files = (api.runtime.getManifest().content_scripts?.[0]?.js) ?? [];
+  const files = (api.runtime.getManifest().content_scripts ?? []).flatMap((c) => c.js ?? []);
   for (const tab of await api.tabs.query({ url: ['http://*/*', 'https://*/*'] })) {
     api.scripting?.executeScript({ target: { tabId: tab.id, allFrames: true }, files }).catch(() => { /* a page we may not script */ });
   }

@@ -15,6 +15,9 @@
   // The extension API object is made on first use: only once there is something to do.
   // Own properties only: an element a page names `browser` is a property of the window too.
   const ext = () => (Object.hasOwn(globalThis, 'browser') ? globalThis.browser : globalThis.chrome);
+  // early.js's hook, the frame's first `message` listener (none where it did not run: a copy
+  // put into a page that was already open).
+  const early = () => (Object.hasOwn(globalThis, '__bpCallToolbarEarly') ? globalThis.__bpCallToolbarEarly : null);
   // Rust checks the exact path and origin. A 2.0 widget's adapter frames (the page's own
   // api-proxy.html) are not the desktop.
   const isCandidate = (f) => f.src.includes('/agentdesktop/UniversalRepeater.jsp') || (f.src.includes('/agent/crmembedded/') && !f.src.includes('/agent/crmembedded/adapters/'));
@@ -114,7 +117,7 @@
       if (e instanceof WebAssembly.CompileError) {
         const { relay } = await import(chrome.runtime.getURL('relay.js'));
         shell?.host.remove();
-        stop = relay(api, isCandidate);
+        stop = relay(api, isCandidate, early());
         return;
       }
       // Served without the wasm MIME type: compiled from the bytes instead.
@@ -122,7 +125,7 @@
     }
     await glue.default({ module_or_path: module });
     stop = glue.stop_content;
-    glue.start_content(api, await prefs, shell);
+    glue.start_content(api, await prefs, shell, early());
   }
 
   // The toolbar's shell, drawn in the same task that saw the repeater, so that the agent sees the

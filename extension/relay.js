@@ -22,7 +22,7 @@ const wellFormed = (text) => {
   if (text.length > MAX_MESSAGE) return false;
   try { const v = JSON.parse(text); return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.command === 'string'; } catch { return false; }
 };
-export function relay(api, isCandidate) {
+export function relay(api, isCandidate, early) {
   let mounted = null;
   let failed = null; // a repeater whose toolbar frame never answered: not retried in a loop
   const find = () => {
@@ -61,7 +61,8 @@ export function relay(api, isCandidate) {
     clearTimeout(m.report);
     m.guard?.disconnect();
     closeProxy(m);
-    window.removeEventListener('message', m.onMessage, true);
+    if (early) early.unlisten(m.onMessage);
+    else window.removeEventListener('message', m.onMessage, true);
     try { m.port?.disconnect(); } catch { /* context gone */ }
     m.host.remove();
   }
@@ -132,7 +133,9 @@ export function relay(api, isCandidate) {
         count(tenant && wellFormed(text) ? 'neighbours' : 'ignored');
       }
     };
-    window.addEventListener('message', m.onMessage, true);
+    // Ahead of the page's own listeners (a 2.0 page adapter stops every widget message).
+    if (early) early.listen(m.onMessage);
+    else window.addEventListener('message', m.onMessage, true);
     for (const type of INPUT_EVENTS) host.addEventListener(type, (ev) => { if (!ev.isTrusted) count('forged'); });
     frame.addEventListener('load', (ev) => {
       if (!ev.isTrusted || mounted !== m || m.port) return;

@@ -90,7 +90,7 @@ fn toolbar_renders_the_view_and_reports_clicks() {
 #[wasm_bindgen_test]
 async fn content_script_mounts_with_the_repeater_and_leaves_with_it() {
     let d = doc();
-    start_content(wasm_bindgen::JsValue::UNDEFINED, wasm_bindgen::JsValue::UNDEFINED, wasm_bindgen::JsValue::UNDEFINED).unwrap();
+    start_content(wasm_bindgen::JsValue::UNDEFINED, wasm_bindgen::JsValue::UNDEFINED, wasm_bindgen::JsValue::UNDEFINED, wasm_bindgen::JsValue::NULL).unwrap();
     assert!(d.query_selector(HOST_TAG).unwrap().is_none(), "no repeater: nothing injected");
 
     let frame = d.create_element("iframe").unwrap();
@@ -139,7 +139,7 @@ async fn the_shell_is_filled_in_place_or_removed_where_no_toolbar_belongs() {
     fake.set_attribute("src", "http://127.0.0.1:9/x/agentdesktop/UniversalRepeater.jsp").unwrap();
     d.body().unwrap().append_child(&fake).unwrap();
     let (host, _, js) = shell(&d);
-    start_content(undef.clone(), undef.clone(), js).unwrap();
+    start_content(undef.clone(), undef.clone(), js, wasm_bindgen::JsValue::NULL).unwrap();
     assert!(!host.is_connected(), "shell removed");
     assert!(d.query_selector(HOST_TAG).unwrap().is_none());
     stop_content();
@@ -150,7 +150,7 @@ async fn the_shell_is_filled_in_place_or_removed_where_no_toolbar_belongs() {
     frame.set_attribute("src", "http://127.0.0.1:9/agentdesktop/UniversalRepeater.jsp").unwrap();
     d.body().unwrap().append_child(&frame).unwrap();
     let (host, root, js) = shell(&d);
-    start_content(undef.clone(), undef, js).unwrap();
+    start_content(undef.clone(), undef, js, wasm_bindgen::JsValue::NULL).unwrap();
     assert!(host.is_connected());
     assert_eq!(d.query_selector_all(HOST_TAG).unwrap().length(), 1);
     let text = root.text_content().unwrap_or_default();

@@ -137,7 +137,7 @@ pub struct DirectChannel {
     proxy_window: Rc<RefCell<Option<JsValue>>>,
     _watch: Vec<super::dom::Observer>,
     _load: Option<EventListener>,
-    _message: Option<EventListener>,
+    _message: Option<guard::Listener>,
 }
 
 impl DirectChannel {
@@ -255,9 +255,14 @@ impl Channel for DirectChannel {
                 sink(input);
             }
         };
-        // 2.0: in the capture phase, ahead of the page adapter's listener on the same window.
+        // 2.0: ahead of the page adapter's listener, which stops every message of the widget's
+        // origin, ours included, unless ours stops first.
         let target: web_sys::EventTarget = window()?.into();
-        self._message = Some(if objects { guard::on_capture(&target, "message", &forged_message, on_message) } else { guard::on(&target, "message", &forged_message, on_message) });
+        self._message = Some(if objects {
+            guard::on_message_first(&target, &forged_message, on_message)
+        } else {
+            guard::Listener::Plain(guard::on(&target, "message", &forged_message, on_message))
+        });
         self.proxy = Some(frame);
         self.host = Some(host);
         Ok(())

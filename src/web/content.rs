@@ -129,11 +129,13 @@ fn guard_host(host: &Element, sink: super::channel::Sink) -> WebResult<HostGuard
 }
 
 /// Entry point of the content script (called by the loader once a candidate iframe exists),
-/// with the settings the loader read meanwhile. On a site the agent or the organisation
+/// with the settings the loader read meanwhile and early.js's hook (the frame's first
+/// `message` listener, `null` where it did not run). On a site the agent or the organisation
 /// blocked, nothing is mounted or watched.
 #[wasm_bindgen]
-pub fn start_content(api: JsValue, prefs: JsValue, shell: JsValue) -> Result<(), JsValue> {
+pub fn start_content(api: JsValue, prefs: JsValue, shell: JsValue, early: JsValue) -> Result<(), JsValue> {
     ext::set_api(api);
+    guard::set_early(early);
     super::trap::install_content();
     if CONTENT.with(|c| c.borrow().is_some()) {
         return Ok(());

@@ -9,10 +9,12 @@
 //! After a trap ([`super::trap`]) every guarded listener goes quiet: a poisoned module must not
 //! act on anything.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_events::EventListener;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Event, EventTarget};
 
 /// Called with each forged event (it decides whether the event is worth counting).
@@ -20,6 +22,58 @@ pub type Forged = Rc<dyn Fn(&Event)>;
 
 thread_local! {
     static STOPPED: Cell<bool> = const { Cell::new(false) };
+    /// early.js's hook: the frame's first `message` listener (see [`on_message_first`]).
+    static EARLY: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+/// Keeps the hook early.js made at document_start (absent when it did not run in this frame:
+/// a copy put into a page that was already open).
+pub fn set_early(hook: JsValue) {
+    let usable = ["listen", "unlisten"].iter().all(|k| js_sys::Reflect::get(&hook, &JsValue::from_str(k)).is_ok_and(|f| f.is_function()));
+    EARLY.with(|e| *e.borrow_mut() = usable.then_some(hook));
+}
+
+/// A listener that stays registered while this lives.
+pub enum Listener {
+    Plain(EventListener),
+    First { hook: JsValue, f: Closure<dyn FnMut(Event)> },
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Listener::First { hook, f } = self {
+            if let Ok(unlisten) = js_sys::Reflect::get(hook, &JsValue::from_str("unlisten")).and_then(|u| u.dyn_into::<js_sys::Function>()) {
+                let _ = unlisten.call1(hook, f.as_ref());
+            }
+        }
+    }
+}
+
+/// Listens to the window's `message` events ahead of every page script: through early.js's
+/// listener, which the frame registered before the page could register one (a page script
+/// that stops a message in its own listener, as Agent Desktop 2.0's page adapter does with
+/// every message of the widget's origin, stops it after us). Without the hook, a capture
+/// listener on `target` (ahead of the page's listeners only where the browser runs capture
+/// listeners first at the target). Trusted events only, as [`on`].
+pub fn on_message_first(target: &EventTarget, forged: &Forged, mut f: impl FnMut(&Event) + 'static) -> Listener {
+    let Some(hook) = EARLY.with(|e| e.borrow().clone()) else {
+        return Listener::Plain(on_capture(target, "message", forged, f));
+    };
+    let forged = forged.clone();
+    let f = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+        if stopped() {
+            return;
+        }
+        if e.is_trusted() {
+            f(&e)
+        } else {
+            forged(&e)
+        }
+    });
+    if let Ok(listen) = js_sys::Reflect::get(&hook, &JsValue::from_str("listen")).and_then(|l| l.dyn_into::<js_sys::Function>()) {
+        let _ = listen.call1(&hook, f.as_ref());
+    }
+    Listener::First { hook, f }
 }
 
 /// Silences every guarded listener for good (the module trapped).

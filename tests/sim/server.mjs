@@ -37,38 +37,43 @@ function listen(handler, host, port) {
   });
 }
 
-/** Starts both servers; ports 0 pick free ones. `sim` sets the simulator's switches (see
- *  tenant/desktop.js and tenant/proxy.js for each and its default). Returns their origins and a
- *  close(). */
-export async function startServers({ tenantPort = 0, crmPort = 0, sim = {} } = {}) {
-  const o = { tenant: '', crm: '' };
-  const vars = () => ({ TENANT: o.tenant, CRM: o.crm, SIM: JSON.stringify(sim) });
-  // The agent's sessions as the desktop's server keeps them (tenant/desktop.js): each repeater
-  // saves its own as it changes, and every 500 ms while it runs; one that goes away parks it (a
-  // beacon on pagehide). The next repeater to start claims the newest parked session; while
-  // another repeater has saved in the last 3 s (it may be parking right now: a reload's beacon
-  // can come after the new page asks) it waits up to 2 s for one. Repeaters open at the same
-  // time each keep their own.
+/** The agent's sessions as a desktop's server keeps them (tenant/desktop.js, tenant/widget.js),
+ *  under `base`: each desktop saves its own as it changes, and every 500 ms while it runs; one
+ *  that goes away parks it (a beacon on pagehide). The next desktop to start claims the newest
+ *  parked session; while another has saved in the last 3 s (it may be parking right now: a
+ *  reload's beacon can come after the new page asks) it waits up to 2 s for one. Desktops open
+ *  at the same time each keep their own. */
+function sessions(base) {
   const live = new Map(); // id → { text, at }
   const parked = [];
   const body = (req) => new Promise((resolve) => { let b = ''; req.on('data', (d) => { b += d; }); req.on('end', () => resolve(b)); });
   const recent = () => [...live.values()].some((e) => Date.now() - e.at < 3000);
-  const api = {
-    '/agentdesktop/sim/session': async (req, res, url) => { live.set(url.searchParams.get('id'), { text: await body(req), at: Date.now() }); res.writeHead(204); res.end(); },
-    '/agentdesktop/sim/park': async (req, res, url) => {
+  return {
+    [`${base}/session`]: async (req, res, url) => { live.set(url.searchParams.get('id'), { text: await body(req), at: Date.now() }); res.writeHead(204); res.end(); },
+    [`${base}/park`]: async (req, res, url) => {
       const id = url.searchParams.get('id');
       const text = (await body(req)) || live.get(id)?.text;
       live.delete(id);
       if (text) parked.push(text);
       res.writeHead(204); res.end();
     },
-    '/agentdesktop/sim/claim': async (req, res) => {
+    [`${base}/claim`]: async (req, res) => {
       await body(req);
       for (let waited = 0; !parked.length && recent() && waited < 2000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(parked.pop() ?? 'null');
     },
   };
+}
+
+/** Starts both servers; ports 0 pick free ones. `sim` sets the simulator's switches (see
+ *  tenant/desktop.js, tenant/proxy.js and tenant/widget.js for each and its default). Returns their origins and a
+ *  close(). */
+export async function startServers({ tenantPort = 0, crmPort = 0, sim = {} } = {}) {
+  const o = { tenant: '', crm: '' };
+  const vars = () => ({ TENANT: o.tenant, CRM: o.crm, SIM: JSON.stringify(sim) });
+  // Agent Desktop 1.0 and 2.0 keep theirs apart (/agentdesktop/sim/… and /agent/crmembedded/sim/…).
+  const api = { ...sessions('/agentdesktop/sim'), ...sessions('/agent/crmembedded/sim') };
   const tenant = await listen(serveDir(path.join(here, 'tenant'), {
     '/agentdesktop/UniversalRepeater.jsp': 'repeater.html',
     '/agentdesktop/AgentDesktopSdkProxy.jsp': 'proxy.html',
@@ -76,6 +81,13 @@ export async function startServers({ tenantPort = 0, crmPort = 0, sim = {} } = {
     '/agentdesktop/sim/desktop.js': 'desktop.js',
     '/agentdesktop/sim/proxy.js': 'proxy.js',
     '/agentdesktop/sim/desktop.css': 'desktop.css',
+    // Agent Desktop 2.0 (tenant/widget.js): the Communicator Widget, its api-proxy.html and the
+    // page adapter api.js that defines window.brightpattern.AdApi.
+    '/agent/crmembedded/': 'widget.html',
+    '/agent/crmembedded/adapters/api-proxy.html': 'api-proxy.html',
+    '/agent/crmembedded/adapters/api.js': 'api.js',
+    '/agent/crmembedded/sim/widget.js': 'widget.js',
+    '/agent/crmembedded/sim/api-proxy.js': 'api-proxy.js',
   }, vars, () => ({}), api), 'localhost', tenantPort);
   o.tenant = `http://localhost:${tenant.address().port}`;
   // The CRM origin also serves a look-alike "repeater" (any page can), for the hostile suite.
@@ -87,7 +99,7 @@ export async function startServers({ tenantPort = 0, crmPort = 0, sim = {} } = {
     setTimeout(() => res.end('<p>done</p>'), 1500);
   };
   const crm = await listen(serveDir(path.join(here, 'crm'), { '/': 'crm.html', '/agentdesktop/UniversalRepeater.jsp': 'plain.html' }, vars, (p) => (
-    p === '/csp.html' || p === '/attack-csp.html'
+    p === '/csp.html' || p === '/attack-csp.html' || p === '/csp2.html'
       // A strict policy as CRMs ship it: no inline script, no eval, no wasm in page context.
       ? { 'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; frame-src ${o.tenant}` }
       : {}), { '/slow': slow }), '127.0.0.1', crmPort);

@@ -1,0 +1,11 @@
+import { setup, trust, desktop, toolbar, channel } from './harness.mjs';
+const { env, page } = await setup('crm2.html');
+page.on('console', (m) => console.log('CONSOLE', m.type(), m.text()));
+for (const f of page.frames()) console.log('frame', f.url());
+await trust(page, env.tenant);
+await channel(page).waitFor({ state: 'attached' });
+await new Promise((r) => setTimeout(r, 1500));
+for (const f of page.frames()) console.log('frame', f.url());
+console.log(await page.evaluate(() => [document.documentElement.getAttribute("data-dbg-open"), document.documentElement.getAttribute("data-dbg"), document.documentElement.getAttribute("data-dbg-close"), document.documentElement.getAttribute("data-dbg-g")]));
+console.log(await toolbar(page).getByLabel('Agent status').textContent());
+await env.close();

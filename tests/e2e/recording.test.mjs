@@ -25,6 +25,9 @@ const onDesktop = (item) => desktop(page).locator(`#items li[data-item-id="${ite
 let lastPress = 0;
 const press = async () => {
   await page.waitForTimeout(Math.max(0, lastPress + 600 - Date.now()));
+  // Not while the toolbar is still being placed (it grows when a call starts): a click there
+  // can land beside the toggle on a loaded machine.
+  await settled();
   await toggle().click();
   lastPress = Date.now();
 };

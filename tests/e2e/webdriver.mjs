@@ -207,8 +207,12 @@ export class Locator {
   async waitFor({ state = 'visible', timeout = 10000 } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
-      const n = await this.count();
-      if (state === 'detached' ? n === 0 : n > 0) return;
+      // A page that re-renders or reloads mid-lookup leaves stale references: look again, never count it.
+      const n = await this._fresh(() => this.count()).catch((e) => {
+        if (Date.now() > deadline || (e.code !== 'stale element reference' && e.code !== 'no such frame')) throw e;
+        return null;
+      });
+      if (n !== null && (state === 'detached' ? n === 0 : n > 0)) return;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${state}: ${JSON.stringify(this.steps)}`);
       await sleep(50);
     }

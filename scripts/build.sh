@@ -125,8 +125,9 @@ echo "built dist/chrome and dist/firefox (v$VERSION) in $(( $(date +%s) - start 
 # by uid and type, Get State from three answers, the error names; twiggy: Session::apply +13 KB
 # raw with the decoder inlined, Session::send +3.4 KB with the encoder), the structured-clone
 # channel and which desktop a frame is. A 1.0 tenant still loads it: splitting the protocols into
-# modules of their own is issue 12's.
-CONTENT_GZIP_BUDGET=123500
+# modules of their own is issue 12's. The widget's own dispositions (its list per interaction, its
+# services' rule, both replacing the settings' for that call) added 2.4 KB more.
+CONTENT_GZIP_BUDGET=126000
 content_gzip=$(gzip -9 -c "$PKG/content_bg.wasm" | wc -c)
 if [ "$content_gzip" -gt "$CONTENT_GZIP_BUDGET" ]; then
   echo "content module is $content_gzip B gzip -9, over its budget of $CONTENT_GZIP_BUDGET B (scripts/build.sh)" >&2

@@ -346,3 +346,73 @@ fn which_desktop_a_frame_is_and_where_its_channel_opens() {
     assert_eq!(Desktop::Communicator.proxy_url(o), None);
     assert!(Desktop::Widget.objects() && !Desktop::Legacy.objects());
 }
+
+/// The requests a decoded packet sends (type, uid, params).
+fn sent(d: &bp_toolbar::core::protocol2::Decoded) -> Vec<(String, String, Vec<Value>)> {
+    d.send.iter().map(|t| parse(t)).map(|p| (kind(&p), uid(&p), params(&p))).collect()
+}
+
+fn offered(item: &str, list: Option<&[(&str, &str)]>, required: Option<bool>) -> FromDesktop {
+    FromDesktop::DispositionsOffered { item_id: item.into(), list: list.map(|l| l.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()), required }
+}
+
+#[test]
+fn dispositions_are_asked_for_every_interaction_once_and_the_service_says_whether_one_is_required() {
+    let mut a = connected();
+    let d = a.decode(r#"{"uid":"e1","type":"ON_NEW_INTERACTION","params":[{"interactionId":"I1","state":"delivery_pending","type":"voice","service":"Support"}]}"#).unwrap();
+    let asked = sent(&d);
+    let kinds: Vec<&str> = asked.iter().map(|(k, _, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["GET_SERVICES_LIST", "GET_DISPOSITIONS_LIST"], "the services once, then the interaction's list");
+    assert_eq!(asked[1].2, vec![json::obj(vec![("interactionId", json::s("I1"))])], "asked by the interaction's id");
+    assert!(!d.events.iter().any(|e| matches!(e, FromDesktop::DispositionsOffered { .. })), "nothing known yet");
+    // The same interaction again (events come twice): not asked again.
+    let d = a.decode(r#"{"uid":"e2","type":"ON_NEW_INTERACTION","params":[{"interactionId":"I1","state":"delivery_pending","type":"voice","service":"Support"}]}"#).unwrap();
+    assert!(d.send.is_empty(), "{d:?}");
+
+    // The list: each by its id (else code, else name); an entry without a name is no entry.
+    let d = a
+        .decode(&answer(
+            &asked[1].1,
+            "GET_DISPOSITIONS_LIST",
+            r#"{"status":"success","data":[{"id":"D1","code":"100","name":"Resolved","type":"SUCCESS"},{"code":"200","name":" Callback "},{"name":"Spam"},{"id":"D9"},{"id":"D8","name":""}]}"#,
+        ))
+        .unwrap();
+    assert_eq!(d.events, vec![offered("I1", Some(&[("Resolved", "D1"), ("Callback", "200"), ("Spam", "Spam")]), None)]);
+    // The services: Support requires one (unless it uses none), which the interaction learns.
+    let d = a
+        .decode(&answer(
+            &asked[0].1,
+            "GET_SERVICES_LIST",
+            r#"{"status":"success","data":[{"id":"s1","name":"Support","useDispositions":true,"requireDisposition":true},{"id":"s2","name":"Sales","useDispositions":false,"requireDisposition":true}]}"#,
+        ))
+        .unwrap();
+    assert_eq!(d.events, vec![offered("I1", None, Some(true))]);
+    // A later interaction: its service's rule at once, its list asked; the services not again.
+    let d = a.decode(r#"{"uid":"e3","type":"ON_NEW_INTERACTION","params":[{"interactionId":"I2","state":"delivered","type":"chat","service":"Sales"}]}"#).unwrap();
+    assert_eq!(sent(&d).iter().map(|(k, _, _)| k.as_str()).collect::<Vec<_>>(), ["GET_DISPOSITIONS_LIST"]);
+    assert_eq!(d.events[1..], [offered("I2", None, Some(false))], "a service that uses no dispositions requires none");
+
+    // A widget that refuses the list (older, or a service without dispositions): nothing is said.
+    let list_uid = sent(&d)[0].1.clone();
+    let d = a.decode(&answer(&list_uid, "GET_DISPOSITIONS_LIST", r#"{"status":"error","error":{"code":14,"name":"api_method_not_implemented"}}"#)).unwrap();
+    assert!(d.events.is_empty() && d.failures.is_empty(), "{d:?}");
+
+    // An interaction that a Get State lists (one that outlived a reload) is asked for too.
+    let gs = get_state(&mut a, "r1");
+    for (k, u) in &gs[..2] {
+        let data = if k == "GET_LOGIN_STATE" { r#"{"isLoggedIn":true}"# } else { r#"{"state":"busy"}"# };
+        a.decode(&answer(u, k, &format!(r#"{{"status":"success","data":{data}}}"#))).unwrap();
+    }
+    let d = a
+        .decode(&answer(&gs[2].1, "GET_INTERACTIONS_STATE", r#"{"status":"success","data":{"activeInteractionId":"I3","interactions":[{"interactionId":"I3","state":"wrap_up","type":"voice","service":"Support"},{"interactionId":"I1","state":"delivered","type":"voice"}]}}"#))
+        .unwrap();
+    assert!(matches!(d.events[0], FromDesktop::StateReply { .. }));
+    assert_eq!(d.events[1..], [offered("I3", None, Some(true))]);
+    let asked = sent(&d);
+    assert_eq!(asked.len(), 1, "only the interaction not asked for yet: {asked:?}");
+    assert_eq!(asked[0].2, vec![json::obj(vec![("interactionId", json::s("I3"))])]);
+    // Its list arriving after it was removed tells nothing.
+    a.decode(r#"{"uid":"e4","type":"ON_INTERACTION_REMOVED","params":[{"interactionId":"I3","state":"completed"}]}"#).unwrap();
+    let d = a.decode(&answer(&asked[0].1, "GET_DISPOSITIONS_LIST", r#"{"status":"success","data":[{"id":"D1","name":"Resolved"}]}"#)).unwrap();
+    assert!(d.events.is_empty(), "{d:?}");
+}

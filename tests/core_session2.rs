@@ -220,3 +220,42 @@ fn a_new_proxy_greets_again_and_what_the_old_one_was_asked_is_not_waited_for() {
     send(&mut s, answer(&p[0], ok(Value::Null)), 130.0);
     assert_eq!(s.neighbours, n + 1);
 }
+
+#[test]
+fn the_desktops_dispositions_replace_the_settings_list_and_its_service_can_require_one() {
+    let (mut s, _) = live();
+    s.apply(Input::Dispositions { list: vec!["Settings only | 9".into()], free: true });
+    let mut item = interaction("delivered");
+    item["service"] = json!("Support");
+    let p = posts(&send(&mut s, event("ON_NEW_INTERACTION", json!([item])), 20.0));
+    assert_eq!(kinds(&p), ["GET_SERVICES_LIST", "GET_DISPOSITIONS_LIST"]);
+    assert_eq!(p[1]["params"], json!([{ "interactionId": ID }]));
+    // Until the desktop answers, the settings' list is offered and anything may be typed.
+    assert_eq!(View::of(&s).disposition_options, ["Settings only"]);
+    let fx = send(&mut s, answer(&p[1], ok(json!([{ "id": "D1", "code": "100", "name": "Resolved", "type": "SUCCESS" }, { "id": "D2", "code": "200", "name": "Callback", "type": "CONTINUE" }]))), 25.0);
+    assert!(logs(&fx).contains(&("Dispositions".into(), ID.into(), "2 offered by the desktop".into())), "{:?}", logs(&fx));
+    send(&mut s, answer(&p[0], ok(json!([{ "id": "S1", "name": "Support", "useDispositions": true, "requireDisposition": true }]))), 26.0);
+    let v = View::of(&s);
+    assert_eq!(v.disposition_options, ["Resolved", "Callback"], "the desktop's own list for this call");
+    assert!(v.disposition_required && !v.complete.enabled && !v.wrap_up.enabled, "its service requires one: {v:?}");
+    // Nothing goes out when pressed anyway.
+    assert!(posts(&s.apply(Input::Click { button: Button::Complete, now: 30.0 })).is_empty());
+
+    // Only the desktop's list: another name is not on it (the widget would refuse it).
+    s.apply(Input::DispositionEdited("Settings only".into()));
+    let v = View::of(&s);
+    assert!(v.disposition_unlisted && !v.complete.enabled, "{v:?}");
+    s.apply(Input::DispositionEdited("callback".into()));
+    let v = View::of(&s);
+    assert!(!v.disposition_unlisted && !v.disposition_required && v.wrap_up.enabled);
+
+    send(&mut s, event("ON_INTERACTION_STATE_CHANGE", json!([interaction("wrap_up")])), 40.0);
+    let p = posts(&s.apply(Input::Click { button: Button::Complete, now: 50.0 }));
+    assert_eq!(kinds(&p), ["SET_DISPOSITION", "COMPLETE_INTERACTION"]);
+    assert_eq!(p[0]["params"], json!(["D2", ID]), "the disposition by the desktop's id, with the interaction's");
+    let mut removed = interaction("completed");
+    removed["disposition"] = json!("Callback");
+    send(&mut s, event("ON_INTERACTION_REMOVED", json!([removed])), 60.0);
+    assert!(s.offers.is_empty(), "what was offered goes with the call");
+    assert_eq!(View::of(&s).disposition_options, ["Settings only"]);
+}

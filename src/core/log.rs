@@ -373,6 +373,7 @@ pub mod display {
         ("Ready", "log_a_ready"),
         ("Not Ready", "log_a_not_ready"),
         ("ACW limit", "log_a_acw_limit"),
+        ("Dispositions", "log_a_dispositions"),
     ];
 
     const RESULTS: &[(&str, &str)] = &[
@@ -465,6 +466,9 @@ pub mod display {
         }
         if let Some(n) = text.strip_prefix("extended by ").and_then(|r| r.strip_suffix(" s")) {
             return Msg::with("log_r_extended", &[n]);
+        }
+        if let Some(n) = text.strip_suffix(" offered by the desktop").filter(|n| n.bytes().all(|b| b.is_ascii_digit())) {
+            return Msg::with("log_r_dispositions_offered", &[n]);
         }
         if let Some(r) = text.strip_prefix("desktop set reason ") {
             return Msg::with("log_r_other_reason", &[r]);

@@ -226,6 +226,10 @@ pub enum FromDesktop {
     /// `call_recording_status` (flat: `item_id`, `call_id`, `recording` and `muted` as
     /// `"1"`/`"0"`), also the one message that names both an interaction and its call.
     CallRecording { item_id: Option<String>, call_id: Option<String>, recording: Option<bool>, muted: Option<bool> },
+    /// 2.0: what the desktop takes for an interaction's disposition, as (name, the value
+    /// `SET_DISPOSITION` is given: its id, else its code, else its name), and whether its
+    /// service requires one. Either part may come alone.
+    DispositionsOffered { item_id: String, list: Option<Vec<(String, String)>>, required: Option<bool> },
     /// Any other well-formed message (call-flow and recording events, unknown commands).
     Other { command: String },
 }
@@ -325,6 +329,7 @@ impl FromDesktop {
             FromDesktop::CallEnded { .. } => "_CALL_ENDED",
             FromDesktop::Transferred { .. } => "_BLIND_TRANSFER",
             FromDesktop::CallRecording { .. } => "CALL_RECORDING_STATUS",
+            FromDesktop::DispositionsOffered { .. } => "GET_DISPOSITIONS_LIST",
             FromDesktop::Other { command } => command,
         }
     }

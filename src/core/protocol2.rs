@@ -30,6 +30,11 @@
 //!   from `GET_INTERACTIONS_STATE` (`callRecording`), which says nothing of a pause.
 //! - **Call events** come from interaction states: `delivery_pending` is ringing (dialling
 //!   when outbound), `delivered` connected, `wrap_up`/`wrap_up_hold` the call over.
+//! - **Dispositions** are asked of the widget for every interaction it tells of
+//!   (`GET_DISPOSITIONS_LIST [{interactionId}]`), and the services once per channel
+//!   (`GET_SERVICES_LIST`): an interaction whose service uses and requires dispositions needs
+//!   one before Complete. A widget that answers neither (older, or refusing) leaves the
+//!   settings' list and rule in force; nothing is said to the agent.
 //! - **Events needing a reply** (`ON_REQUEST_*` and the like) are never answered: the page's
 //!   adapter answers them.
 //! - G0 event names (without `ON_`) are read like their G1 names.
@@ -81,7 +86,13 @@ enum Asked {
     /// A recording pause (`true`) or resume: its success is the confirmation.
     Mute { item_id: String, mute: bool },
     Command { command: &'static str, item_id: Option<String> },
+    /// The dispositions of an interaction.
+    Dispositions(String),
+    Services,
 }
+
+/// At most this many dispositions are kept of one list, and services of the services list.
+pub const MAX_OFFERED: usize = 64;
 
 /// At most this many interactions are remembered (their last state, and those removed).
 pub const MAX_TRACKED: usize = 64;
@@ -117,6 +128,12 @@ pub struct Adapter {
     states: Vec<(InteractionInfo, String)>,
     /// Interactions removed: a late copy of one of their events brings nothing back.
     removed: Vec<String>,
+    /// Interactions whose dispositions were asked for.
+    offered: Vec<InteractionInfo>,
+    /// The services as (name, whether a disposition is required), once answered; `asked`
+    /// while the question is out.
+    services: Option<Vec<(String, bool)>>,
+    services_asked: bool,
 }
 
 impl Adapter {
@@ -131,6 +148,9 @@ impl Adapter {
             snapshots: Vec::new(),
             states: Vec::new(),
             removed: Vec::new(),
+            offered: Vec::new(),
+            services: None,
+            services_asked: false,
         }
     }
 
@@ -151,6 +171,9 @@ impl Adapter {
         self.queued.clear();
         self.pending.clear();
         self.snapshots.clear();
+        self.offered.clear();
+        self.services = None;
+        self.services_asked = false;
     }
 
     /// Requests still waiting for their answer.
@@ -205,26 +228,56 @@ impl Adapter {
                 vec![command("SET_AGENT_STATE", params, None)]
             }
         };
-        let mut out = Vec::new();
-        for (kind, params, asked) in packets {
-            // Not sent (the queue before the handshake is full): not waited for either; the
-            // session's own timeout says so.
-            if !self.connected && self.queued.len() >= MAX_QUEUED {
-                continue;
-            }
-            let uid = self.uid();
-            if self.pending.len() >= MAX_PENDING {
-                self.pending.remove(0);
-            }
-            self.pending.push((uid.clone(), kind, asked));
-            let packet = self.packet(&uid, kind, Value::Arr(params));
-            if self.connected {
-                out.push(packet);
-            } else {
-                self.queued.push((uid, packet));
-            }
+        packets.into_iter().filter_map(|(kind, params, asked)| self.request(kind, params, asked)).collect()
+    }
+
+    /// One request: its packet to post now, or `None` when it waits for the handshake.
+    fn request(&mut self, kind: &'static str, params: Vec<Value>, asked: Asked) -> Option<String> {
+        // Not sent (the queue before the handshake is full): not waited for either; the
+        // session's own timeout says so.
+        if !self.connected && self.queued.len() >= MAX_QUEUED {
+            return None;
         }
-        out
+        let uid = self.uid();
+        if self.pending.len() >= MAX_PENDING {
+            self.pending.remove(0);
+        }
+        self.pending.push((uid.clone(), kind, asked));
+        let packet = self.packet(&uid, kind, Value::Arr(params));
+        if self.connected {
+            return Some(packet);
+        }
+        self.queued.push((uid, packet));
+        None
+    }
+
+    /// Asks for an interaction's dispositions (and the services, the first time), once; says
+    /// at once whether its service requires one when the services are known.
+    fn ask_offer(&mut self, info: &InteractionInfo, out: &mut Decoded) {
+        if self.offered.iter().any(|i| i.item_id == info.item_id) {
+            return;
+        }
+        if self.offered.len() >= MAX_TRACKED {
+            self.offered.remove(0);
+        }
+        self.offered.push(info.clone());
+        if self.services.is_none() && !self.services_asked {
+            self.services_asked = true;
+            out.send.extend(self.request("GET_SERVICES_LIST", vec![], Asked::Services));
+        }
+        if let Some(required) = self.required(info) {
+            out.events.push(FromDesktop::DispositionsOffered { item_id: info.item_id.clone(), list: None, required: Some(required) });
+        }
+        let query = json::obj(vec![("interactionId", json::s(&info.item_id))]);
+        out.send.extend(self.request("GET_DISPOSITIONS_LIST", vec![query], Asked::Dispositions(info.item_id.clone())));
+    }
+
+    /// Whether the interaction's service requires a disposition, once the services are known
+    /// (a service not on the list, or none named: not required).
+    fn required(&self, info: &InteractionInfo) -> Option<bool> {
+        let services = self.services.as_ref()?;
+        let name = info.service.as_deref().unwrap_or_default();
+        Some(services.iter().any(|(s, required)| *required && !name.is_empty() && s.eq_ignore_ascii_case(name)))
     }
 
     /// Reads one packet from the widget (its JSON text).
@@ -313,7 +366,8 @@ impl Adapter {
                             self.states.remove(0);
                         }
                         self.states.push((info.clone(), state.clone()));
-                        out.events.push(FromDesktop::InteractionRendered(info));
+                        out.events.push(FromDesktop::InteractionRendered(info.clone()));
+                        self.ask_offer(&info, &mut out);
                         true
                     }
                 };
@@ -384,8 +438,51 @@ impl Adapter {
                     out.failures.push(Failure { command: request.to_string(), item_id: Some(item_id.clone()), code, name, request_id: None });
                 }
             }
+            Asked::Dispositions(item_id) => {
+                let list: Option<Vec<(String, String)>> = data.and_then(Value::as_array).filter(|_| ok).map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|d| {
+                            let name = d.get("name").and_then(scalar).filter(|n| !n.trim().is_empty() && n.len() <= 128)?;
+                            let value = ["id", "code"].iter().find_map(|k| d.get(k).and_then(scalar).filter(|v| !v.is_empty() && v.len() <= 128)).unwrap_or_else(|| name.clone());
+                            Some((name.trim().to_string(), value))
+                        })
+                        .take(MAX_OFFERED)
+                        .collect()
+                });
+                // Refused (an older widget, a service without dispositions): the settings stand.
+                if let Some(list) = list.filter(|_| !self.removed.contains(item_id)) {
+                    out.events.push(FromDesktop::DispositionsOffered { item_id: item_id.clone(), list: Some(list), required: None });
+                }
+            }
+            Asked::Services => {
+                let services: Vec<(String, bool)> = data
+                    .and_then(Value::as_array)
+                    .filter(|_| ok)
+                    .map(|items| {
+                        items
+                            .iter()
+                            .filter_map(|d| {
+                                let name = d.get("name").and_then(scalar).filter(|n| !n.is_empty() && n.len() <= 128)?;
+                                let uses = d.get("useDispositions").and_then(Value::as_bool) != Some(false);
+                                Some((name, uses && d.get("requireDisposition").and_then(Value::as_bool) == Some(true)))
+                            })
+                            .take(MAX_OFFERED)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.services = Some(services);
+                for info in &self.offered {
+                    if let Some(required) = self.required(info) {
+                        out.events.push(FromDesktop::DispositionsOffered { item_id: info.item_id.clone(), list: None, required: Some(required) });
+                    }
+                }
+            }
             Asked::Login(id) | Asked::Agent(id) | Asked::Interactions(id) => {
                 let id = id.clone();
+                // Interactions a Get State lists whose dispositions were not asked for yet (one
+                // that outlived a reload of the page).
+                let mut offer = Vec::new();
                 let mut ok_part = false;
                 let mut failed = !ok;
                 let Some(at) = self.snapshots.iter().position(|s| s.request_id == id) else { return };
@@ -413,7 +510,9 @@ impl Adapter {
                         // events told of stand in for the list.
                         let older = code == Some(14) || name == "api_method_not_implemented";
                         s.interactions = Some(if ok {
-                            interactions(data).into_iter().map(|(i, _)| i).collect()
+                            let items: Vec<InteractionInfo> = interactions(data).into_iter().map(|(i, _)| i).collect();
+                            offer.clone_from(&items);
+                            items
                         } else if older {
                             self.states.iter().map(|(i, _)| i.clone()).collect()
                         } else {
@@ -445,6 +544,9 @@ impl Adapter {
                     if !logged_in {
                         out.events.push(FromDesktop::LoginChanged { agent_id: None, login: false });
                     }
+                }
+                for info in offer {
+                    self.ask_offer(&info, out);
                 }
             }
         }

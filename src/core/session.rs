@@ -420,6 +420,9 @@ pub struct Session {
     /// The dispositions offered, as (name, code), and whether others may be typed.
     pub dispositions: Vec<(String, String)>,
     pub free_disposition: bool,
+    /// What the desktop offers per item (2.0): its dispositions, which replace the settings'
+    /// list for it, and whether its service requires one.
+    pub offers: Vec<(String, Offer)>,
     /// Wrap up and Complete wait while the call's recording is paused (a setting).
     pub require_resume: bool,
     /// The recording state of recent calls, and the pause or resume on its way.
@@ -490,6 +493,7 @@ impl Session {
             require_disposition: false,
             dispositions: Vec::new(),
             free_disposition: true,
+            offers: Vec::new(),
             require_resume: false,
             recordings: Vec::new(),
             rec_pending: None,
@@ -672,7 +676,26 @@ impl Session {
     /// The disposition and notes the agent typed for an item.
     /// A disposition is required and the current item has none yet.
     pub fn disposition_missing(&self) -> bool {
-        self.require_disposition && self.fields_of(self.current_item()).disposition.trim().is_empty()
+        let item = self.current_item();
+        self.requires_disposition(item) && self.fields_of(item).disposition.trim().is_empty()
+    }
+
+    /// Complete for this item needs a disposition: the settings say so, or its service does.
+    pub fn requires_disposition(&self, item_id: &str) -> bool {
+        self.require_disposition || self.offer_of(item_id).is_some_and(|o| o.required == Some(true))
+    }
+
+    /// The dispositions this item may be completed with, as (name, value), and whether others
+    /// may be typed: the desktop's own list when it gave one, else the settings'.
+    pub fn dispositions_of(&self, item_id: &str) -> (&[(String, String)], bool) {
+        match self.offer_of(item_id) {
+            Some(o) if !o.list.is_empty() => (&o.list, false),
+            _ => (&self.dispositions, self.free_disposition),
+        }
+    }
+
+    fn offer_of(&self, item_id: &str) -> Option<&Offer> {
+        self.offers.iter().find(|(id, _)| id == item_id).map(|(_, o)| o)
     }
 
     pub fn fields_of(&self, item_id: &str) -> WrapFields {
@@ -693,15 +716,17 @@ impl Session {
 
     /// The organisation's disposition the agent's text names (by name, whatever its case):
     /// (name, code), the code empty when the list gives none.
-    pub fn listed_disposition(&self, typed: &str) -> Option<&(String, String)> {
+    pub fn listed_disposition(&self, item_id: &str, typed: &str) -> Option<&(String, String)> {
         let typed = typed.trim();
-        self.dispositions.iter().find(|(name, _)| name.eq_ignore_ascii_case(typed))
+        self.dispositions_of(item_id).0.iter().find(|(name, _)| name.eq_ignore_ascii_case(typed))
     }
 
     /// The current item's disposition is not on the list, and only the list is allowed.
     pub fn disposition_unlisted(&self) -> bool {
-        let typed = self.fields_of(self.current_item()).disposition;
-        !self.dispositions.is_empty() && !self.free_disposition && !typed.trim().is_empty() && self.listed_disposition(&typed).is_none()
+        let item = self.current_item();
+        let typed = self.fields_of(item).disposition;
+        let (list, free) = self.dispositions_of(item);
+        !list.is_empty() && !free && !typed.trim().is_empty() && self.listed_disposition(item, &typed).is_none()
     }
 
     /// Complete for an item, as the SDK would send it: with nothing given, plain Complete; a
@@ -715,7 +740,7 @@ impl Session {
         if f.is_empty() {
             return vec![complete];
         }
-        match self.listed_disposition(&f.disposition) {
+        match self.listed_disposition(item_id, &f.disposition) {
             Some((name, code)) if code.is_empty() => {
                 let mut out = vec![ToDesktop::SetDispositionByName { item_id: item.clone(), name: name.clone() }];
                 if !notes.is_empty() {
@@ -1202,11 +1227,11 @@ impl Session {
         }
         // The agent's disposition if it may be sent, else the default one if it may (the list's
         // rule holds for it too), else none; what the agent typed stays until something is sent.
-        let usable = |d: &str| !d.trim().is_empty() && (self.free_disposition || self.listed_disposition(d).is_some());
+        let usable = |d: &str| !d.trim().is_empty() && (self.dispositions_of(&item).1 || self.listed_disposition(&item, d).is_some());
         let typed = self.fields_of(&item).disposition;
         let default = self.acw_limit.default_disposition.clone();
         let chosen = if usable(&typed) { typed } else if usable(&default) { default } else { String::new() };
-        if self.require_disposition && chosen.is_empty() {
+        if self.requires_disposition(&item) && chosen.is_empty() {
             fx.push(self.log_entry(now, "ACW limit", &item, "reached: no disposition to complete with", None));
             self.notice = Some(Notice::new(NoticeKind::Error, "notice_acw_limit_no_disposition", ""));
             return;
@@ -1713,6 +1738,7 @@ impl Session {
                             let at = self.agent.interactions.iter().position(|i| i.ended).unwrap_or(0);
                             let gone = self.agent.interactions.remove(at).info.item_id;
                             self.wrap_fields.retain(|(item, _)| *item != gone);
+                            self.offers.retain(|(item, _)| *item != gone);
                         }
                         let call_id = self.agent.unclaimed_call.take();
                         self.agent.interactions.push(Interaction { info, ended: false, call_id });
@@ -1753,6 +1779,7 @@ impl Session {
                 self.recordings.retain(|r| r.item_id != id);
                 self.rec_pending.take_if(|p| p.item_id == id);
                 self.wrap_fields.retain(|(item, _)| *item != id);
+                self.offers.retain(|(item, _)| *item != id);
                 if self.current_item() == id {
                     self.item_edited = false;
                     self.item_input.clear();
@@ -1855,6 +1882,23 @@ impl Session {
                         i.ended = true;
                     }
                     self.transfer_done(&item, now, fx);
+                }
+            }
+            FromDesktop::DispositionsOffered { item_id, list, required } => {
+                if self.offers.iter().all(|(id, _)| *id != item_id) {
+                    if self.offers.len() >= MAX_INTERACTIONS {
+                        self.offers.remove(0);
+                    }
+                    self.offers.push((item_id.clone(), Offer::default()));
+                }
+                let Some((_, offer)) = self.offers.iter_mut().find(|(id, _)| *id == item_id) else { return };
+                if let Some(r) = required {
+                    offer.required = Some(r);
+                }
+                if let Some(list) = list {
+                    let result = format!("{} offered by the desktop", list.len());
+                    offer.list = list;
+                    fx.push(self.log_entry(now, "Dispositions", &item_id, &result, None));
                 }
             }
             FromDesktop::Other { command } => {
@@ -2089,6 +2133,15 @@ fn command_kind(cmd: &ToDesktop) -> Option<CommandKind> {
         | ToDesktop::SetDispositionByName { .. }
         | ToDesktop::SetNotes { .. } => None,
     }
+}
+
+/// What the desktop offers for one item's disposition (2.0).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Offer {
+    /// (name, value for `SET_DISPOSITION`); empty when none was given.
+    pub list: Vec<(String, String)>,
+    /// Whether its service requires a disposition, once known.
+    pub required: Option<bool>,
 }
 
 /// `Name | value` entries as (name, value) pairs.

@@ -316,7 +316,7 @@ impl View {
             disposition: fields.disposition,
             disposition_required: needs_disposition,
             disposition_unlisted: unlisted,
-            disposition_options: s.dispositions.iter().map(|(name, _)| name.clone()).collect(),
+            disposition_options: s.dispositions_of(s.current_item()).0.iter().map(|(name, _)| name.clone()).collect(),
             notes: fields.notes,
             dial_value: s.dial_input.clone(),
             call_confirm: s.confirming.is_some(),

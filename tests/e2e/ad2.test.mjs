@@ -78,6 +78,43 @@ test('one-click Wrap up leaves and completes the call', async () => {
   assert.deepEqual((await asked('COMPLETE_INTERACTION')).filter((p) => p.params[0] === itemId).length, 1);
 });
 
+test("the widget's own dispositions are offered; a service that requires one holds Complete until one from its list is chosen", async () => {
+  // A new channel asks the widget's services afresh: the page reloaded (the agent's session
+  // outlives it), the service made to require a disposition before the call.
+  await page.reload();
+  await login(page);
+  const bar = toolbar(page);
+  await desktop(page).getByLabel('Service requires a disposition').check();
+  const itemId = await startCall(page);
+  const complete = bar.getByRole('button', { name: 'Complete', exact: true });
+  const wrapUp = bar.getByRole('button', { name: 'Wrap up', exact: true });
+  const field = bar.getByLabel('Disposition', { exact: true });
+  await expectText(bar.locator('.hint'), 'Enter a disposition to complete this interaction.');
+  assert.equal(await bar.locator('.hint').evaluate((e) => e.hidden), false, 'said before anything is pressed');
+  assert.equal(await complete.isEnabled(), false, 'Complete waits for a disposition');
+  assert.equal(await wrapUp.isEnabled(), false, 'so does Wrap up');
+  for (let i = 0; i < 50 && (await field.evaluate((e) => e.list?.options.length ?? 0)) !== 3; i++) await page.waitForTimeout(100);
+  assert.deepEqual(await field.evaluate((e) => [...e.list.options].map((o) => o.value)), ['Resolved', 'Callback', 'Offer rejected'], "the widget's list, as it gave it");
+  assert.deepEqual((await asked('GET_DISPOSITIONS_LIST')).filter((p) => p.params[0]?.interactionId === itemId).length, 1, 'asked once for this call');
+  // Something not on the widget's list would be refused by it: not sent.
+  await field.fill('Sold');
+  await expectText(bar.locator('.hint'), "Choose a disposition from your organization's list to complete.");
+  assert.equal(await wrapUp.isEnabled(), false);
+  await field.fill('callback');
+  for (let i = 0; i < 30 && !(await wrapUp.isEnabled()); i++) await page.waitForTimeout(100);
+  await wrapUp.click();
+  await expectText(bar.getByLabel('Agent status'), 'Ready', 10000);
+  await expectText(bar.getByRole('status'), `Wrapped up ${itemId}.`);
+  assert.deepEqual((await asked('SET_DISPOSITION')).filter((p) => p.params[1] === itemId).map((p) => p.params), [['D2', itemId]], "set by the widget's id for it");
+  const popup = await openPopup(env);
+  const rows = await logRows(popup);
+  assert.ok(rows.some((r) => r[1] === 'Dispositions' && r[2] === itemId && r[3] === '3 offered by the desktop'), JSON.stringify(rows.slice(0, 8)));
+  assert.ok(rows.some((r) => r[2] === itemId && r[3] === 'completed, disposition Callback'), 'the widget completed it with that disposition');
+  await popup.close();
+  await page.bringToFront();
+  await desktop(page).getByLabel('Service requires a disposition').uncheck();
+});
+
 test('the page adapter keeps working and never received a packet of ours', async () => {
   await page.getByRole('button', { name: 'Page adapter: Get agent state' }).click();
   await expectText(page.getByLabel('Page adapter result'), 'state ready');

@@ -14,8 +14,10 @@
 //   latency [lo, hi]  every answer and event takes lo..hi ms (random), in order
 //   requireDisposition the service requires a disposition: COMPLETE_INTERACTION of one without
 //                     is refused with 16 no_disposition (also a checkbox on its page)
-//   dispositions      the service's dispositions, [name, code]: SET_DISPOSITION takes either;
-//                     another is refused with 17 object_not_found
+//   dispositions      the service's dispositions, [name, code]: GET_DISPOSITIONS_LIST gives them
+//                     with ids D1, D2, ...; SET_DISPOSITION takes an id, code or name; another is
+//                     refused with 17 object_not_found. GET_SERVICES_LIST and GET_SERVICE say
+//                     whether a disposition is required as the switch or checkbox is when asked
 //   recordingSilent   a recording pause is answered but no state change tells of it (also a
 //                     checkbox); transferBusy: a transfer is answered and nothing happens
 // And, always: logged out, every request but GET_LOGIN_STATE is refused with 2 not_logged_in;
@@ -118,16 +120,18 @@
   };
   const complete = (it) => {
     if (it.state !== 'wrap_up') refuse(15);
-    if (!it.disposition && (SIM.requireDisposition || $('require-disposition').checked)) refuse(16);
+    if (!it.disposition && required()) refuse(16);
     s.items = s.items.filter((i) => i !== it);
     event('ON_INTERACTION_REMOVED', { ...data(it), state: 'completed', disposition: it.disposition ?? '', recordingUrl: `/msgplayback?tenant_id=sim&message=recordings/${it.interactionId}` });
     if (s.active === it.interactionId) { s.active = s.items[0]?.interactionId ?? null; event('ON_ACTIVE_INTERACTION_SWITCHED', s.active); }
     if (!s.items.some((i) => i.state !== 'wrap_up')) setState(s.items.length ? 'after_call_work' : 'ready');
     render();
   };
+  const required = () => !!SIM.requireDisposition || $('require-disposition').checked;
+  const dispositions = () => SIM.dispositions.map(([name, code], i) => ({ id: `D${i + 1}`, code, name, type: i === 0 ? 'SUCCESS' : 'CONTINUE' }));
   const dispose = (it, value) => {
     const want = String(value ?? '').toLowerCase();
-    const known = SIM.dispositions.find(([name, code]) => name.toLowerCase() === want || code === want) ?? refuse(17);
+    const known = SIM.dispositions.find(([name, code], i) => name.toLowerCase() === want || code === want || `d${i + 1}` === want) ?? refuse(17);
     it.disposition = known[0];
     render();
   };
@@ -171,11 +175,15 @@
       return null;
     },
     SET_DISPOSITION: ([value, itemId]) => { dispose(find(itemId), value); return null; },
-    GET_DISPOSITIONS_LIST: () => SIM.dispositions.map(([name, code], i) => ({ id: `D${i + 1}`, code, name, type: i === 0 ? 'SUCCESS' : 'CONTINUE' })),
+    GET_DISPOSITIONS_LIST: ([query]) => {
+      if (query?.interactionId) find(query.interactionId); // 13 for one that is gone
+      return dispositions();
+    },
+    GET_SERVICES_LIST: () => [...new Set(['Maintenance Renewal', 'Outbound', ...(s.service ? [s.service] : [])])].map((name) => ({ id: name, name, useDispositions: true, requireDisposition: required() })),
     ADD_NOTE: ([text, itemId]) => { note(find(itemId), text, true); return null; },
     UPDATE_NOTE: ([text, itemId]) => { note(find(itemId), text, false); return null; },
     REPLACE_NOTE: ([text, itemId]) => { note(find(itemId), text, false); return null; },
-    GET_SERVICE: () => (s.service ? { id: s.service, name: s.service, useDispositions: true, requireDisposition: !!SIM.requireDisposition } : null),
+    GET_SERVICE: () => (s.service ? { id: s.service, name: s.service, useDispositions: true, requireDisposition: required() } : null),
     SET_SERVICE: ([name]) => { s.service = typeof name === 'string' ? name : ''; render(); return null; },
     START_CALL: ([phone]) => {
       if (!phone) return { id: null, error: { code: 10, name: 'empty_number' } };
